@@ -1,0 +1,41 @@
+# Two commands: `make run` sets everything up and starts the app; `make test` sets up and runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test lint simulate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(BIN)/python deploy/serve.py
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+# Forty simulated phones join the demo workshop and vote over HTTP and Socket.IO (start `make run` first).
+simulate: $(VENV)/.runtime
+	$(BIN)/python bench/simulate.py --phones 40
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/aggregation.py
+	$(BIN)/python bench/connections.py --clients 2000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,55 @@
+"""Bearer-token authentication for the API: facilitator, participant and screen tokens."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from app.models import Activity, Participant, User
+from app.services import accounts, participation, workshops
+from app.services.errors import forbidden, unauthorized
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def require_facilitator() -> User:
+    token = bearer_token()
+    user = accounts.user_for_token(token) if token else None
+    if user is None:
+        raise unauthorized("Send a facilitator token: Authorization: Bearer <token>.")
+    g.api_user = user
+    return user
+
+
+def require_participant() -> Participant:
+    token = bearer_token()
+    participant = participation.participant_for_token(token) if token else None
+    if participant is None:
+        raise unauthorized("Send a participant token: Authorization: Bearer <participant_token>.")
+    return participant
+
+
+def results_reader(workshop_id: int, key: str, weighting: str) -> Activity:
+    """Results are for the workshop's facilitators and its screen (equal_groups only); 401/404/403 in order."""
+    token = bearer_token()
+    if token is None:
+        raise unauthorized()
+    user = accounts.user_for_token(token)
+    screen = None if user else workshops.by_screen_token(token)
+    participant = None if (user or screen) else participation.participant_for_token(token)
+    if user is None and screen is None and participant is None:
+        raise unauthorized()
+    workshop = workshops.find(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    if user is not None:
+        workshops.check_owner(workshop, user)
+    elif screen is None or screen.id != workshop.id:
+        raise forbidden("Results are readable with the workshop's facilitator or screen token only.")
+    elif weighting == "per_head":
+        raise forbidden("Per-head results are for the workshop's facilitators.")
+    return activity

@@ -1,0 +1,140 @@
+"""API views: parse, call a service, answer. Checks run in the contract's order: 401, 404, 403, 409, 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+
+from app import library
+from app.api import bp
+from app.api.auth import require_facilitator, require_participant, results_reader
+from app.api.openapi import openapi_document
+from app.extensions import limiter
+from app.services import accounts, archive, participation, results, workshops
+from app.services.database import transaction
+from app.services.errors import invalid_field
+from app.services.ratelimit import join_code_key, login_key
+
+
+def json_body() -> Any:
+    """The parsed JSON body; a body that is not JSON is a 422 (after the auth and state checks)."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise invalid_field("", "The body must be JSON (Content-Type: application/json).")
+    return data
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.post("/auth/token")
+@limiter.limit("20/minute", key_func=login_key)
+def issue_token() -> tuple[Response, int]:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise invalid_field("email", "Send a JSON object with email and password.")
+    with transaction():
+        token = accounts.issue_token(body.get("email"), body.get("password"))
+    return jsonify({"token": token}), 200
+
+
+@bp.get("/templates")
+def templates() -> Response:
+    require_facilitator()
+    return jsonify(library.list_templates())
+
+
+@bp.post("/workshops")
+def create_workshop() -> tuple[Response, int]:
+    user = require_facilitator()
+    body = json_body()
+    with transaction():
+        workshop = workshops.create(user, body)
+    return jsonify(workshops.document(workshop)), 201
+
+
+@bp.get("/workshops/<int:workshop_id>")
+def get_workshop(workshop_id: int) -> Response:
+    user = require_facilitator()
+    return jsonify(workshops.document(workshops.get_owned(workshop_id, user)))
+
+
+def _change_state(workshop_id: int, key: str, state: str) -> Response:
+    user = require_facilitator()
+    activity = workshops.owned_activity(workshop_id, key, user)
+    body = request.get_json(silent=True) if request.data else {}
+    close_others = isinstance(body, dict) and body.get("close_others") is True
+    with transaction():
+        workshops.set_state(activity, state, close_others=close_others)
+    return jsonify(workshops.activity_document(activity))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/open")
+def open_activity(workshop_id: int, key: str) -> Response:
+    return _change_state(workshop_id, key, "open")
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/close")
+def close_activity(workshop_id: int, key: str) -> Response:
+    return _change_state(workshop_id, key, "closed")
+
+
+@bp.get("/workshops/<int:workshop_id>/activities/<key>/results")
+def activity_results(workshop_id: int, key: str) -> Response:
+    weighting = request.args.get("weighting") or "equal_groups"
+    activity = results_reader(workshop_id, key, weighting)
+    weighting = results.check_weighting(weighting)
+    return jsonify(results.compute(activity, weighting))
+
+
+@bp.get("/workshops/<int:workshop_id>/export")
+def export(workshop_id: int) -> Response:
+    user = require_facilitator()
+    workshop = workshops.get_owned(workshop_id, user)
+    fmt = request.args.get("format", "json")
+    name = f"prioritas-workshop-{workshop.id}"
+    if fmt == "csv":
+        return Response(archive.export_csv(workshop), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if fmt == "json":
+        response = jsonify(archive.export_json(workshop, current_app.config["APP_VERSION"]))
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    if fmt in ("xlsx", "pdf"):
+        raise invalid_field("format", f"The {fmt} export is not available in this version yet; use csv or json.")
+    raise invalid_field("format", "The format is csv or json.")
+
+
+@bp.post("/workshops/import")
+def import_workshop() -> tuple[Response, int]:
+    user = require_facilitator()
+    body = json_body()
+    with transaction():
+        workshop = archive.import_json(user, body)
+    return jsonify(workshops.document(workshop)), 201
+
+
+@bp.post("/join")
+@limiter.limit("600/minute", key_func=join_code_key)
+def join() -> tuple[Response, int]:
+    body = json_body()
+    if not isinstance(body, dict):
+        raise invalid_field("code", 'Send {"code": ..., "group": ...}.')
+    with transaction():
+        participant, token = participation.join(body.get("code"), body.get("group"))
+    return jsonify({"participant_token": token, "workshop": participant.workshop_id}), 201
+
+
+@bp.put("/workshops/<int:workshop_id>/activities/<key>/responses")
+@limiter.limit("120/minute")
+def save_responses(workshop_id: int, key: str) -> Response:
+    participant = require_participant()
+    activity = participation.activity_for_participant(participant, workshop_id, key)
+    workshops.require_open(activity)
+    body = json_body()
+    with transaction():
+        saved = participation.save_matrix(participant, activity, body)
+    return jsonify({"saved": saved})

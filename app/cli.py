@@ -1,0 +1,77 @@
+"""Command-line tasks: facilitator accounts and the first-run demo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from app.extensions import db
+from app.models import User, Workshop
+from app.services import accounts, workshops
+from app.services.database import transaction
+from app.services.errors import Problem
+
+users = AppGroup("users", help="Facilitator accounts.")
+
+DEMO_EMAIL = "demo@prioritas.local"
+DEMO_PASSWORD = "demo-facilitator"
+DEMO_TITLE = "Demo: regional constraints and sectors"
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default="")
+def create_user(email: str, password: str, name: str) -> None:
+    """Create a facilitator (exit 1 with a clear message if the address exists or the input is invalid)."""
+    try:
+        with transaction():
+            user = accounts.create_user(email, password, name)
+    except Problem as problem:
+        click.echo(f"Error: {problem.detail}", err=True)
+        sys.exit(1)
+    click.echo(f"Created facilitator {user.email}.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Create the demo facilitator and workshop on first start (PRIORITAS_DEMO=0 turns this off)."""
+    if not current_app.config.get("DEMO_DATA", True):
+        click.echo("Demo data is off (PRIORITAS_DEMO=0).")
+        return
+    workshop = ensure_demo()
+    click.echo("")
+    click.echo("  Demo facilitator:  " + DEMO_EMAIL)
+    click.echo("  Password:          " + DEMO_PASSWORD)
+    click.echo(f"  Demo workshop:     {workshop.title} (join code {workshop.join_code})")
+    click.echo(f"  Its screen:        {workshops.screen_url(workshop)}")
+
+
+def ensure_demo() -> Workshop:
+    with transaction():
+        user = accounts.find_by_email(DEMO_EMAIL)
+        if user is None:
+            user = accounts.create_user(DEMO_EMAIL, DEMO_PASSWORD, "Demo facilitator")
+        workshop = db.session.scalar(
+            sa.select(Workshop).where(Workshop.owner_id == user.id, Workshop.title == DEMO_TITLE)
+        )
+        if workshop is None:
+            workshop = workshops.create_from_template(user, "regional", DEMO_TITLE)
+    return workshop
+
+
+def demo_workshop() -> Workshop | None:
+    user = db.session.scalar(sa.select(User).where(User.email == DEMO_EMAIL))
+    if user is None:
+        return None
+    return db.session.scalar(sa.select(Workshop).where(Workshop.owner_id == user.id, Workshop.title == DEMO_TITLE))
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -1,0 +1,135 @@
+"""Results document of a `matrix` activity (contract, "Results document (matrix)")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .axis import AxisSummary, axis_summary, divergence
+from .common import (
+    EQUAL_GROUPS,
+    GroupSpec,
+    Scale,
+    check_groups,
+    check_items,
+    check_min_group_size,
+    check_respondents,
+    check_weighting,
+    results_header,
+)
+from .stats import Histogram
+
+__all__ = ["AXES", "GroupSpec", "MatrixData", "Scale", "matrix_results", "quadrant"]
+
+AXES = ("x", "y")
+
+
+@dataclass(frozen=True)
+class MatrixData:
+    """Everything the matrix results need, already reduced to counts and histograms.
+
+    The caller aggregates in the database (GROUP BY item, group, axis, value), so the engine's
+    cost does not grow with the number of participants.
+    """
+
+    activity: str  # activity key
+    groups: Sequence[GroupSpec]  # in the workshop's order
+    items: Sequence[str]  # item keys in the activity's order
+    x: Scale
+    y: Scale
+    min_group_size: int  # k
+    respondents: Mapping[str, int]  # group -> participants with >= 1 saved rating in the activity; missing = 0
+    item_n: Mapping[tuple[str, str], int]  # (item, group) -> participants with >= 1 non-null value; missing = 0
+    values: Mapping[tuple[str, str, str], Histogram]  # (item, group, "x"|"y") -> histogram; missing = empty
+
+
+def quadrant(x_mean: Fraction | None, y_mean: Fraction | None, x: Scale, y: Scale) -> str | None:
+    """top/bottom from y, right/left from x; an axis is high at or above its midpoint. None if a mean is."""
+    if x_mean is None or y_mean is None:
+        return None
+    vertical = "top" if y_mean >= y.midpoint else "bottom"
+    horizontal = "right" if x_mean >= x.midpoint else "left"
+    return f"{vertical}_{horizontal}"
+
+
+def _check_keys(data: MatrixData, group_keys: Sequence[str]) -> None:
+    """Data for an item outside the activity or a group outside the workshop is a caller bug."""
+    items = set(data.items)
+    groups = set(group_keys)
+    for item, group, axis in data.values:
+        if item not in items or group not in groups or axis not in AXES:
+            raise ValueError(f"values given for unknown (item, group, axis) {(item, group, axis)!r}")
+    for key, n in data.item_n.items():
+        item, group = key
+        if item not in items or group not in groups:
+            raise ValueError(f"item_n given for unknown (item, group) {key!r}")
+        if n < 0:
+            raise ValueError(f"negative item_n for {key!r}")
+
+
+def _check_counts(item: str, key: str, n: int, respondents: int, x_m: int, y_m: int) -> None:
+    """Cheap consistency checks that catch a wrong aggregation query early."""
+    if not max(x_m, y_m) <= n <= x_m + y_m:
+        raise ValueError(f"item_n {n} of ({item!r}, {key!r}) inconsistent with {x_m} x and {y_m} y values")
+    if n > respondents:
+        raise ValueError(f"item_n {n} of ({item!r}, {key!r}) exceeds the group's {respondents} respondents")
+
+
+def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respondents: Mapping[str, int],
+                 weighting: str) -> dict:
+    k = data.min_group_size
+    axes: dict[str, AxisSummary] = {}
+    for axis, scale in (("x", data.x), ("y", data.y)):
+        hists = {key: data.values.get((item, key, axis), {}) for key in group_keys}
+        axes[axis] = axis_summary(hists, data.groups, scale, k, weighting)
+    x, y = axes["x"], axes["y"]
+
+    group_n = {key: data.item_n.get((item, key), 0) for key in group_keys}
+    for key in group_keys:
+        _check_counts(item, key, group_n[key], respondents[key], x.group_counts[key], y.group_counts[key])
+
+    by_group: dict[str, dict | None] = {}
+    shown: dict[str, list[Fraction | None]] = {"x": [], "y": []}
+    for key in group_keys:
+        if group_n[key] < k:
+            by_group[key] = None
+            continue
+        entry: dict = {"n": group_n[key]}
+        for axis in AXES:
+            value = axes[axis].group_means[key]
+            shown[axis].append(value)
+            entry[axis] = {"mean": None if value is None else float(value)}
+        by_group[key] = entry
+
+    below = set(x.below_k) | set(y.below_k) if weighting == EQUAL_GROUPS else set()
+    excluded = [key for key in group_keys if key in below]
+    return {
+        "item": item,
+        "n": sum(group_n.values()),
+        "x": x.fields(),
+        "y": y.fields(),
+        "quadrant": quadrant(x.mean, y.mean, data.x, data.y),
+        "divergence": divergence(shown.values()),
+        "excluded_groups": excluded,
+        "by_group": by_group,
+    }
+
+
+def matrix_results(data: MatrixData, weighting: str) -> dict:
+    """Build the contract's results document for a matrix activity, numbers unrounded.
+
+    ``weighting`` is "per_head" or "equal_groups" (anything else: ValueError). Items follow the
+    activity's order; every group appears in ``groups`` and in each item's ``by_group``.
+    """
+    check_weighting(weighting)
+    check_min_group_size(data.min_group_size)
+    data.x.check()
+    data.y.check()
+    group_keys = check_groups(data.groups)
+    check_items(data.items)
+    respondents = check_respondents(data.respondents, group_keys)
+    _check_keys(data, group_keys)
+    doc = results_header(data.activity, weighting, respondents)
+    doc["items"] = [_item_result(data, item, group_keys, respondents, weighting) for item in data.items]
+    return doc

@@ -1,0 +1,81 @@
+"""Results document of a `scale` activity (contract, "Other activity types"): one rated axis per item."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .axis import axis_summary, divergence
+from .common import (
+    EQUAL_GROUPS,
+    GroupSpec,
+    Scale,
+    check_groups,
+    check_items,
+    check_min_group_size,
+    check_respondents,
+    check_weighting,
+    results_header,
+)
+from .stats import Histogram
+
+__all__ = ["GroupSpec", "Scale", "ScaleData", "scale_results"]
+
+
+@dataclass(frozen=True)
+class ScaleData:
+    """Inputs of a `scale` activity; with one rating per item, a group's n is its number of values."""
+
+    activity: str  # activity key
+    groups: Sequence[GroupSpec]  # in the workshop's order
+    items: Sequence[str]  # item keys in the activity's order
+    scale: Scale
+    min_group_size: int  # k
+    respondents: Mapping[str, int]  # group -> participants with >= 1 saved rating in the activity; missing = 0
+    values: Mapping[tuple[str, str], Histogram]  # (item, group) -> histogram of non-null values; missing = empty
+
+
+def scale_results(data: ScaleData, weighting: str) -> dict:
+    """Build the results document of a scale activity, numbers unrounded.
+
+    Items are sorted by value.mean (requested weighting) descending, decided on exact values;
+    ties keep the activity's item order, and items whose mean is null come last in item order.
+    """
+    check_weighting(weighting)
+    check_min_group_size(data.min_group_size)
+    data.scale.check()
+    group_keys = check_groups(data.groups)
+    check_items(data.items)
+    respondents = check_respondents(data.respondents, group_keys)
+    items = set(data.items)
+    for item, group in data.values:
+        if item not in items or group not in respondents:
+            raise ValueError(f"values given for unknown (item, group) {(item, group)!r}")
+    k = data.min_group_size
+
+    rows = []
+    for position, item in enumerate(data.items):
+        hists = {key: data.values.get((item, key), {}) for key in group_keys}
+        summary = axis_summary(hists, data.groups, data.scale, k, weighting)
+        for key in group_keys:
+            if summary.group_counts[key] > respondents[key]:
+                raise ValueError(f"{summary.group_counts[key]} values of ({item!r}, {key!r}) exceed its respondents")
+        by_group: dict[str, dict | None] = {}
+        for key in group_keys:
+            n = summary.group_counts[key]
+            by_group[key] = None if n < k else {"n": n, "value": {"mean": summary.group_mean(key)}}
+        doc_item = {
+            "item": item,
+            "n": summary.m,
+            "value": summary.fields(),
+            "by_group": by_group,
+            "excluded_groups": list(summary.below_k) if weighting == EQUAL_GROUPS else [],
+            "divergence": divergence([summary.group_means.values()]),
+        }
+        rows.append((summary.mean, position, doc_item))
+
+    with_mean = sorted((r for r in rows if r[0] is not None), key=lambda r: (-r[0], r[1]))
+    without = [r for r in rows if r[0] is None]
+    doc = results_header(data.activity, weighting, respondents)
+    doc["items"] = [r[2] for r in with_mean + without]
+    return doc

@@ -1,0 +1,7 @@
+"""Facilitator pages: accounts, workshop editor and the run console (login required)."""
+
+from flask import Blueprint
+
+bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
+
+from app.facilitator import routes  # noqa: E402,F401

@@ -1,0 +1,360 @@
+"""Facilitator views: parse a form, call a service inside a transaction, render or redirect.
+
+A rejected submission re-renders the same form with the errors next to the fields and the status the API
+would give (422 invalid, 409 conflict), and changes nothing: the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from app import library
+from app.extensions import limiter
+from app.facilitator import bp
+from app.facilitator.forms import (
+    ActionForm,
+    ActivityForm,
+    BlankWorkshopForm,
+    GroupForm,
+    ItemForm,
+    LoginForm,
+    MoveForm,
+    OpenForm,
+    RegisterForm,
+    SettingsForm,
+    TemplateWorkshopForm,
+    attach_errors,
+)
+from app.models import User, Workshop
+from app.services import accounts, editing, workshops
+from app.services.database import transaction
+from app.services.errors import Problem
+from app.services.ratelimit import login_key
+
+Page = str | tuple[str, int] | Response
+KINDS = "any(groups, items, activities)"
+LOGIN_FAILED = "Unknown e-mail address or wrong password."
+
+
+def _me() -> User:
+    """The real User behind the proxy: services store it in relationships."""
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def _owned(workshop_id: int) -> Workshop:
+    return workshops.get_owned(workshop_id, _me())
+
+
+def _save(form: FlaskForm, action: Callable[[], Any]) -> int | None:
+    """Run a write; on a 409/422 put the errors on the form and return the status to answer with."""
+    try:
+        with transaction():
+            action()
+    except Problem as problem:
+        if problem.status not in (409, 422):
+            raise
+        attach_errors(form, problem)
+        return problem.status
+    return None
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: `next` must not turn the login page into an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+# --- accounts ----------------------------------------------------------------------------------------------
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20/minute", key_func=login_key, methods=["POST"])
+def login() -> Page:
+    if current_user.is_authenticated:
+        return redirect(url_for(".index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email, password = form.email.data or "", form.password.data or ""
+        user = accounts.authenticate(email, password)
+        if user is not None:
+            login_user(user, remember=bool(form.remember.data))
+            return redirect(_safe_next(request.args.get("next")) or url_for(".index"))
+        form.form_errors.append(LOGIN_FAILED)
+        return render_template("facilitator/login.html", form=form), 401
+    return render_template("facilitator/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def register() -> Page:
+    if current_user.is_authenticated:
+        return redirect(url_for(".index"))
+    form = RegisterForm()
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        created: list[User] = []
+        status = _save(form, lambda: created.append(
+            accounts.create_user(form.email.data or "", form.password.data or "", form.name.data or "")))
+        if status is None:
+            login_user(created[0])
+            flash("Welcome! Your facilitator account is ready.", "success")
+            return redirect(url_for(".index"))
+    return render_template("facilitator/register.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for(".login"))
+
+
+# --- workshops ---------------------------------------------------------------------------------------------
+
+@bp.get("/", strict_slashes=False)
+@login_required
+def index() -> str:
+    mine = workshops.list_for(_me())
+    return render_template("facilitator/index.html", workshops=mine,
+                           participants=editing.participant_totals(w.id for w in mine))
+
+
+def _new_page(template_form: TemplateWorkshopForm | None = None, blank_form: BlankWorkshopForm | None = None,
+              status: int = 200) -> tuple[str, int]:
+    templates = library.list_templates()
+    template_form = template_form or TemplateWorkshopForm(prefix="tpl")
+    template_form.template.choices = [SelectChoice(t["key"], t["title"]) for t in templates]
+    return render_template("facilitator/new.html", templates=templates, template_form=template_form,
+                           blank_form=blank_form or BlankWorkshopForm(prefix="blank")), status
+
+
+@bp.get("/workshops/new")
+@login_required
+def new_workshop() -> tuple[str, int]:
+    return _new_page()
+
+
+@bp.post("/workshops/new/template")
+@login_required
+def create_from_template() -> Page:
+    form = TemplateWorkshopForm(prefix="tpl")
+    form.template.choices = [SelectChoice(t["key"], t["title"]) for t in library.list_templates()]
+    if not form.validate_on_submit():
+        return _new_page(template_form=form, status=422)
+    created: list[Workshop] = []
+    status = _save(form, lambda: created.append(
+        workshops.create_from_template(_me(), form.template.data, form.title.data)))
+    if status is not None:
+        return _new_page(template_form=form, status=status)
+    flash(f"Workshop “{created[0].title}” created from the template. Check the groups and items, then run it.",
+          "success")
+    return redirect(url_for(".edit", workshop_id=created[0].id))
+
+
+@bp.post("/workshops/new/blank")
+@login_required
+def create_blank() -> Page:
+    form = BlankWorkshopForm(prefix="blank")
+    if not form.validate_on_submit():
+        return _new_page(blank_form=form, status=422)
+    created: list[Workshop] = []
+    status = _save(form, lambda: created.append(editing.create_blank(_me(), form.payload())))
+    if status is not None:
+        return _new_page(blank_form=form, status=status)
+    flash(f"Workshop “{created[0].title}” created with the tripartite groups. Add items and an activity next.",
+          "success")
+    return redirect(url_for(".edit", workshop_id=created[0].id))
+
+
+# --- editor ------------------------------------------------------------------------------------------------
+
+def _editor(workshop: Workshop, settings_form: SettingsForm | None = None, status: int = 200,
+            alert: str | None = None) -> tuple[str, int]:
+    return render_template(
+        "facilitator/edit.html",
+        workshop=workshop,
+        settings_form=settings_form or SettingsForm(data=SettingsForm.values(workshop)),
+        action_form=ActionForm(),
+        group_participants=editing.group_participants(workshop),
+        item_responses=editing.item_responses(workshop),
+        activity_responses=editing.activity_responses(workshop),
+        missing=editing.readiness(workshop),
+        alert=alert,
+    ), status
+
+
+@bp.get("/workshops/<int:workshop_id>")
+@login_required
+def edit(workshop_id: int) -> tuple[str, int]:
+    return _editor(_owned(workshop_id))
+
+
+@bp.post("/workshops/<int:workshop_id>/settings")
+@login_required
+def settings(workshop_id: int) -> Page:
+    workshop = _owned(workshop_id)
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _editor(workshop, form, 422)
+    status = _save(form, lambda: editing.update_settings(workshop, form.payload()))
+    if status is not None:
+        return _editor(workshop, form, status)
+    flash("Settings saved.", "success")
+    return redirect(url_for(".edit", workshop_id=workshop.id))
+
+
+_FORMS: dict[str, type[GroupForm] | type[ItemForm] | type[ActivityForm]] = {
+    "groups": GroupForm, "items": ItemForm, "activities": ActivityForm}
+_NOUN = {"groups": "stakeholder group", "items": "item", "activities": "activity"}
+
+
+def _entity_form(workshop: Workshop, kind: str, data: dict[str, Any] | None = None) -> Any:
+    if kind == "activities":
+        return ActivityForm.for_workshop(workshop, data=data)
+    return _FORMS[kind](data=data)
+
+
+def _entity_page(workshop: Workshop, kind: str, form: Any, key: str | None, status: int = 200,
+                 frozen: bool = False) -> tuple[str, int]:
+    page = "facilitator/activity_form.html" if kind == "activities" else "facilitator/entity_form.html"
+    return render_template(page, workshop=workshop, kind=kind, noun=_NOUN[kind], form=form, key=key,
+                           frozen=frozen), status
+
+
+def _frozen(workshop: Workshop, kind: str, key: str | None) -> bool:
+    """Whether answers already pin this entity down, so the form can say so before anyone tries."""
+    if key is None:
+        return False
+    if kind == "groups":
+        return editing.group_participants(workshop).get(key, 0) > 0
+    if kind == "items":
+        return editing.item_responses(workshop).get(key, 0) > 0
+    return editing.activity_responses(workshop).get(key, 0) > 0
+
+
+def _saved(workshop: Workshop, kind: str, form: Any) -> Response:
+    title = form.name.data if "name" in form else form.title.data
+    flash(f"{_NOUN[kind].capitalize()} “{title}” saved.", "success")
+    return redirect(url_for(".edit", workshop_id=workshop.id, _anchor=kind))
+
+
+@bp.route(f"/workshops/<int:workshop_id>/<{KINDS}:kind>/new", methods=["GET", "POST"])
+@login_required
+def entity_new(workshop_id: int, kind: str) -> Page:
+    workshop = _owned(workshop_id)
+    defaults = ActivityForm.defaults(workshop) if kind == "activities" and request.method == "GET" else None
+    form = _entity_form(workshop, kind, defaults)
+    if kind == "activities" and not workshop.items and request.method == "GET":
+        flash("Add at least one item before creating an activity.", "error")
+        return redirect(url_for(".edit", workshop_id=workshop.id, _anchor="items"))
+    if form.is_submitted():
+        if not form.validate():
+            return _entity_page(workshop, kind, form, None, 422)
+        adder = {"groups": editing.add_group, "items": editing.add_item, "activities": editing.add_activity}[kind]
+        status = _save(form, lambda: adder(workshop, form.payload()))
+        if status is not None:
+            return _entity_page(workshop, kind, form, None, status)
+        return _saved(workshop, kind, form)
+    return _entity_page(workshop, kind, form, None)
+
+
+@bp.route(f"/workshops/<int:workshop_id>/<{KINDS}:kind>/<key>/edit", methods=["GET", "POST"])
+@login_required
+def entity_edit(workshop_id: int, kind: str, key: str) -> Page:
+    workshop = _owned(workshop_id)
+    entity = editing.get(workshop, kind, key)  # type: ignore[arg-type]
+    values = _FORMS[kind].values(entity) if request.method == "GET" else None
+    form = _entity_form(workshop, kind, values)
+    frozen = _frozen(workshop, kind, key)
+    if form.is_submitted():
+        if not form.validate():
+            return _entity_page(workshop, kind, form, key, 422, frozen)
+        updater = {"groups": editing.update_group, "items": editing.update_item,
+                   "activities": editing.update_activity}[kind]
+        status = _save(form, lambda: updater(workshop, key, form.payload()))
+        if status is not None:
+            return _entity_page(workshop, kind, form, key, status, frozen)
+        return _saved(workshop, kind, form)
+    return _entity_page(workshop, kind, form, key, 200, frozen)
+
+
+@bp.post(f"/workshops/<int:workshop_id>/<{KINDS}:kind>/<key>/delete")
+@login_required
+def entity_delete(workshop_id: int, kind: str, key: str) -> Page:
+    workshop = _owned(workshop_id)
+    form = ActionForm()
+    form.validate_on_submit()
+    deleter = {"groups": editing.delete_group, "items": editing.delete_item,
+               "activities": editing.delete_activity}[kind]
+    status = _save(form, lambda: deleter(workshop, key))
+    if status is not None:
+        return _editor(workshop, status=status, alert=" ".join(form.form_errors))
+    flash(f"{_NOUN[kind].capitalize()} '{key}' deleted.", "success")
+    return redirect(url_for(".edit", workshop_id=workshop.id, _anchor=kind))
+
+
+@bp.post(f"/workshops/<int:workshop_id>/<{KINDS}:kind>/<key>/move")
+@login_required
+def entity_move(workshop_id: int, kind: str, key: str) -> Page:
+    workshop = _owned(workshop_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        return _editor(workshop, status=422, alert="Move up or down.")
+    offset = -1 if form.direction.data == "up" else 1
+    status = _save(form, lambda: editing.move(workshop, kind, key, offset))  # type: ignore[arg-type]
+    if status is not None:
+        return _editor(workshop, status=status, alert=" ".join(form.form_errors))
+    return redirect(url_for(".edit", workshop_id=workshop.id, _anchor=f"{kind}-{key}"))
+
+
+# --- run console -------------------------------------------------------------------------------------------
+
+@bp.get("/workshops/<int:workshop_id>/run")
+@login_required
+def console(workshop_id: int) -> str:
+    workshop = _owned(workshop_id)
+    return render_template(
+        "facilitator/console.html",
+        workshop=workshop,
+        document=workshops.document(workshop),
+        participation=workshops.participation(workshop),
+        respondents={a.key: editing.respondents(a) for a in workshop.activities},
+        missing=editing.readiness(workshop),
+        open_form=OpenForm(),
+        action_form=ActionForm(),
+    )
+
+
+def _change_state(workshop_id: int, key: str, state: str) -> Response:
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    form = OpenForm()
+    form.validate_on_submit()  # CSRFProtect has already checked the token
+    close_others = state == "open" and bool(form.close_others.data)
+    with transaction():
+        workshops.set_state(activity, state, close_others=close_others)
+    verb = "open: phones can answer now" if state == "open" else "closed"
+    flash(f"“{activity.title}” is {verb}.", "success")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/open")
+@login_required
+def open_activity(workshop_id: int, key: str) -> Response:
+    return _change_state(workshop_id, key, "open")
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/close")
+@login_required
+def close_activity(workshop_id: int, key: str) -> Response:
+    return _change_state(workshop_id, key, "closed")

@@ -1,0 +1,178 @@
+"""Building blocks shared by the built-in templates.
+
+Kept in one place so every template uses the same groups, scale anchors and quadrant names (domain.md 2.1, 2.4,
+2.5): facilitators who run several workshops should see the same vocabulary each time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Definition = dict[str, Any]
+
+LANGUAGE = "en"
+MIN_GROUP_SIZE = 5  # k_min, domain.md 3.9 / section 4
+
+SCALE_MIN = 1
+SCALE_MAX = 5
+
+# Fully labelled 1-5 Likert anchors (domain.md 2.4): labelled points are easier to answer on a phone.
+LIKERT_5: dict[str, str] = {
+    "1": "Very low",
+    "2": "Low",
+    "3": "Moderate",
+    "4": "High",
+    "5": "Very high",
+}
+
+QUADRANT_KEYS = ("top_right", "top_left", "bottom_right", "bottom_left")
+
+# Severity (y) x Tractability (x), domain.md 2.5.
+CONSTRAINT_QUADRANTS: dict[str, str] = {
+    "top_right": "Quick wins",
+    "top_left": "Strategic priorities / advocacy",
+    "bottom_right": "Fill-ins",
+    "bottom_left": "Deprioritise / monitor",
+}
+CONSTRAINT_QUADRANT_NOTES: dict[str, str] = {
+    "top_right": "Act now: agree owners and first steps.",
+    "top_left": "Plan a longer programme or take it to the level that can act.",
+    "bottom_right": "Do it if it is cheap and someone is willing.",
+    "bottom_left": "Park it and keep an eye on it.",
+}
+
+# Attractiveness (y) x Feasibility (x), domain.md 2.5; names follow Growth Lab vocabulary.
+SECTOR_QUADRANTS: dict[str, str] = {
+    "top_right": "Priority sectors",
+    "top_left": "Strategic bets / long jumps",
+    "bottom_right": "Low-hanging fruit",
+    "bottom_left": "Not a priority",
+}
+SECTOR_QUADRANT_NOTES: dict[str, str] = {
+    "top_right": "Core of a balanced portfolio: test with data, then build a sector plan.",
+    "top_left": "Worth it only with coordinated public inputs (skills, infrastructure, standards).",
+    "bottom_right": "Easy but modest pay-off: useful for early, visible results.",
+    "bottom_left": "Not now.",
+}
+
+SEVERITY_HINT = "How strongly does it hold back firms and jobs here?"
+TRACTABILITY_HINT = "Can we act on it soon, with the people and resources in this room?"
+
+
+def tripartite_groups(other_name: str = "Academia, training and civil society") -> list[Definition]:
+    """The three ILO constituencies plus observers (domain.md 2.1, 3.4).
+
+    Observers get weight 0: they are shown as their own column but do not move the pooled figure, so a crowded
+    room of experts cannot outvote the social partners.
+    """
+    return [
+        {
+            "key": "gov",
+            "name": "Government",
+            "weight": 1.0,
+            "expected": None,
+            "description": "Ministries, provincial and municipal government, public agencies",
+        },
+        {
+            "key": "employers",
+            "name": "Employers and business",
+            "weight": 1.0,
+            "expected": None,
+            "description": "Employers' organisations, chambers, sector associations, firms, cooperatives",
+        },
+        {
+            "key": "workers",
+            "name": "Workers",
+            "weight": 1.0,
+            "expected": None,
+            "description": "Trade unions, workplace representatives, informal workers' associations",
+        },
+        {
+            "key": "other",
+            "name": other_name,
+            "weight": 0.0,
+            "expected": None,
+            "description": "Universities, training providers, NGOs, development partners, banks (observers)",
+        },
+    ]
+
+
+def constraint(key: str, title: str, description: str, category: str, locus: str, **extra: Any) -> Definition:
+    """A constraint item; `locus` says who could act on it (PACA's 'within our control?' tag, domain.md 1.2)."""
+    return {
+        "key": key,
+        "kind": "constraint",
+        "title": title,
+        "description": description,
+        "category": category,
+        "locus": locus,
+        **extra,
+    }
+
+
+def sector(key: str, title: str, description: str, category: str) -> Definition:
+    """A candidate sector item."""
+    return {"key": key, "kind": "sector", "title": title, "description": description, "category": category}
+
+
+def axis(label: str, hint: str) -> Definition:
+    """A 1-5 axis with a one-line question shown under the slider."""
+    return {"label": label, "min": SCALE_MIN, "max": SCALE_MAX, "hint": hint}
+
+
+def matrix(
+    key: str,
+    title: str,
+    items: list[Definition],
+    *,
+    x: Definition,
+    y: Definition,
+    quadrants: dict[str, str],
+    quadrant_notes: dict[str, str],
+) -> Definition:
+    """A matrix activity over the given items, in their order."""
+    return {
+        "key": key,
+        "type": "matrix",
+        "title": title,
+        "items": [item["key"] for item in items],
+        "x": x,
+        "y": y,
+        "scale_labels": dict(LIKERT_5),
+        "quadrants": dict(quadrants),
+        "quadrant_notes": dict(quadrant_notes),
+    }
+
+
+def constraints_matrix(items: list[Definition], *, key: str = "constraints", title: str = "Rate the constraints",
+                       severity_hint: str = SEVERITY_HINT,
+                       tractability_hint: str = TRACTABILITY_HINT) -> Definition:
+    """Severity (y) x Tractability (x): the constraint matrix of domain.md 2.5."""
+    return matrix(
+        key,
+        title,
+        items,
+        x=axis("Tractability", tractability_hint),
+        y=axis("Severity", severity_hint),
+        quadrants=CONSTRAINT_QUADRANTS,
+        quadrant_notes=CONSTRAINT_QUADRANT_NOTES,
+    )
+
+
+def definition(
+    title: str,
+    method_note: str,
+    groups: list[Definition],
+    items: list[Definition],
+    activities: list[Definition],
+) -> Definition:
+    """Assemble a full definition in the shape POST /api/v1/workshops accepts."""
+    return {
+        "title": title,
+        "language": LANGUAGE,
+        "min_group_size": MIN_GROUP_SIZE,
+        "method_note": method_note,
+        "groups": groups,
+        "items": items,
+        "activities": activities,
+    }

@@ -1,0 +1,278 @@
+"""The domain model: facilitators run workshops; participants of a stakeholder group respond to activities.
+
+Business rules that must hold under concurrent writes are database constraints (one value per participant,
+item, dimension and round), so a repeated or simultaneous submission can never count twice.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+
+#: Join codes avoid characters that are easy to confuse when read off a projector (0/O, 1/I/L).
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+JOIN_CODE_LENGTH = 6
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def token_digest(token: str) -> str:
+    """Tokens are stored as digests, so a copied database does not hand out live credentials."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class ItemKind(enum.StrEnum):
+    constraint = "constraint"
+    sector = "sector"
+
+
+class ActivityState(enum.StrEnum):
+    pending = "pending"
+    open = "open"
+    closed = "closed"
+
+
+class User(UserMixin, db.Model):
+    """A facilitator account."""
+
+    __tablename__ = "user_account"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    workshops: so.WriteOnlyMapped[Workshop] = so.relationship(back_populates="owner")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class ApiToken(db.Model):
+    """A bearer token for the public API; only its digest is kept."""
+
+    __tablename__ = "api_token"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class Workshop(db.Model):
+    __tablename__ = "workshop"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    owner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    language: so.Mapped[str] = so.mapped_column(sa.String(12), default="en")
+    min_group_size: so.Mapped[int] = so.mapped_column(default=5)
+    join_code: so.Mapped[str] = so.mapped_column(sa.String(12), unique=True)
+    screen_token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    joining_locked: so.Mapped[bool] = so.mapped_column(default=False)
+    template_key: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    #: The method in a facilitator's words, printed with the results.
+    method_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    owner: so.Mapped[User] = so.relationship(back_populates="workshops")
+    groups: so.Mapped[list[StakeholderGroup]] = so.relationship(
+        back_populates="workshop", order_by="StakeholderGroup.position", cascade="all, delete-orphan"
+    )
+    items: so.Mapped[list[Item]] = so.relationship(
+        back_populates="workshop", order_by="Item.position", cascade="all, delete-orphan"
+    )
+    activities: so.Mapped[list[Activity]] = so.relationship(
+        back_populates="workshop", order_by="Activity.position", cascade="all, delete-orphan"
+    )
+    participants: so.WriteOnlyMapped[Participant] = so.relationship(
+        back_populates="workshop", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (sa.CheckConstraint("min_group_size >= 3", name="min_group_size_at_least_3"),)
+
+    def group(self, key: str) -> StakeholderGroup | None:
+        return next((g for g in self.groups if g.key == key), None)
+
+    def item(self, key: str) -> Item | None:
+        return next((i for i in self.items if i.key == key), None)
+
+    def activity(self, key: str) -> Activity | None:
+        return next((a for a in self.activities if a.key == key), None)
+
+
+class StakeholderGroup(db.Model):
+    """A constituency in the room (government, employers, workers...), with its weight under parity."""
+
+    __tablename__ = "stakeholder_group"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    weight: so.Mapped[float] = so.mapped_column(default=1.0)
+    #: Who belongs here, shown when a participant picks a group.
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: How many people of this group the facilitator expects, for the participation bar (optional).
+    expected: so.Mapped[int | None] = so.mapped_column()
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    workshop: so.Mapped[Workshop] = so.relationship(back_populates="groups")
+
+    __table_args__ = (
+        sa.UniqueConstraint("workshop_id", "key"),
+        sa.CheckConstraint("weight >= 0", name="weight_not_negative"),
+    )
+
+
+class Item(db.Model):
+    """Something to prioritise: a constraint or a candidate sector."""
+
+    __tablename__ = "item"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default=ItemKind.constraint.value)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    category: so.Mapped[str] = so.mapped_column(sa.String(60), default="")
+    #: Who could act on it (PACA): local, regional, national or international; empty when not set.
+    locus: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    workshop: so.Mapped[Workshop] = so.relationship(back_populates="items")
+
+    __table_args__ = (
+        sa.UniqueConstraint("workshop_id", "key"),
+        sa.CheckConstraint("kind IN ('constraint', 'sector')", name="kind_known"),
+    )
+
+
+class Activity(db.Model):
+    """One prioritisation exercise of a workshop (a matrix, a scale...).
+
+    Type-specific settings (axes, scale, budget, criteria, quadrant names) live in `settings`, a JSON
+    document validated by the workshop service, so new activity types need no schema change.
+    """
+
+    __tablename__ = "activity"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    type: so.Mapped[str] = so.mapped_column(sa.String(20))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    state: so.Mapped[str] = so.mapped_column(sa.String(10), default=ActivityState.pending.value)
+    settings: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    #: Voting round (a Delphi re-vote starts round 2); responses are kept per round.
+    round: so.Mapped[int] = so.mapped_column(default=1)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    opened_at: so.Mapped[datetime | None] = so.mapped_column()
+    closed_at: so.Mapped[datetime | None] = so.mapped_column()
+
+    workshop: so.Mapped[Workshop] = so.relationship(back_populates="activities")
+    activity_items: so.Mapped[list[ActivityItem]] = so.relationship(
+        order_by="ActivityItem.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("workshop_id", "key"),
+        sa.CheckConstraint("state IN ('pending', 'open', 'closed')", name="state_known"),
+    )
+
+    @property
+    def items(self) -> list[Item]:
+        return [ai.item for ai in self.activity_items]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == ActivityState.open.value
+
+
+class ActivityItem(db.Model):
+    """Which items an activity asks about, in the author's order."""
+
+    __tablename__ = "activity_item"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    item: so.Mapped[Item] = so.relationship(lazy="joined")
+
+
+class Participant(db.Model):
+    """An anonymous phone (or a paper ballot) in a stakeholder group; known only by a pseudonym."""
+
+    __tablename__ = "participant"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    group_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stakeholder_group.id", ondelete="CASCADE"))
+    pseudonym: so.Mapped[str] = so.mapped_column(sa.String(12))
+    token_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: `phone` or `paper` (votes entered by the facilitator for someone without a phone).
+    channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="phone")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    workshop: so.Mapped[Workshop] = so.relationship(back_populates="participants")
+    group: so.Mapped[StakeholderGroup] = so.relationship()
+
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "pseudonym"),)
+
+
+class Response(db.Model):
+    """One saved value: a participant's answer for one item on one dimension (axis, criterion...).
+
+    `value` is NULL for "don't know": stored and counted as an abstention, never as a number.
+    """
+
+    __tablename__ = "response"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    activity_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"))
+    participant_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"))
+    dimension: so.Mapped[str] = so.mapped_column(sa.String(40))
+    value: so.Mapped[int | None] = so.mapped_column()
+    round: so.Mapped[int] = so.mapped_column(default=1)
+    submitted_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    participant: so.Mapped[Participant] = so.relationship()
+    item: so.Mapped[Item] = so.relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "round", "participant_id", "item_id", "dimension"),
+        sa.Index("ix_response_activity_round", "activity_id", "round"),
+    )

@@ -1,0 +1,7 @@
+"""Participant pages: join with a code, pick a group, rate on a phone. Works without JavaScript."""
+
+from flask import Blueprint
+
+bp = Blueprint("participant", __name__)
+
+from app.participant import routes  # noqa: E402,F401

@@ -1,0 +1,299 @@
+"""Participant (phone) pages: join with a code, pick a group, rate items.
+
+Plain HTML forms do all the work, so a phone with JavaScript off, or a venue that blocks WebSockets, can
+still vote; static/js/phone.js only adds following the facilitator and saving without a full reload.
+Every write goes through `transaction()`, so the screen hears of a vote only once it is committed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
+
+from app.extensions import limiter
+from app.models import Activity, Participant, Workshop
+from app.participant import bp
+from app.services import participation, workshops
+from app.services.database import transaction
+from app.services.errors import Problem, not_found
+from app.services.ratelimit import join_code_key
+
+DONT_KNOW = "dk"
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+#: Axes in the order a phone asks them: the vertical one ("how much does it matter?") first.
+AXIS_ORDER = ("y", "x")
+MAX_CODE_LENGTH = 40
+_RATING_PATH = re.compile(r"^ratings\[(\d+)\]\.?(\w*)")
+_INTEGER = re.compile(r"^-?\d{1,6}$")
+
+Page = Response | tuple[str, int] | str
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+def _participant() -> Participant | None:
+    """The phone's participant, from the permanent session cookie."""
+    token = session.get("participant_token")
+    return participation.participant_for_token(token) if isinstance(token, str) else None
+
+
+def _render(template: str, workshop: Workshop | None = None, status: int = 200, **context: Any) -> tuple[str, int]:
+    """Render with the workshop's language and writing direction (Arabic workshops read right to left)."""
+    language = workshop.language if workshop is not None else "en"
+    html = render_template(
+        f"participant/{template}",
+        workshop=workshop,
+        page_language=language,
+        page_direction="rtl" if language in RTL_LANGUAGES else "ltr",
+        **context,
+    )
+    return html, status
+
+
+def _normalise_code(raw: str) -> str:
+    """Codes are read off a projector: ignore case, spaces and dashes people type in."""
+    return re.sub(r"[\s\-]+", "", raw or "").upper()[:MAX_CODE_LENGTH]
+
+
+def _need_participant() -> Participant | Response:
+    participant = _participant()
+    if participant is None:
+        session.pop("participant_token", None)
+        flash("Join a workshop first: type the code shown on the screen.", "info")
+        return redirect(url_for(".join"))
+    return participant
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """Pages show one phone's own answers: never let a proxy or the back button serve a stale copy."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_failed(_error: CSRFError) -> Response:
+    """An expired or missing form token: explain and show the page again rather than a bare 400."""
+    flash("This page had expired, so nothing was sent. Please try again.", "error")
+    return redirect(request.path)
+
+
+# --- joining ------------------------------------------------------------------------------------------------
+
+@bp.get("/")
+def index() -> Response:
+    return redirect(url_for(".join"))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit("600/minute", key_func=join_code_key, methods=["POST"])
+def join() -> Page:
+    """Type the workshop code; an unknown code is a form error and creates nothing."""
+    code, error = "", None
+    if request.method == "POST":
+        code = _normalise_code(request.form.get("code", ""))
+        workshop = workshops.by_join_code(code) if code else None
+        if workshop is not None:
+            return redirect(url_for(".join_code", code=workshop.join_code))
+        error = (f"No workshop has the code {code}. Check the code on the screen and try again."
+                 if code else "Type the code shown on the screen.")
+    return _render("join.html", code=code, error=error, participant=_participant(),
+                   status=422 if error else 200)
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit("600/minute", key_func=join_code_key, methods=["POST"])
+def join_code(code: str) -> Page:
+    """The QR target: pick a stakeholder group once; the phone then remembers who it is."""
+    workshop = workshops.by_join_code(_normalise_code(code))
+    if workshop is None:
+        return _render("join.html", code=_normalise_code(code), participant=_participant(), status=404,
+                       error="No workshop has this code. Check the code on the screen and try again.")
+    participant = _participant()
+    if participant is not None and participant.workshop_id == workshop.id:
+        return redirect(url_for(".vote"))
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            with transaction():
+                _, token = participation.join(workshop.join_code, request.form.get("group", ""))
+        except Problem as problem:
+            error = problem.errors[0].message if problem.errors else problem.detail
+            status = problem.status
+        else:
+            session["participant_token"] = token
+            session.permanent = True
+            return redirect(url_for(".vote"))
+    return _render("groups.html", workshop, error=error, status=status)
+
+
+@bp.route("/leave", methods=["GET", "POST"])
+def leave() -> Page:
+    """Forget this phone's participant (to hand the phone to someone else); answers already saved stay."""
+    participant = _participant()
+    if participant is None:
+        session.pop("participant_token", None)
+        return redirect(url_for(".join"))
+    if request.method == "POST":
+        code = participant.workshop.join_code
+        session.pop("participant_token", None)
+        return redirect(url_for(".join_code", code=code))
+    return _render("leave.html", participant.workshop, participant=participant)
+
+
+# --- voting -------------------------------------------------------------------------------------------------
+
+@dataclass
+class MatrixForm:
+    """A matrix form read back from the phone: the body for `save_matrix` and what to show again."""
+
+    body: dict[str, list[dict[str, Any]]]
+    shown: dict[str, dict[str, str]]
+    incomplete: list[str] = field(default_factory=list)
+
+
+def _axes(activity: Activity) -> list[dict[str, Any]]:
+    settings = activity.settings or {}
+    axes = []
+    for name in AXIS_ORDER:
+        axis = settings.get(name) or {}
+        low, high = int(axis.get("min", 1)), int(axis.get("max", 5))
+        axes.append({"name": name, "label": axis.get("label", name), "hint": axis.get("hint", ""),
+                     "min": low, "max": high, "values": [str(v) for v in range(low, high + 1)]})
+    return axes
+
+
+def _shown_from_saved(saved: dict[tuple[str, str], int | None]) -> dict[str, dict[str, str]]:
+    shown: dict[str, dict[str, str]] = {}
+    for (item_key, axis), value in saved.items():
+        shown.setdefault(item_key, {})[axis] = DONT_KNOW if value is None else str(value)
+    return shown
+
+
+def _read_matrix(activity: Activity, form: MultiDict[str, str], shown: dict[str, dict[str, str]]) -> MatrixForm:
+    """Send only items with both axes answered (a value or don't know); half-answered ones wait."""
+    ratings: list[dict[str, Any]] = []
+    incomplete: list[str] = []
+    for item in activity.items:
+        raw = {axis: form.get(f"{item.key}.{axis}", "").strip() for axis in ("x", "y")}
+        for axis, value in raw.items():
+            if value:
+                shown.setdefault(item.key, {})[axis] = value
+        if all(raw.values()):
+            ratings.append({"item": item.key, **{axis: _value(value) for axis, value in raw.items()}})
+        elif any(raw.values()):
+            incomplete.append(item.key)
+    return MatrixForm({"ratings": ratings}, shown, incomplete)
+
+
+def _value(raw: str) -> int | str | None:
+    """'dk' is don't know (null); anything not a whole number is passed on for the service to reject."""
+    if raw == DONT_KNOW:
+        return None
+    return int(raw) if _INTEGER.match(raw) else raw
+
+
+def _item_errors(activity: Activity, problem: Problem, sent: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Turn the service's `ratings[n].x` paths into a plain sentence next to the item concerned."""
+    labels = {a["name"]: a for a in _axes(activity)}
+    errors: dict[str, list[str]] = {}
+    for error in problem.errors:
+        match = _RATING_PATH.match(error.field)
+        if not match or int(match.group(1)) >= len(sent):
+            continue
+        item_key, axis = sent[int(match.group(1))]["item"], match.group(2)
+        if axis in labels:
+            a = labels[axis]
+            message = f"{a['label']}: choose a number from {a['min']} to {a['max']}, or Don't know."
+        else:
+            message = "This item could not be saved; please answer it again."
+        errors.setdefault(item_key, []).append(message)
+    return errors
+
+
+def _answered(activity: Activity, saved: dict[tuple[str, str], int | None]) -> list[str]:
+    return [i.key for i in activity.items if (i.key, "x") in saved and (i.key, "y") in saved]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@bp.route("/p", methods=["GET", "POST"])
+@bp.route("/p/<activity_key>", methods=["GET", "POST"])
+@limiter.limit("120/minute", methods=["POST"])
+def vote(activity_key: str | None = None) -> Page:
+    """The open activity; several open: a list; none: a page that waits for the facilitator."""
+    participant = _need_participant()
+    if isinstance(participant, Response):
+        return participant
+    workshop = participant.workshop
+    key = activity_key or (request.form.get("activity") if request.method == "POST" else None)
+    if key:
+        activity = workshop.activity(key)
+        if activity is None:
+            raise not_found("This workshop has no such activity.")
+        return _activity_page(participant, activity)
+    open_now = participation.open_activities(workshop)
+    if len(open_now) == 1:
+        return _activity_page(participant, open_now[0])
+    closed = workshop.activity(request.args.get("closed", ""))
+    notice = closed.title if closed is not None and not closed.is_open else None
+    if not open_now:
+        return _render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=[])
+    progress = {a.key: len(_answered(a, participation.saved_values(participant, a))) for a in open_now}
+    return _render("list.html", workshop, participant=participant, activities=open_now, progress=progress,
+                   closed_title=notice, open_keys=[a.key for a in open_now])
+
+
+def _activity_page(participant: Participant, activity: Activity) -> Page:
+    workshop = participant.workshop
+    open_keys = [a.key for a in participation.open_activities(workshop)]
+    if not activity.is_open:
+        saved = participation.saved_values(participant, activity)
+        late = request.method == "POST"
+        return _render("closed.html", workshop, participant=participant, activity=activity, late=late,
+                       answered=len(_answered(activity, saved)), open_keys=open_keys, status=409 if late else 200)
+    if activity.type != "matrix":
+        return _render("closed.html", workshop, participant=participant, activity=activity, unsupported=True,
+                       late=False, answered=0, open_keys=open_keys)
+    shown = _shown_from_saved(participation.saved_values(participant, activity))
+    status, message, item_errors, incomplete = 200, None, {}, []
+    if request.method == "POST":
+        form = _read_matrix(activity, request.form, shown)
+        incomplete = form.incomplete
+        waiting = (f" {_plural(len(incomplete), 'item')} not saved yet: answer both questions, or choose "
+                   "Don't know." if incomplete else "")
+        if not form.body["ratings"]:
+            status = 422
+            message = {"kind": "error", "text": "Nothing was saved: choose an answer for both questions of at "
+                                                "least one item (Don't know counts as an answer)."}
+        else:
+            try:
+                with transaction():
+                    saved = participation.save_matrix(participant, activity, form.body)
+            except Problem as problem:
+                if problem.status == 409:
+                    return _render("closed.html", workshop, participant=participant, activity=activity,
+                                   late=True, answered=0, open_keys=open_keys, status=409)
+                if problem.status != 422:
+                    raise
+                status, item_errors = 422, _item_errors(activity, problem, form.body["ratings"])
+                message = {"kind": "error", "text": "Nothing was saved: please check the highlighted items."}
+            else:
+                message = {"kind": "ok" if not incomplete else "warn",
+                           "text": f"Saved {_plural(saved, 'rating')}. You can change them until the facilitator "
+                                   f"closes this activity.{waiting}"}
+    saved_now = participation.saved_values(participant, activity)
+    return _render(
+        "vote.html", workshop, status=status, participant=participant, activity=activity, items=activity.items,
+        axes=_axes(activity), labels=(activity.settings or {}).get("scale_labels") or {}, shown=shown,
+        answered=set(_answered(activity, saved_now)), incomplete=set(incomplete), item_errors=item_errors,
+        message=message, open_keys=open_keys,
+        others=[a for a in participation.open_activities(workshop) if a.id != activity.id],
+    )

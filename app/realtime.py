@@ -1,0 +1,97 @@
+"""Socket.IO wiring: who may connect, which rooms they join, and the snapshot each one gets alone.
+
+A joining client is sent the current state only, never a broadcast to the room: with a thousand phones a
+broadcast per join costs a million messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, session
+from flask_login import current_user
+from flask_socketio import emit, join_room
+
+from app.extensions import db, socketio
+from app.services import live
+
+
+def _async_mode(app: Flask) -> str:
+    configured = app.config.get("SOCKETIO_ASYNC_MODE")
+    if configured:
+        return configured
+    try:
+        from gevent import monkey
+
+        if monkey.is_module_patched("socket"):
+            return "gevent"
+    except ImportError:  # pragma: no cover - gevent is a pinned dependency
+        pass
+    return "threading"
+
+
+def init_app(app: Flask) -> None:
+    socketio.init_app(
+        app,
+        async_mode=_async_mode(app),
+        message_queue=app.config.get("REDIS_URL"),
+        channel="prioritas",
+        cors_allowed_origins=None,  # same origin only
+        ping_interval=20,
+        ping_timeout=25,
+        max_http_buffer_size=1_000_000,
+    )
+    live.hub.init_app(app)
+
+
+def _screen(token: str) -> Any:
+    from app.services import workshops
+
+    return workshops.by_screen_token(token)
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Authenticate by screen token, participant token (or phone cookie) or facilitator session."""
+    from app.services import participation, results, workshops
+
+    auth = auth if isinstance(auth, dict) else {}
+    try:
+        if isinstance(auth.get("screen_token"), str):
+            workshop = _screen(auth["screen_token"])
+            if workshop is None:
+                raise ConnectionRefusedError("unknown screen token")
+            _join_screen(workshop.id)
+            for activity in participation.open_activities(workshop):
+                emit("results", results.compute(activity, "equal_groups"))
+            return
+        token = auth.get("participant_token") if isinstance(auth.get("participant_token"), str) else None
+        if token is None and not auth:
+            token = session.get("participant_token")
+        if token is not None:
+            participant = participation.participant_for_token(token)
+            if participant is None:
+                raise ConnectionRefusedError("unknown participant token")
+            join_room(live.workshop_room(participant.workshop_id))
+            for activity in participant.workshop.activities:
+                emit("state", {"activity": activity.key, "state": activity.state})
+            return
+        workshop_id = auth.get("workshop")
+        if current_user.is_authenticated and isinstance(workshop_id, int):
+            workshop = db.session.get(workshops.Workshop, workshop_id)
+            if workshop is None or workshop.owner_id != current_user.id:
+                raise ConnectionRefusedError("not your workshop")
+            _join_screen(workshop.id)
+            join_room(live.facilitators_room(workshop.id))
+            emit("participation", {"groups": workshops.participation(workshop)})
+            for activity in participation.open_activities(workshop):
+                emit("results", results.compute(activity, "equal_groups"))
+            return
+        raise ConnectionRefusedError("credentials required")
+    finally:
+        db.session.remove()
+
+
+def _join_screen(workshop_id: int) -> None:
+    join_room(live.workshop_room(workshop_id))
+    join_room(live.screens_room(workshop_id))

@@ -1,0 +1,1 @@
+"""Services hold the application logic; views and socket handlers stay thin and call them."""

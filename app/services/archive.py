@@ -1,0 +1,213 @@
+"""Exports (CSV of every saved value, JSON archive) and the import that rebuilds a workshop from an archive."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Activity, Participant, Response, User, Workshop, new_token, token_digest, utcnow
+from app.services import workshops
+from app.services.definitions import KEY_PATTERN, is_int
+from app.services.errors import FieldError, invalid
+
+ARCHIVE_FORMAT = "prioritas-workshop"
+ARCHIVE_VERSION = 1
+CSV_COLUMNS = ("workshop_id", "activity", "item", "group", "participant", "axis", "value", "submitted_at")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _value_rows(workshop: Workshop) -> list[tuple[Activity, Participant, str, str, int | None, datetime, int]]:
+    activities = {a.id: a for a in workshop.activities}
+    items = {i.id: i for i in workshop.items}
+    rows = db.session.execute(
+        sa.select(Response, Participant)
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(Participant.workshop_id == workshop.id)
+    ).all()
+    out = [
+        (activities[r.activity_id], p, items[r.item_id].key, r.dimension, r.value, r.submitted_at, r.round)
+        for r, p in rows
+    ]
+    item_pos = {i.key: i.position for i in workshop.items}
+    out.sort(key=lambda row: (row[0].position, row[6], row[1].pseudonym, item_pos[row[2]], row[3]))
+    return out
+
+
+def export_csv(workshop: Workshop) -> str:
+    groups = {g.id: g.key for g in workshop.groups}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for activity, participant, item, dimension, value, submitted_at, _round in _value_rows(workshop):
+        writer.writerow([
+            workshop.id, neutralise(activity.key), neutralise(item), neutralise(groups[participant.group_id]),
+            neutralise(participant.pseudonym), neutralise(dimension), "" if value is None else value,
+            timestamp(submitted_at),
+        ])
+    return buffer.getvalue()
+
+
+def export_json(workshop: Workshop, app_version: str) -> dict[str, Any]:
+    groups = {g.id: g.key for g in workshop.groups}
+    participants = db.session.scalars(
+        sa.select(Participant).where(Participant.workshop_id == workshop.id).order_by(Participant.id)
+    ).all()
+    document = workshops.document(workshop)
+    for name in ("join_url", "screen_url", "screen_token", "join_code"):
+        document.pop(name)
+    return {
+        "format": ARCHIVE_FORMAT,
+        "version": ARCHIVE_VERSION,
+        "app_version": app_version,
+        "exported_at": timestamp(utcnow()),
+        "workshop": document,
+        "participants": [
+            {"pseudonym": p.pseudonym, "group": groups[p.group_id], "channel": p.channel,
+             "joined_at": timestamp(p.created_at)}
+            for p in participants
+        ],
+        "responses": [
+            {"activity": activity.key, "round": round_, "participant": participant.pseudonym, "item": item,
+             "dimension": dimension, "value": value, "submitted_at": timestamp(submitted_at)}
+            for activity, participant, item, dimension, value, submitted_at, round_ in _value_rows(workshop)
+        ],
+    }
+
+
+def import_json(owner: User, archive: Any) -> Workshop:
+    """Rebuild an exported workshop as a new one owned by `owner`; all or nothing."""
+    errors: list[FieldError] = []
+    if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
+        raise invalid([FieldError("format", f"Not a Prioritas archive (format '{ARCHIVE_FORMAT}').")])
+    version = archive.get("version")
+    if not is_int(version) or version < 1:
+        raise invalid([FieldError("version", "The archive has no valid version number.")])
+    if version > ARCHIVE_VERSION:
+        raise invalid([FieldError("version", f"This archive is version {version}, from a newer Prioritas; this "
+                                             f"one reads version {ARCHIVE_VERSION}. Update Prioritas to import it.")])
+    document = archive.get("workshop")
+    if not isinstance(document, dict):
+        raise invalid([FieldError("workshop", "The archive has no workshop definition.")])
+    workshop = workshops.create_from_definition(owner, document, allow_state=True)
+    for activity, source in zip(workshop.activities, document.get("activities", []), strict=False):
+        round_ = source.get("round", 1) if isinstance(source, dict) else 1
+        activity.round = round_ if is_int(round_) and round_ >= 1 else 1
+
+    participants: dict[str, Participant] = {}
+    raw_participants = archive.get("participants")
+    if not isinstance(raw_participants, list):
+        errors.append(FieldError("participants", "The archive has no participant list."))
+        raw_participants = []
+    for n, raw in enumerate(raw_participants):
+        path = f"participants[{n}]"
+        if not isinstance(raw, dict):
+            errors.append(FieldError(path, "Each participant is an object."))
+            continue
+        pseudonym, group_key = raw.get("pseudonym"), raw.get("group")
+        group = workshop.group(group_key) if isinstance(group_key, str) else None
+        if not isinstance(pseudonym, str) or not pseudonym or len(pseudonym) > 12:
+            errors.append(FieldError(f"{path}.pseudonym", "A pseudonym is a short string such as P017."))
+        elif pseudonym in participants:
+            errors.append(FieldError(f"{path}.pseudonym", f"The pseudonym {pseudonym} appears twice."))
+        if group is None:
+            errors.append(FieldError(f"{path}.group", f"'{group_key}' is not a group of this workshop."))
+        channel = raw.get("channel", "phone")
+        if channel not in ("phone", "paper"):
+            errors.append(FieldError(f"{path}.channel", "The channel is phone or paper."))
+        if errors and errors[-1].field.startswith(path):
+            continue
+        participant = Participant(workshop_id=workshop.id, group_id=group.id, pseudonym=pseudonym,
+                                  token_digest=token_digest(new_token()), channel=channel,
+                                  created_at=_parse_timestamp(raw.get("joined_at")) or utcnow())
+        participants[pseudonym] = participant
+    db.session.add_all(participants.values())
+    db.session.flush()
+
+    raw_responses = archive.get("responses")
+    if not isinstance(raw_responses, list):
+        errors.append(FieldError("responses", "The archive has no response list."))
+        raw_responses = []
+    seen: set[tuple[Any, ...]] = set()
+    rows: list[dict[str, Any]] = []
+    for n, raw in enumerate(raw_responses):
+        path = f"responses[{n}]"
+        row = _check_response(workshop, participants, raw, path, errors)
+        if row is None:
+            continue
+        unique = (row["activity_id"], row["round"], row["participant_id"], row["item_id"], row["dimension"])
+        if unique in seen:
+            errors.append(FieldError(path, "The same value appears twice."))
+            continue
+        seen.add(unique)
+        rows.append(row)
+    if errors:
+        raise invalid(errors[:200], f"The archive has {len(errors)} problem(s); nothing was imported.")
+    if rows:
+        db.session.execute(sa.insert(Response), rows)
+    return workshop
+
+
+def _check_response(workshop: Workshop, participants: dict[str, Participant], raw: Any, path: str,
+                    errors: list[FieldError]) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        errors.append(FieldError(path, "Each response is an object."))
+        return None
+    activity = workshop.activity(raw.get("activity")) if isinstance(raw.get("activity"), str) else None
+    participant = participants.get(raw.get("participant")) if isinstance(raw.get("participant"), str) else None
+    item_key = raw.get("item")
+    item = next((i for i in activity.items if i.key == item_key), None) if activity else None
+    dimension, value = raw.get("dimension"), raw.get("value")
+    round_ = raw.get("round", 1)
+    submitted = _parse_timestamp(raw.get("submitted_at"))
+    problems = []
+    if activity is None:
+        problems.append(("activity", f"'{raw.get('activity')}' is not an activity of this workshop."))
+    if participant is None:
+        problems.append(("participant", f"'{raw.get('participant')}' is not a participant of the archive."))
+    if activity is not None and item is None:
+        problems.append(("item", f"'{item_key}' is not an item of activity '{activity.key}'."))
+    if not is_int(round_) or round_ < 1:
+        problems.append(("round", "The round is a whole number of at least 1."))
+    if submitted is None:
+        problems.append(("submitted_at", "The time is an ISO 8601 timestamp."))
+    if activity is not None:
+        scale = (activity.settings or {}).get(dimension) if isinstance(dimension, str) else None
+        if activity.type == "matrix" and dimension not in ("x", "y"):
+            problems.append(("dimension", "A matrix value is on axis x or y."))
+        elif value is not None and (not is_int(value) or (scale and not scale["min"] <= value <= scale["max"])):
+            problems.append(("value", "The value is a whole number on the activity's scale, or null."))
+    if isinstance(dimension, str) and not KEY_PATTERN.fullmatch(dimension):
+        problems.append(("dimension", "Unknown dimension."))
+    if problems:
+        errors.extend(FieldError(f"{path}.{name}", message) for name, message in problems)
+        return None
+    return {"activity_id": activity.id, "round": round_, "participant_id": participant.id, "item_id": item.id,
+            "dimension": dimension, "value": value, "submitted_at": submitted}

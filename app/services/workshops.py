@@ -1,0 +1,285 @@
+"""Workshops: creation from a definition or a template, the public document, and activity states."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request, url_for
+
+from app import library
+from app.extensions import db
+from app.models import (
+    Activity,
+    ActivityItem,
+    ActivityState,
+    Item,
+    Participant,
+    StakeholderGroup,
+    User,
+    Workshop,
+    new_join_code,
+    new_token,
+    utcnow,
+)
+from app.services import live
+from app.services.database import after_commit
+from app.services.definitions import clean_definition
+from app.services.errors import FieldError, Problem, conflict, forbidden, invalid, invalid_field, not_found
+
+MATRIX_SETTINGS = ("x", "y", "quadrants", "quadrant_notes", "scale_labels")
+
+
+def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
+                           template_key: str | None = None) -> Workshop:
+    clean, errors = clean_definition(data, allow_state=allow_state)
+    if errors:
+        raise invalid(errors, f"The workshop definition has {len(errors)} problem(s); nothing was saved.")
+    workshop = Workshop(
+        owner=owner,
+        title=clean["title"],
+        language=clean["language"],
+        min_group_size=clean["min_group_size"],
+        join_code=unique_join_code(),
+        screen_token=new_token(),
+        template_key=template_key,
+        method_note=clean.get("method_note", ""),
+    )
+    workshop.groups = [
+        StakeholderGroup(key=g["key"], name=g["name"], weight=g["weight"], expected=g["expected"],
+                         description=g["description"], position=n)
+        for n, g in enumerate(clean["groups"])
+    ]
+    workshop.items = [
+        Item(key=i["key"], kind=i["kind"], title=i["title"], description=i["description"],
+             category=i["category"], locus=i["locus"], position=n)
+        for n, i in enumerate(clean["items"])
+    ]
+    by_key = {i.key: i for i in workshop.items}
+    for n, a in enumerate(clean["activities"]):
+        activity = Activity(key=a["key"], type=a["type"], title=a["title"], position=n,
+                            state=a.get("state", ActivityState.pending.value),
+                            settings={k: a[k] for k in MATRIX_SETTINGS if k in a})
+        activity.activity_items = [ActivityItem(item=by_key[k], position=p) for p, k in enumerate(a["items"])]
+        workshop.activities.append(activity)
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
+def create_from_template(owner: User, template: Any, title: Any) -> Workshop:
+    definition = library.get_template(template) if isinstance(template, str) else None
+    if definition is None:
+        raise invalid_field("template", f"There is no template '{template}'.")
+    if title is not None:
+        if not isinstance(title, str) or not title.strip():
+            raise invalid_field("title", "The title must be a non-empty string.")
+        definition["title"] = title
+    return create_from_definition(owner, definition, template_key=template)
+
+
+def create(owner: User, body: Any) -> Workshop:
+    """POST /workshops: either {"template", "title"} or a full definition."""
+    if isinstance(body, dict) and "template" in body:
+        return create_from_template(owner, body.get("template"), body.get("title"))
+    return create_from_definition(owner, body)
+
+
+def unique_join_code() -> str:
+    for _ in range(50):
+        code = new_join_code()
+        if db.session.scalar(sa.select(Workshop.id).where(Workshop.join_code == code)) is None:
+            return code
+    raise RuntimeError("Could not find a free join code.")  # 31^6 codes: practically unreachable
+
+
+# --- lookups with the contract's 404/403 order -------------------------------------------------------
+
+def find(workshop_id: int) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise not_found(f"There is no workshop {workshop_id}.")
+    return workshop
+
+
+def check_owner(workshop: Workshop, user: User) -> None:
+    if workshop.owner_id != user.id:
+        raise forbidden()
+
+
+def get_owned(workshop_id: int, user: User) -> Workshop:
+    workshop = find(workshop_id)
+    check_owner(workshop, user)
+    return workshop
+
+
+def owned_activity(workshop_id: int, key: str, user: User) -> Activity:
+    """404 for a missing workshop or activity comes before 403 for someone else's (the contract's order)."""
+    workshop = find(workshop_id)
+    activity = get_activity(workshop, key)
+    check_owner(workshop, user)
+    return activity
+
+
+def get_activity(workshop: Workshop, key: str) -> Activity:
+    activity = workshop.activity(key)
+    if activity is None:
+        raise not_found(f"The workshop has no activity '{key}'.")
+    return activity
+
+
+def by_join_code(code: str) -> Workshop | None:
+    code = (code or "").strip().upper().replace(" ", "")
+    if not code:
+        return None
+    return db.session.scalar(sa.select(Workshop).where(Workshop.join_code == code))
+
+
+def by_screen_token(token: str) -> Workshop | None:
+    if not token:
+        return None
+    return db.session.scalar(sa.select(Workshop).where(Workshop.screen_token == token))
+
+
+def list_for(user: User) -> list[Workshop]:
+    return list(db.session.scalars(
+        sa.select(Workshop).where(Workshop.owner_id == user.id).order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    ))
+
+
+# --- documents -----------------------------------------------------------------------------------------
+
+def base_url() -> str:
+    """The address phones use: PUBLIC_URL, else this machine's LAN address, never 'localhost'."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    port = current_app.config.get("PORT", 5000)
+    host = lan_address()
+    if has_request_context():
+        request_host = request.host
+        name, _, request_port = request_host.rpartition(":") if ":" in request_host else (request_host, "", "")
+        if request_port:
+            port = request_port
+        if name not in ("localhost", "127.0.0.1", "[::1]", "0.0.0.0"):
+            return f"{request.scheme}://{request_host}"
+    return f"http://{host}:{port}"
+
+
+def lan_address() -> str:
+    """The address other devices on the venue's Wi-Fi reach; a UDP 'connect' sends no packet."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.254.254.254", 1))
+        address = probe.getsockname()[0]
+    except OSError:
+        address = "127.0.0.1"
+    finally:
+        probe.close()
+    return address
+
+
+def join_url(workshop: Workshop) -> str:
+    return f"{base_url()}/j/{workshop.join_code}"
+
+
+def screen_url(workshop: Workshop) -> str:
+    return f"{base_url()}/screen/{workshop.screen_token}"
+
+
+def activity_document(activity: Activity) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "key": activity.key,
+        "type": activity.type,
+        "title": activity.title,
+        "items": [i.key for i in activity.items],
+    }
+    doc.update(activity.settings or {})
+    doc["state"] = activity.state
+    doc["round"] = activity.round
+    return doc
+
+
+def document(workshop: Workshop) -> dict[str, Any]:
+    return {
+        "id": workshop.id,
+        "title": workshop.title,
+        "language": workshop.language,
+        "join_code": workshop.join_code,
+        "join_url": join_url(workshop),
+        "screen_url": screen_url(workshop),
+        "screen_token": workshop.screen_token,
+        "min_group_size": workshop.min_group_size,
+        "joining_locked": workshop.joining_locked,
+        "method_note": workshop.method_note,
+        "groups": [{"key": g.key, "name": g.name, "weight": g.weight, "expected": g.expected,
+                    "description": g.description} for g in workshop.groups],
+        "items": [{"key": i.key, "kind": i.kind, "title": i.title, "description": i.description,
+                   "category": i.category, "locus": i.locus} for i in workshop.items],
+        "activities": [activity_document(a) for a in workshop.activities],
+    }
+
+
+def definition(workshop: Workshop) -> dict[str, Any]:
+    """The workshop as a definition that `create_from_definition` accepts (for copies and archives)."""
+    doc = document(workshop)
+    for name in ("id", "join_code", "join_url", "screen_url", "screen_token", "joining_locked"):
+        doc.pop(name)
+    for activity in doc["activities"]:
+        activity.pop("round", None)
+    return doc
+
+
+# --- running ---------------------------------------------------------------------------------------------
+
+def set_state(activity: Activity, state: str, *, close_others: bool = False) -> Activity:
+    """Open, close or reset an activity; phones and screens hear of it once it is committed."""
+    if state not in ("open", "closed", "pending"):
+        raise invalid_field("state", "The state is open, closed or pending.")
+    changed = [activity] if activity.state != state else []
+    activity.state = state
+    if state == ActivityState.open.value:
+        activity.opened_at = utcnow()
+        if close_others:
+            for other in activity.workshop.activities:
+                if other is not activity and other.state == ActivityState.open.value:
+                    other.state = ActivityState.closed.value
+                    other.closed_at = utcnow()
+                    changed.append(other)
+    elif state == ActivityState.closed.value:
+        activity.closed_at = utcnow()
+    db.session.flush()
+    workshop_id = activity.workshop_id
+    events = [(a.id, a.key, a.state) for a in changed]
+    after_commit(lambda: live.announce_states(workshop_id, events))
+    return activity
+
+
+def require_open(activity: Activity) -> None:
+    if not activity.is_open:
+        raise conflict(f"The activity '{activity.key}' is {activity.state}, not open: votes are not accepted now.")
+
+
+def participation(workshop: Workshop) -> dict[str, int]:
+    """Participants who joined, per group key."""
+    rows = db.session.execute(
+        sa.select(Participant.group_id, sa.func.count()).where(Participant.workshop_id == workshop.id)
+        .group_by(Participant.group_id)
+    ).all()
+    counts = dict(rows)
+    return {g.key: int(counts.get(g.id, 0)) for g in workshop.groups}
+
+
+def check_editable(activity: Activity) -> None:
+    """An activity's items and scales are frozen once anyone has answered (fairness to early voters)."""
+    from app.models import Response
+
+    answered = db.session.scalar(sa.select(sa.func.count()).where(Response.activity_id == activity.id))
+    if answered:
+        raise Problem(409, "Conflict", "This activity already has responses; its items and scales are frozen.",
+                      [FieldError("items", "Frozen once responses exist.")])
+
+
+def screen_link(workshop: Workshop) -> str:
+    return url_for("screen.show", token=workshop.screen_token)

@@ -1,0 +1,127 @@
+"""Start the real server (`deploy/serve.py`) for a benchmark, the way `make run` does, but on loopback only.
+
+Benchmarks drive the app as a black box over HTTP and Socket.IO, so they set it up with the same CLI commands a
+deployer uses (`flask db upgrade`, `flask users create`) and never import the app into the measured process.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FACILITATOR_EMAIL = "bench@prioritas.local"
+FACILITATOR_PASSWORD = "bench-facilitator"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_open(port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log_tail(self, lines: int = 30) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _env(workdir: Path, database_url: str, port: int, extra: dict[str, str] | None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "SECRET_KEY": "benchmark-only",
+        "PRIORITAS_DEMO": "0",
+        "PRIORITAS_INSTANCE": str(workdir / "instance"),
+        "PYTHONUNBUFFERED": "1",
+        **(extra or {}),
+    }
+
+
+def _flask(args: list[str], env: dict[str, str]) -> None:
+    """Run one `flask --app app ...` command, bounded in time; its output only matters when it fails."""
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def start(workdir: Path, extra_env: dict[str, str] | None = None, timeout: float = 30) -> Server:
+    """Migrate a fresh SQLite file, create the benchmark facilitator, start serve.py on a free loopback port."""
+    port = free_port()
+    database_url = f"sqlite:///{workdir / 'bench.db'}"
+    env = _env(workdir, database_url, port, extra_env)
+    _flask(["db", "upgrade"], env)
+    _flask(["users", "create", "--email", FACILITATOR_EMAIL, "--password", FACILITATOR_PASSWORD], env)
+    log_path = workdir / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "serve.py")], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + timeout
+    while not port_open(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise RuntimeError("server did not start:\n" + server.log_tail())
+        time.sleep(0.1)
+    return server
+
+
+def stop(server: Server) -> None:
+    """Stop the server we started (its own process group, by id), and wait for it."""
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(timeout=10)
+
+
+def proc_status(pid: int) -> dict[str, int]:
+    """RSS (KB) and OS thread count of a process, from /proc: what the kernel charges for it."""
+    fields: dict[str, int] = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM", "Threads"):
+                fields[name] = int(value.split()[0])
+    fields["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
+    return fields
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100): with 30 samples, p90 is the 27th value, no interpolation."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = min(len(ordered), max(1, math.ceil(q / 100 * len(ordered))))
+    return ordered[rank - 1]

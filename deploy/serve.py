@@ -1,0 +1,60 @@
+"""Serve Prioritas in one process with gevent: the embedded default behind `make run`.
+
+gevent holds thousands of phones on one process (one greenlet per connection instead of an OS thread);
+it must patch the standard library before anything else is imported.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import os  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _raise_file_limit() -> None:
+    """Each phone holds a socket; the default limit of 1,024 open files would cap the room."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = 65536 if hard == resource.RLIM_INFINITY else hard
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, target), hard))
+
+
+def _handler_class() -> type:
+    """pywsgi keeps reading a connection after its WebSocket ends, and then parses the client's closing
+    frames as a new HTTP request ("Invalid HTTP method") while the phone waits for the close to finish.
+    An upgraded connection is never reused for HTTP, so close it as soon as the WebSocket is done."""
+    from gevent import pywsgi
+
+    class WebSocketAwareHandler(pywsgi.WSGIHandler):
+        def handle_one_response(self) -> None:
+            super().handle_one_response()
+            if self._connection_upgrade_requested():
+                self.close_connection = True
+
+    return WebSocketAwareHandler
+
+
+def main() -> None:
+    from app import create_app
+    from app.extensions import socketio
+    from app.services.workshops import lan_address
+
+    _raise_file_limit()
+    app = create_app()
+    host, port = app.config["HOST"], int(app.config["PORT"])
+    public = app.config.get("PUBLIC_URL") or f"http://{lan_address()}:{port}"
+    print(f"\n  Prioritas is running ({socketio.async_mode}, {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}).")
+    print(f"  On this laptop:          http://127.0.0.1:{port}/facilitator")
+    print(f"  Phones on the same Wi-Fi: {public}/join")
+    print("  Stop with Ctrl+C.\n", flush=True)
+    socketio.run(app, host=host, port=port, log_output=os.environ.get("PRIORITAS_ACCESS_LOG") == "1",
+                 handler_class=_handler_class())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+/* Facilitator pages: confirm destructive buttons, and keep the run console live over Socket.IO.
+ *
+ * Everything here is an enhancement: with JavaScript off the forms still post and the console's numbers are
+ * correct at page load. Live events only replace numbers and states already rendered by the server.
+ */
+(function () {
+  "use strict";
+
+  // Deleting cannot be undone: ask first (the server still refuses what answers depend on).
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // A double click on "Open" must not post twice while the page reloads.
+  document.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) { return; }
+    var buttons = event.target.querySelectorAll("button[type=submit]");
+    window.setTimeout(function () {
+      buttons.forEach(function (b) {
+        if (!b.disabled) { b.disabled = true; b.setAttribute("data-busy", ""); }
+      });
+    }, 0);
+  });
+  // Coming back with the browser's Back button restores the page as it was: make the buttons usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("button[data-busy]").forEach(function (b) {
+      b.disabled = false;
+      b.removeAttribute("data-busy");
+    });
+  });
+
+  var root = document.querySelector("[data-console]");
+  if (!root || typeof window.io !== "function") { return; }
+
+  var workshopId = parseInt(root.getAttribute("data-workshop"), 10);
+  var k = parseInt(root.getAttribute("data-min-group"), 10) || 5;
+  var statusEl = root.querySelector("[data-live-status]");
+  var STATE_LABELS = { pending: "Not started", open: "Open", closed: "Closed" };
+
+  function setStatus(text, kind) {
+    if (!statusEl) { return; }
+    statusEl.textContent = text;
+    statusEl.className = "live-status live-" + kind;
+  }
+
+  function setText(el, value) {
+    if (el && el.textContent !== String(value)) {
+      el.textContent = String(value);
+      el.classList.remove("bumped");
+      void el.offsetWidth; // restart the highlight animation
+      el.classList.add("bumped");
+    }
+  }
+
+  function updateParticipation(groups) {
+    var counts = groups || {};
+    var total = 0;
+    var most = 1;
+    Object.keys(counts).forEach(function (key) {
+      total += counts[key];
+      most = Math.max(most, counts[key]);
+    });
+    setText(root.querySelector("[data-total]"), total);
+    root.querySelectorAll("[data-groups] [data-group]").forEach(function (row) {
+      var n = counts[row.getAttribute("data-group")] || 0;
+      var expected = parseInt(row.getAttribute("data-expected"), 10);
+      var scale = expected > 0 ? expected : most;
+      setText(row.querySelector("[data-count]"), n);
+      var bar = row.querySelector("[data-bar]");
+      if (bar) { bar.style.width = Math.min(100, Math.round((100 * n) / scale)) + "%"; }
+      row.classList.toggle("below-k", n > 0 && n < k);
+    });
+  }
+
+  function card(key) {
+    return root.querySelector('.activity[data-activity="' + key + '"]');
+  }
+
+  function updateResults(doc) {
+    var article = doc && card(doc.activity);
+    if (!article) { return; }
+    setText(article.querySelector("[data-respondents]"), doc.respondents || 0);
+    var groups = doc.groups || {};
+    article.querySelectorAll(".by-group [data-group]").forEach(function (row) {
+      var g = groups[row.getAttribute("data-group")];
+      setText(row.querySelector("[data-respondents-group]"), g ? g.respondents || 0 : 0);
+    });
+  }
+
+  // "Close the other open activity" is only offered where another activity is open.
+  function refreshCloseOthers() {
+    var cards = root.querySelectorAll(".activity");
+    cards.forEach(function (article) {
+      var othersOpen = Array.prototype.some.call(cards, function (other) {
+        return other !== article && other.getAttribute("data-state") === "open";
+      });
+      var label = article.querySelector(".close-others");
+      if (label) { label.hidden = !othersOpen; }
+    });
+  }
+
+  function updateState(message) {
+    var article = message && card(message.activity);
+    if (!article) { return; }
+    article.setAttribute("data-state", message.state);
+    var badge = article.querySelector("[data-state-label]");
+    if (badge) {
+      badge.textContent = STATE_LABELS[message.state] || message.state;
+      badge.className = "state state-" + message.state;
+    }
+    refreshCloseOthers();
+  }
+
+  var socket = window.io({ auth: { workshop: workshopId } });
+  setStatus("Connecting…", "connecting");
+  socket.on("connect", function () { setStatus("Live", "on"); });
+  socket.on("disconnect", function () { setStatus("Reconnecting…", "down"); });
+  socket.on("connect_error", function () { setStatus("Offline: retrying…", "down"); });
+  socket.on("participation", function (data) { updateParticipation(data && data.groups); });
+  socket.on("results", updateResults);
+  socket.on("state", updateState);
+})();

@@ -1,0 +1,910 @@
+/* Prioritas projector screen.
+ *
+ * Plain ES2017, no build step. Needs the vendored socket.io client (window.io) and ECharts (window.echarts),
+ * both served from /static/vendor; nothing is loaded from another host.
+ *
+ * Data in:  <script id="workshop-data">  the workshop document (contract.md), matrix activities may carry
+ *           `quadrants` {top_right, top_left, bottom_right, bottom_left};
+ *           <script id="screen-config">   {screen_token, script_root}.
+ * Live:     Socket.IO `results` (equal_groups results document of one activity) and `state` ({activity, state}).
+ * Test hooks: window.prioritasScreen = {workshop, results: {key: doc}, current: key|null, updates: n}.
+ */
+(function () {
+  "use strict";
+
+  // ------------------------------------------------------------------ constants
+
+  // Okabe–Ito colours (colour-blind safe); text colour chosen for contrast on each.
+  var QUADRANT_STYLE = {
+    top_right: { fill: "#009E73", text: "#005C43", tint: "rgba(0,158,115,0.10)", ink: "#ffffff" },
+    top_left: { fill: "#0072B2", text: "#004C78", tint: "rgba(0,114,178,0.09)", ink: "#ffffff" },
+    bottom_right: { fill: "#E69F00", text: "#7A5300", tint: "rgba(230,159,0,0.11)", ink: "#111111" },
+    bottom_left: { fill: "#7A7A7A", text: "#4A4A4A", tint: "rgba(120,120,120,0.07)", ink: "#ffffff" }
+  };
+
+  var NUMBERED_ABOVE = 10;      // more plotted items than this: numbered markers + legend
+  var TWO_COLUMN_LEGEND_ABOVE = 14;
+  var INK = "#111111";
+  var INK_SOFT = "#3d3d3d";
+  var GRID_LINE = "#d9d9d4";
+  var FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Liberation Sans', " +
+    "'DejaVu Sans', Arial, sans-serif";
+
+  // ------------------------------------------------------------------ state
+
+  function readJSON(id, fallback) {
+    var el = document.getElementById(id);
+    if (!el) return fallback;
+    try { return JSON.parse(el.textContent); } catch (e) { return fallback; }
+  }
+
+  var workshop = readJSON("workshop-data", {}) || {};
+  var config = readJSON("screen-config", {}) || {};
+  workshop.activities = workshop.activities || [];
+  workshop.items = workshop.items || [];
+  workshop.groups = workshop.groups || [];
+  var token = config.screen_token || workshop.screen_token || "";
+  var root = (config.script_root || "").replace(/\/+$/, "");
+
+  var store = {
+    workshop: workshop,
+    results: {},
+    current: null,
+    updates: 0
+  };
+  window.prioritasScreen = store;
+
+  var socketSeq = {};          // activity key -> number of socket results seen (HTTP must not overwrite newer)
+  var connectedAt = 0;         // time of the last socket connect (see onResults)
+  var CONNECT_BURST_MS = 3000;
+  var openOrder = [];          // activity keys in the order they were opened, most recent last
+  var chart = null;
+  var chartMode = null;        // "activity:key" the chart was last built for (notMerge on change)
+  var itemsByKey = {};
+  workshop.items.forEach(function (it) { itemsByKey[it.key] = it; });
+
+  var $ = function (id) { return document.getElementById(id); };
+  var el = {
+    screen: $("screen"),
+    joinView: $("join-view"),
+    joinStatus: $("join-status"),
+    activityView: $("activity-view"),
+    side: $("side"),
+    badge: $("state-badge"),
+    title: $("activity-title"),
+    groups: $("group-counts"),
+    respondents: $("respondents"),
+    respondentsLabel: $("respondents-label"),
+    chart: $("chart"),
+    summary: $("summary"),
+    summaryCount: $("summary-count"),
+    summaryText: $("summary-text"),
+    note: $("chart-note"),
+    legend: $("legend"),
+    conn: $("conn"),
+    fsBtn: $("fullscreen-btn")
+  };
+
+  // ------------------------------------------------------------------ helpers
+
+  function activityByKey(key) {
+    for (var i = 0; i < workshop.activities.length; i++) {
+      if (workshop.activities[i].key === key) return workshop.activities[i];
+    }
+    return null;
+  }
+
+  function isNum(v) { return typeof v === "number" && isFinite(v); }
+
+  function plural(n, one, many) { return n === 1 ? one : many; }
+
+  function clearChildren(node) { while (node && node.firstChild) node.removeChild(node.firstChild); }
+
+  function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
+
+  function axisOf(activity, name) {
+    var a = (activity && activity[name]) || {};
+    var min = isNum(a.min) ? a.min : 1;
+    var max = isNum(a.max) ? a.max : 5;
+    if (max <= min) max = min + 1;
+    return { label: a.label || (name === "x" ? "x" : "y"), min: min, max: max, mid: (min + max) / 2 };
+  }
+
+  function quadrantOf(resultItem, ax, ay) {
+    if (resultItem && QUADRANT_STYLE[resultItem.quadrant]) return resultItem.quadrant;
+    var x = resultItem.x.mean, y = resultItem.y.mean;
+    return (y >= ay.mid ? "top" : "bottom") + "_" + (x >= ax.mid ? "right" : "left");
+  }
+
+  // Display names from the activity, or generic ones built from the axis labels ("High Severity · low Tractability").
+  function quadrantNames(activity) {
+    var q = activity.quadrants || {};
+    var xl = axisOf(activity, "x").label, yl = axisOf(activity, "y").label;
+    var generic = {
+      top_right: "High " + yl + " · high " + xl,
+      top_left: "High " + yl + " · low " + xl,
+      bottom_right: "Low " + yl + " · high " + xl,
+      bottom_left: "Low " + yl + " · low " + xl
+    };
+    var out = {};
+    Object.keys(generic).forEach(function (k) {
+      out[k] = (typeof q[k] === "string" && q[k].trim()) ? q[k] : generic[k];
+    });
+    return out;
+  }
+
+  // ------------------------------------------------------------------ choosing the activity
+
+  function initialActivity() {
+    for (var i = 0; i < workshop.activities.length; i++) {
+      if (workshop.activities[i].state === "open") return workshop.activities[i].key;
+    }
+    return null;
+  }
+
+  function mostRecentOpen() {
+    for (var i = openOrder.length - 1; i >= 0; i--) {
+      var a = activityByKey(openOrder[i]);
+      if (a && a.state === "open") return a.key;
+    }
+    for (var j = 0; j < workshop.activities.length; j++) {
+      if (workshop.activities[j].state === "open") return workshop.activities[j].key;
+    }
+    return null;
+  }
+
+  function show(key) {
+    store.current = key;
+    render();
+    if (key && !store.results[key]) fetchResults(key);
+  }
+
+  // ------------------------------------------------------------------ HTTP fallback
+
+  function fetchResults(key) {
+    if (!window.fetch || !workshop.id || !token) return;
+    var seqAtStart = socketSeq[key] || 0;
+    var url = root + "/api/v1/workshops/" + encodeURIComponent(workshop.id) + "/activities/" +
+      encodeURIComponent(key) + "/results";
+    fetch(url, {
+      headers: { "Authorization": "Bearer " + token, "Accept": "application/json" },
+      cache: "no-store",
+      credentials: "same-origin"
+    }).then(function (resp) {
+      return resp.ok ? resp.json() : null;
+    }).then(function (doc) {
+      if (!doc || typeof doc !== "object") return;
+      if ((socketSeq[key] || 0) !== seqAtStart) return;  // a live update arrived meanwhile: it is newer
+      if (!doc.activity) doc.activity = key;
+      store.results[key] = doc;
+      if (store.current === key) render();
+    }).catch(function () { /* offline or refused: the socket will fill in */ });
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  function render() {
+    var key = store.current;
+    var activity = key ? activityByKey(key) : null;
+    if (!activity) {
+      renderJoin();
+      return;
+    }
+    el.screen.classList.remove("is-join");
+    el.screen.setAttribute("data-view", activity.type === "matrix" ? "matrix" : "summary");
+    el.joinView.hidden = true;
+    el.activityView.hidden = false;
+    el.side.hidden = false;
+
+    var results = store.results[key] || null;
+    renderHeader(activity, results);
+    el.chart.setAttribute("data-activity", key);
+
+    if (activity.type === "matrix") {
+      el.summary.hidden = true;
+      el.chart.hidden = false;
+      renderMatrix(activity, results);
+    } else {
+      el.chart.hidden = true;
+      el.summary.hidden = false;
+      disposeChart();
+      renderLegend(null);
+      var n = results && isNum(results.respondents) ? results.respondents : 0;
+      setText(el.summaryCount, String(n));
+      setText(el.summaryText, n === 1 ? "person has responded" : "people have responded");
+      setText(el.note, "");
+    }
+  }
+
+  function renderJoin() {
+    el.screen.classList.add("is-join");
+    el.screen.setAttribute("data-view", "join");
+    el.joinView.hidden = false;
+    el.activityView.hidden = true;
+    el.side.hidden = true;
+    el.chart.setAttribute("data-activity", "");
+    el.respondents.setAttribute("data-respondents", "0");
+    setText(el.respondents, "0");
+    var anyClosed = workshop.activities.some(function (a) { return a.state === "closed"; });
+    setText(el.joinStatus, anyClosed ? "The next activity will appear here when it opens."
+      : "Waiting for the facilitator to open an activity…");
+    disposeChart();
+  }
+
+  function renderHeader(activity, results) {
+    var title = activity.title || activity.key;
+    setText(el.title, title);
+    el.title.classList.toggle("is-long", title.length > 48);
+    var state = activity.state || "pending";
+    el.badge.className = "sc-badge sc-badge--" + state;
+    setText(el.badge, state === "open" ? "Live" : state === "closed" ? "Closed · final results" : "Not open yet");
+
+    var n = results && isNum(results.respondents) ? results.respondents : 0;
+    setText(el.respondents, String(n));
+    el.respondents.setAttribute("data-respondents", String(n));
+    setText(el.respondentsLabel, plural(n, "respondent", "respondents"));
+
+    clearChildren(el.groups);
+    var g = (results && results.groups) || {};
+    workshop.groups.forEach(function (group) {
+      var count = g[group.key] && isNum(g[group.key].respondents) ? g[group.key].respondents : 0;
+      var li = document.createElement("li");
+      li.setAttribute("data-group", group.key);
+      if (!count) li.className = "is-zero";
+      li.appendChild(document.createTextNode((group.name || group.key) + " "));
+      var b = document.createElement("b");
+      b.textContent = String(count);
+      li.appendChild(b);
+      el.groups.appendChild(li);
+    });
+  }
+
+  function renderLegend(entries) {
+    clearChildren(el.legend);
+    if (!entries) {
+      el.legend.hidden = true;
+      el.screen.classList.remove("has-legend");
+      return;
+    }
+    entries.forEach(function (e) {
+      var li = document.createElement("li");
+      li.setAttribute("data-item", e.key);
+      if (e.waiting) li.className = "is-waiting";
+      var num = document.createElement("span");
+      num.className = "sc-legend__num" + (e.quadrant ? " q-" + e.quadrant : "");
+      num.textContent = String(e.number);
+      var title = document.createElement("span");
+      title.className = "sc-legend__title";
+      title.textContent = e.title + (e.waiting ? " (waiting)" : "");
+      li.appendChild(num);
+      li.appendChild(title);
+      el.legend.appendChild(li);
+    });
+    var twoCol = entries.length > TWO_COLUMN_LEGEND_ABOVE;
+    el.legend.classList.toggle("is-two-col", twoCol);
+    el.legend.hidden = false;
+    el.screen.classList.add("has-legend");
+  }
+
+  // ------------------------------------------------------------------ matrix
+
+  function ensureChart() {
+    if (chart) return chart;
+    if (!window.echarts) return null;
+    chart = window.echarts.init(el.chart, null, { renderer: "canvas" });
+    return chart;
+  }
+
+  function disposeChart() {
+    if (chart) { chart.dispose(); chart = null; chartMode = null; }
+  }
+
+  function sizes() {
+    var w = el.chart.clientWidth || 800;
+    var h = el.chart.clientHeight || 500;
+    // In step with the page's type size (CSS: min(2.3vh, 1.45vw)), and with the room the chart has.
+    var cssSize = parseFloat(window.getComputedStyle(el.screen).fontSize) || 16;
+    var base = Math.max(12, Math.min(h / 24, w / 42, cssSize * 1.5));
+    return { w: w, h: h, base: Math.round(base) };
+  }
+
+  function matrixModel(activity, results) {
+    var ax = axisOf(activity, "x");
+    var ay = axisOf(activity, "y");
+    var byItem = {};
+    ((results && results.items) || []).forEach(function (r) { if (r && r.item) byItem[r.item] = r; });
+    var keys = activity.items || [];
+    var entries = keys.map(function (key, i) {
+      var r = byItem[key] || null;
+      var it = itemsByKey[key] || {};
+      var x = r && r.x ? r.x.mean : null;
+      var y = r && r.y ? r.y.mean : null;
+      var plotted = isNum(x) && isNum(y);
+      return {
+        key: key,
+        number: i + 1,
+        title: it.title || key,
+        x: x,
+        y: y,
+        plotted: plotted,
+        waiting: !plotted,
+        quadrant: plotted ? quadrantOf(r, ax, ay) : null,
+        ci: plotted ? {
+          x: r.x && Array.isArray(r.x.ci95) ? r.x.ci95 : null,
+          y: r.y && Array.isArray(r.y.ci95) ? r.y.ci95 : null
+        } : null
+      };
+    });
+    var plottedCount = entries.filter(function (e) { return e.plotted; }).length;
+    return { ax: ax, ay: ay, entries: entries, plottedCount: plottedCount };
+  }
+
+  // ---- text measuring (the same font ECharts draws with)
+
+  var measureCtx = null;
+  function textWidth(text, font) {
+    if (!measureCtx) measureCtx = document.createElement("canvas").getContext("2d");
+    measureCtx.font = font;
+    return measureCtx.measureText(text).width;
+  }
+
+  function wrapText(text, font, maxWidth) {
+    var words = String(text).split(/\s+/).filter(Boolean);
+    var lines = [];
+    var line = "";
+    words.forEach(function (word) {
+      var next = line ? line + " " + word : word;
+      if (line && textWidth(next, font) > maxWidth) { lines.push(line); line = word; } else { line = next; }
+    });
+    if (line) lines.push(line);
+    return lines.length ? lines : [""];
+  }
+
+  function overlapArea(a, b) {
+    var w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+    var h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  function outsideArea(box, bounds) {
+    var area = (box.x1 - box.x0) * (box.y1 - box.y0);
+    return area - overlapArea(box, bounds);
+  }
+
+  /* Pixel geometry of the plot and a collision-free placement of every title label.
+     ECharts' own labelLayout.moveOverlap only shifts labels along one axis across the whole chart, and does not
+     act on scatter labels unless x/y are forced (apache/echarts#17937, #20301), so the positions are worked
+     out here: each label tries the sides of its marker and a few offsets, avoiding markers, quadrant names,
+     the plot edges and the labels already placed. If one cannot be placed, the chart switches to numbered
+     markers with a legend. labelLayout.hideOverlap stays on as a last safety net. */
+  function layoutMatrix(activity, m, sz) {
+    var base = sz.base;
+    var g = {
+      base: base,
+      grid: { left: Math.round(base * 3.4), right: Math.round(base * 1.2), top: Math.round(base * 1.0),
+        bottom: Math.round(base * 3.3) },
+      labelSize: Math.round(base * 0.95),
+      lineHeight: Math.round(base * 1.12),
+      quadrantSize: Math.round(base * 1.0),
+      quadrantDistance: Math.round(base * 0.5),
+      labelDistance: Math.round(base * 0.4),
+      names: quadrantNames(activity)
+    };
+    var plot = { x0: g.grid.left, y0: g.grid.top, x1: sz.w - g.grid.right, y1: sz.h - g.grid.bottom };
+    g.width = sz.w;
+    g.plot = plot;
+    var ax = m.ax, ay = m.ay;
+    function toPx(x, y) {
+      return [plot.x0 + (x - ax.min) / (ax.max - ax.min) * (plot.x1 - plot.x0),
+        plot.y1 - (y - ay.min) / (ay.max - ay.min) * (plot.y1 - plot.y0)];
+    }
+    var mid = toPx(ax.mid, ay.mid);
+    g.quadrantWidth = Math.max(60, Math.min(mid[0] - plot.x0, plot.x1 - mid[0]) - 2 * g.quadrantDistance);
+
+    function fromPx(px, py) {
+      return [ax.min + (px - plot.x0) / (plot.x1 - plot.x0) * (ax.max - ax.min),
+        ay.min + (plot.y1 - py) / (plot.y1 - plot.y0) * (ay.max - ay.min)];
+    }
+
+    var numbered = m.plottedCount > NUMBERED_ABOVE;
+    g.markerSize = Math.round(base * (numbered ? 1.55 : 1.05));
+    g.placements = {};
+    g.display = separateMarkers(m, g, toPx, fromPx, mid);
+    if (!numbered && m.plottedCount) {
+      numbered = !placeLabels(m, g, toPx, mid);
+      if (numbered) {
+        g.markerSize = Math.round(base * 1.55);
+        g.display = separateMarkers(m, g, toPx, fromPx, mid);
+      }
+    }
+    g.numbered = numbered;
+    return g;
+  }
+
+  /* Markers that would sit on top of each other are nudged apart, by at most about half a marker, and never
+     across a quadrant line, so that every number or marker stays visible. The confidence crosshairs stay at
+     the exact means. Returns {itemKey: [x, y]} display positions in data units. */
+  function separateMarkers(m, g, toPx, fromPx, mid) {
+    var minDist = g.markerSize * 1.02;
+    var maxShift = g.markerSize * 0.6;
+    var pts = m.entries.filter(function (e) { return e.plotted; }).map(function (e, i) {
+      var p = toPx(e.x, e.y);
+      return { e: e, i: i, ox: p[0], oy: p[1], x: p[0], y: p[1], high: [/right$/.test(e.quadrant), /^top/.test(e.quadrant)] };
+    });
+    for (var iter = 0; iter < 12; iter++) {
+      var moved = false;
+      for (var a = 0; a < pts.length; a++) {
+        for (var b = a + 1; b < pts.length; b++) {
+          var p = pts[a], q = pts[b];
+          var dx = q.x - p.x, dy = q.y - p.y;
+          var dist = Math.sqrt(dx * dx + dy * dy);
+          if (dist >= minDist) continue;
+          var ux, uy;
+          if (dist < 0.01) {
+            // Same spot: split them along a fixed, item-dependent direction.
+            var ang = (p.i * 2.39996 + q.i * 0.7) % (2 * Math.PI);
+            ux = Math.cos(ang); uy = Math.sin(ang);
+          } else {
+            ux = dx / dist; uy = dy / dist;
+          }
+          var push = (minDist - dist) / 2 + 0.1;
+          p.x -= ux * push; p.y -= uy * push;
+          q.x += ux * push; q.y += uy * push;
+          moved = true;
+        }
+      }
+      pts.forEach(function (p) {
+        // Stay near the true position and on the same side of both quadrant lines.
+        var sx = p.x - p.ox, sy = p.y - p.oy;
+        var len = Math.sqrt(sx * sx + sy * sy);
+        if (len > maxShift) { p.x = p.ox + sx / len * maxShift; p.y = p.oy + sy / len * maxShift; }
+        if (p.high[0]) p.x = Math.max(p.x, mid[0]); else p.x = Math.min(p.x, mid[0] - 0.5);
+        if (p.high[1]) p.y = Math.min(p.y, mid[1]); else p.y = Math.max(p.y, mid[1] + 0.5);
+      });
+      if (!moved) break;
+    }
+    var out = {};
+    pts.forEach(function (p) {
+      out[p.e.key] = (p.x === p.ox && p.y === p.oy) ? [p.e.x, p.e.y] : fromPx(p.x, p.y);
+    });
+    return out;
+  }
+
+  function placeLabels(m, g, toPx, mid) {
+    var family = FONT_FAMILY;
+    var font = "700 " + g.labelSize + "px " + family;
+    var qFont = "800 " + g.quadrantSize + "px " + family;
+    var plot = g.plot;
+    var r = g.markerSize / 2 + 2;
+    var d = g.labelDistance;
+    var pad = 3;
+    var maxWidth = Math.max(g.base * 6, Math.min((plot.x1 - plot.x0) * 0.3, g.base * 12));
+    // Labels stay over the plot; they may use the empty margins above and to the right of it.
+    var bounds = { x0: plot.x0 + 2, y0: 2, x1: g.width - 2, y1: plot.y1 - 2 };
+    var obstacles = [];
+    // The quadrant lines: better not crossed by a label, but allowed (the text has a white halo).
+    var softObstacles = [
+      { x0: mid[0] - 3, y0: plot.y0, x1: mid[0] + 3, y1: plot.y1 },
+      { x0: plot.x0, y0: mid[1] - 3, x1: plot.x1, y1: mid[1] + 3 }
+    ];
+
+    // Quadrant names sit in the plot's corners.
+    var qh = g.quadrantSize * 1.25;
+    var qd = g.quadrantDistance;
+    ["top_right", "top_left", "bottom_right", "bottom_left"].forEach(function (q) {
+      var w = Math.min(textWidth(g.names[q], qFont), g.quadrantWidth);
+      var right = q.slice(-5) === "right";
+      var top = q.indexOf("top") === 0;
+      var x0 = right ? plot.x1 - qd - w : plot.x0 + qd;
+      var y0 = top ? plot.y0 + qd : plot.y1 - qd - qh;
+      obstacles.push({ x0: x0 - pad, y0: y0 - pad, x1: x0 + w + pad, y1: y0 + qh + pad });
+    });
+
+    var points = m.entries.filter(function (e) { return e.plotted; }).map(function (e) {
+      var p = toPx(g.display[e.key][0], g.display[e.key][1]);
+      obstacles.push({ x0: p[0] - r, y0: p[1] - r, x1: p[0] + r, y1: p[1] + r });
+      var lines = wrapText(e.title, font, maxWidth);
+      var w = 0;
+      lines.forEach(function (line) { w = Math.max(w, textWidth(line, font)); });
+      return { e: e, px: p[0], py: p[1], lines: lines, w: Math.ceil(w) + 2 * pad,
+        h: lines.length * g.lineHeight + pad };
+    });
+    // Most crowded first: they have the fewest good spots.
+    points.forEach(function (p) {
+      p.crowd = 0;
+      points.forEach(function (q) {
+        if (q !== p && Math.abs(q.px - p.px) < p.w + r && Math.abs(q.py - p.py) < p.h * 1.5 + r) p.crowd += 1;
+      });
+    });
+    points.sort(function (a, b) { return b.crowd - a.crowd || a.e.number - b.e.number; });
+
+    var ok = true;
+    points.forEach(function (p) {
+      var w = p.w, h = p.h, px = p.px, py = p.py;
+      // Face the centre first, so labels at the edges stay inside the plot.
+      var sides = px > mid[0] ? ["left", "right"] : ["right", "left"];
+      var vertical = py > mid[1] ? ["top", "bottom"] : ["bottom", "top"];
+      var shift = Math.max(0, w / 2 - r);
+      var inward = px > mid[0] ? -shift : shift;
+      var candidates = [];
+      function add(position, ox, oy, far) { candidates.push({ position: position, offset: [ox, oy], far: !!far }); }
+      // Beside the marker, then above/below it, then a little further away (with a leader line).
+      sides.forEach(function (side) { [0, -h / 2, h / 2].forEach(function (oy) { add(side, 0, oy); }); });
+      vertical.forEach(function (side) { [0, inward, -inward].forEach(function (ox) { add(side, ox, 0); }); });
+      sides.forEach(function (side) { [-h, h].forEach(function (oy) { add(side, 0, oy); }); });
+      sides.forEach(function (side) {
+        [-1.6 * h, 1.6 * h, -2.2 * h, 2.2 * h].forEach(function (oy) { add(side, 0, oy, true); });
+      });
+      vertical.forEach(function (side) {
+        var away = side === "top" ? -h : h;
+        [0, inward, -inward].forEach(function (ox) { add(side, ox, away, true); });
+      });
+      var best = null;
+      for (var i = 0; i < candidates.length; i++) {
+        var c = candidates[i];
+        var ox = c.offset[0], oy = c.offset[1];
+        var x0, y0;
+        if (c.position === "right") { x0 = px + r + d + ox; y0 = py - h / 2 + oy; }
+        else if (c.position === "left") { x0 = px - r - d - w + ox; y0 = py - h / 2 + oy; }
+        else if (c.position === "top") { x0 = px - w / 2 + ox; y0 = py - r - d - h + oy; }
+        else { x0 = px - w / 2 + ox; y0 = py + r + d + oy; }
+        var box = { x0: x0, y0: y0, x1: x0 + w, y1: y0 + h };
+        var hard = outsideArea(box, bounds) * 4;
+        obstacles.forEach(function (o) { hard += overlapArea(box, o); });
+        var soft = 0;
+        softObstacles.forEach(function (o) { soft += overlapArea(box, o); });
+        var cost = hard * 1000 + soft;
+        if (!best || cost < best.cost) best = { cost: cost, hard: hard, box: box, c: c };
+        if (cost === 0) break;
+      }
+      if (best.hard > 0) ok = false;
+      obstacles.push(best.box);
+      g.placements[p.e.key] = { position: best.c.position, offset: best.c.offset, far: best.c.far,
+        text: p.lines.join("\n") };
+    });
+    return ok;
+  }
+
+  function renderMatrix(activity, results) {
+    var m = matrixModel(activity, results);
+
+    // Note under the chart: items waiting for enough votes.
+    var waiting = m.entries.length - m.plottedCount;
+    var k = workshop.min_group_size || 5;
+    var note = "";
+    if (!results || !results.respondents) {
+      note = "Waiting for the first votes – items appear once " + k + " people have rated them.";
+    } else if (waiting > 0) {
+      note = waiting + " " + plural(waiting, "item", "items") + " waiting for enough votes (min " + k + ")";
+    }
+    setText(el.note, note);
+
+    var c = ensureChart();
+    if (!c) { setText(el.note, "Chart library missing."); return; }
+    // The legend decides the side column's width, hence the chart's: settle it before measuring.
+    var g = layoutMatrix(activity, m, sizes());
+    var hadLegend = !el.legend.hidden;
+    renderLegend(g.numbered ? m.entries : null);
+    if (hadLegend !== g.numbered) {
+      c.resize();
+      g = layoutMatrix(activity, m, sizes());
+    }
+    var mode = "activity:" + activity.key + ":" + (g.numbered ? "n" : "t");
+    c.setOption(matrixOption(activity, m, g), { notMerge: chartMode !== mode, lazyUpdate: false });
+    el.chart.setAttribute("data-mode", g.numbered ? "numbered" : "titles");
+    chartMode = mode;
+  }
+
+  function matrixOption(activity, m, g) {
+    var ax = m.ax, ay = m.ay, base = g.base;
+    var names = g.names;
+    var integerTicks = (ax.max - ax.min) <= 12 && (ay.max - ay.min) <= 12;
+
+    var data = m.entries.map(function (e) {
+      var q = e.quadrant ? QUADRANT_STYLE[e.quadrant] : QUADRANT_STYLE.bottom_left;
+      var point = {
+        id: e.key,
+        name: e.title,
+        value: e.plotted ? g.display[e.key] : ["-", "-"],
+        itemStyle: { color: q.fill, borderColor: "#ffffff", borderWidth: Math.max(2, base / 9),
+          shadowBlur: base / 3, shadowColor: "rgba(0,0,0,0.25)" }
+      };
+      if (g.numbered) {
+        point.label = { show: true, position: "inside", formatter: String(e.number), color: q.ink,
+          fontSize: Math.round(base * 0.82), fontWeight: 800, textBorderWidth: 0 };
+      } else {
+        var p = g.placements[e.key];
+        point.label = p ? { show: true, position: p.position, formatter: p.text } : { show: false };
+        point.labelLine = { show: !!(p && p.far) };
+      }
+      return point;
+    });
+
+    var ciData = m.entries.map(function (e) {
+      if (!e.plotted) return { id: e.key, value: ["-", "-", "-", "-", "-", "-"] };
+      var cx = e.ci && e.ci.x && isNum(e.ci.x[0]) && isNum(e.ci.x[1]) ? e.ci.x : [e.x, e.x];
+      var cy = e.ci && e.ci.y && isNum(e.ci.y[0]) && isNum(e.ci.y[1]) ? e.ci.y : [e.y, e.y];
+      return { id: e.key, value: [e.x, e.y, cx[0], cx[1], cy[0], cy[1]],
+        itemStyle: { color: (QUADRANT_STYLE[e.quadrant] || QUADRANT_STYLE.bottom_left).fill } };
+    });
+
+    function quadrantArea(q, x0, y0, x1, y1, pos) {
+      var s = QUADRANT_STYLE[q];
+      return [
+        { name: names[q], coord: [x0, y0], itemStyle: { color: s.tint },
+          label: { position: pos, color: s.text } },
+        { coord: [x1, y1] }
+      ];
+    }
+
+    var axisCommon = {
+      type: "value",
+      nameLocation: "middle",
+      nameTextStyle: { fontSize: Math.round(base * 1.05), fontWeight: 800, color: INK },
+      axisLine: { show: true, onZero: false, lineStyle: { color: INK_SOFT, width: 2 } },
+      axisTick: { show: true, lineStyle: { color: INK_SOFT, width: 2 }, length: base / 3 },
+      axisLabel: { fontSize: Math.round(base * 0.9), fontWeight: 600, color: INK_SOFT, margin: base * 0.55 },
+      splitLine: { show: true, lineStyle: { color: GRID_LINE, width: 1 } }
+    };
+
+    return {
+      animation: true,
+      animationDuration: 700,
+      animationDurationUpdate: 1100,
+      animationEasingUpdate: "cubicInOut",
+      textStyle: { fontFamily: FONT_FAMILY },
+      tooltip: { show: false },
+      grid: { left: g.grid.left, right: g.grid.right, top: g.grid.top, bottom: g.grid.bottom, containLabel: false },
+      xAxis: Object.assign({}, axisCommon, {
+        min: ax.min, max: ax.max, interval: integerTicks ? 1 : null,
+        name: ax.label + " →", nameGap: Math.round(base * 2.1)
+      }),
+      yAxis: Object.assign({}, axisCommon, {
+        min: ay.min, max: ay.max, interval: integerTicks ? 1 : null,
+        name: ay.label + " →", nameGap: Math.round(base * 2.0), nameRotate: 90
+      }),
+      series: [
+        {
+          id: "ci",
+          type: "custom",
+          silent: true,
+          z: 2,
+          clip: false,
+          encode: { x: 0, y: 1 },
+          data: ciData,
+          renderItem: function (params, api) {
+            if (!isNum(api.value(0)) || !isNum(api.value(1))) return null;
+            var lo = api.coord([api.value(2), api.value(1)]);
+            var hi = api.coord([api.value(3), api.value(1)]);
+            var bt = api.coord([api.value(0), api.value(4)]);
+            var tp = api.coord([api.value(0), api.value(5)]);
+            var style = { stroke: api.visual("color"), lineWidth: Math.max(2, base / 8), opacity: 0.4 };
+            var cap = base / 3;
+            return {
+              type: "group",
+              // Move with the markers instead of jumping.
+              children: [
+                { type: "line", shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style: style, transition: ["shape"] },
+                { type: "line", shape: { x1: bt[0], y1: bt[1], x2: tp[0], y2: tp[1] }, style: style, transition: ["shape"] },
+                { type: "line", shape: { x1: lo[0], y1: lo[1] - cap, x2: lo[0], y2: lo[1] + cap }, style: style, transition: ["shape"] },
+                { type: "line", shape: { x1: hi[0], y1: hi[1] - cap, x2: hi[0], y2: hi[1] + cap }, style: style, transition: ["shape"] },
+                { type: "line", shape: { x1: bt[0] - cap, y1: bt[1], x2: bt[0] + cap, y2: bt[1] }, style: style, transition: ["shape"] },
+                { type: "line", shape: { x1: tp[0] - cap, y1: tp[1], x2: tp[0] + cap, y2: tp[1] }, style: style, transition: ["shape"] }
+              ]
+            };
+          }
+        },
+        {
+          id: "items",
+          type: "scatter",
+          z: 4,
+          clip: false,
+          symbol: "circle",
+          symbolSize: g.markerSize,
+          data: data,
+          emphasis: { disabled: true },
+          label: {
+            show: true,
+            fontFamily: FONT_FAMILY,
+            fontSize: g.labelSize,
+            fontWeight: 700,
+            color: INK,
+            textBorderColor: "rgba(255,255,255,0.95)",
+            textBorderWidth: Math.max(3, base / 5),
+            distance: g.labelDistance,
+            lineHeight: g.lineHeight
+          },
+          labelLine: { show: false, smooth: false, length2: 0, lineStyle: { color: INK_SOFT, width: 2, opacity: 0.8 } },
+          // Offsets from placeLabels go through labelLayout (it overrides label.offset); hideOverlap is the
+          // safety net should a label still collide.
+          labelLayout: function (params) {
+            var e = m.entries[params.dataIndex];
+            var p = e && !g.numbered ? g.placements[e.key] : null;
+            return { dx: p ? p.offset[0] : 0, dy: p ? p.offset[1] : 0, hideOverlap: true };
+          },
+          markArea: {
+            silent: true,
+            z: 1,
+            label: {
+              show: true,
+              fontFamily: FONT_FAMILY,
+              fontSize: g.quadrantSize,
+              fontWeight: 800,
+              distance: g.quadrantDistance,
+              width: Math.round(g.quadrantWidth),
+              overflow: "truncate"
+            },
+            data: [
+              quadrantArea("top_right", ax.mid, ay.mid, ax.max, ay.max, "insideTopRight"),
+              quadrantArea("top_left", ax.min, ay.mid, ax.mid, ay.max, "insideTopLeft"),
+              quadrantArea("bottom_right", ax.mid, ay.min, ax.max, ay.mid, "insideBottomRight"),
+              quadrantArea("bottom_left", ax.min, ay.min, ax.mid, ay.mid, "insideBottomLeft")
+            ]
+          },
+          markLine: {
+            silent: true,
+            symbol: "none",
+            z: 2,
+            label: { show: false },
+            lineStyle: { color: INK, width: Math.max(2, base / 7), type: "solid", opacity: 0.7 },
+            animation: false,
+            data: [{ xAxis: ax.mid }, { yAxis: ay.mid }]
+          }
+        }
+      ]
+    };
+  }
+
+  // ------------------------------------------------------------------ live updates
+
+  function onResults(doc) {
+    if (!doc || typeof doc !== "object" || !doc.activity) return;
+    var key = doc.activity;
+    socketSeq[key] = (socketSeq[key] || 0) + 1;
+    store.results[key] = doc;
+    store.updates += 1;
+    // Right after (re)connecting the server sends the results of every open activity: an activity in that
+    // burst is open even if its state change was missed while the connection was down.
+    var a = activityByKey(key);
+    if (a && a.state !== "open" && Date.now() - connectedAt < CONNECT_BURST_MS) {
+      a.state = "open";
+      if (openOrder.indexOf(key) < 0) openOrder.push(key);
+      if (store.current === null) { show(key); return; }
+    }
+    if (store.current === key) render();
+  }
+
+  function onState(msg) {
+    if (!msg || !msg.activity) return;
+    var a = activityByKey(msg.activity);
+    if (!a) return;
+    a.state = msg.state;
+    var i = openOrder.indexOf(a.key);
+    if (i >= 0) openOrder.splice(i, 1);
+    if (msg.state === "open") {
+      openOrder.push(a.key);
+      store.current = a.key;
+      render();
+      // Opening does not necessarily push results (and a reopened activity's may be stale): ask once.
+      fetchResults(a.key);
+    } else if (a.key === store.current) {
+      if (msg.state === "closed") {
+        // Keep the final results up, marked as closed; by_group is released on close, so refresh.
+        render();
+        fetchResults(a.key);
+      } else {
+        // Back to pending (reset): fall back to another open activity, or the join view.
+        show(mostRecentOpen());
+      }
+    } else if (store.current === null) {
+      render();  // the join view's status line depends on the states
+    }
+  }
+
+  function connect() {
+    if (typeof window.io !== "function") {
+      el.conn.hidden = false;
+      setText(el.conn, "Live updates unavailable");
+      return;
+    }
+    var socket = window.io({
+      path: root + "/socket.io",
+      auth: { screen_token: token },
+      transports: ["websocket", "polling"],
+      reconnection: true,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 5000
+    });
+    var retry = null;
+    function status(text) { setText(el.conn, text); el.conn.hidden = !text; }
+    socket.on("connect", function () { connectedAt = Date.now(); status(""); });
+    socket.on("disconnect", function (reason) {
+      status("Reconnecting…");
+      // After a server-side disconnect the client does not retry by itself.
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.on("connect_error", function () {
+      if (socket.active) { status("Reconnecting…"); return; }
+      // Refused by the server (bad or revoked screen token, or the server not ready): retry slowly.
+      status("Live updates refused – check the screen link");
+      clearTimeout(retry);
+      retry = setTimeout(function () { socket.connect(); }, 15000);
+    });
+    socket.on("results", onResults);
+    socket.on("state", onState);
+    store.socket = socket;
+  }
+
+  // ------------------------------------------------------------------ page furniture
+
+  // The QR SVG may come with a fixed width/height and no viewBox: make it scale with its box.
+  function fixQrSvgs() {
+    var svgs = document.querySelectorAll(".sc-qr svg");
+    Array.prototype.forEach.call(svgs, function (svg) {
+      var w = parseFloat(svg.getAttribute("width"));
+      var h = parseFloat(svg.getAttribute("height"));
+      if (!svg.getAttribute("viewBox") && w && h) svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+      svg.removeAttribute("width");
+      svg.removeAttribute("height");
+      svg.setAttribute("shape-rendering", "crispEdges");
+      svg.setAttribute("focusable", "false");
+    });
+  }
+
+  function setupResize() {
+    var pending = null;
+    function relayout() {
+      pending = null;
+      if (!chart || el.chart.hidden) return;
+      chart.resize();
+      var key = store.current;
+      var activity = key ? activityByKey(key) : null;
+      if (activity && activity.type === "matrix") {
+        // Font and marker sizes depend on the chart's size.
+        renderMatrix(activity, store.results[key] || null);
+      }
+    }
+    function schedule() { if (!pending) pending = window.requestAnimationFrame(relayout); }
+    window.addEventListener("resize", schedule);
+    if (window.ResizeObserver) new window.ResizeObserver(schedule).observe(el.chart);
+  }
+
+  function setupFullscreen() {
+    var canFs = document.fullscreenEnabled && el.screen.requestFullscreen;
+    if (!canFs) { el.fsBtn.hidden = true; return; }
+    function toggle() {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen().catch(function () {});
+    }
+    el.fsBtn.addEventListener("click", toggle);
+    document.addEventListener("keydown", function (ev) {
+      if ((ev.key === "f" || ev.key === "F") && !ev.ctrlKey && !ev.metaKey && !ev.altKey) toggle();
+    });
+    document.addEventListener("fullscreenchange", function () {
+      el.screen.classList.toggle("is-fullscreen", !!document.fullscreenElement);
+    });
+    // Hide the mouse pointer when it rests, so it does not sit on the projected chart.
+    var timer = null;
+    document.addEventListener("mousemove", function () {
+      el.screen.classList.remove("hide-cursor");
+      clearTimeout(timer);
+      timer = setTimeout(function () { el.screen.classList.add("hide-cursor"); }, 3000);
+    });
+  }
+
+  // ------------------------------------------------------------------ start
+
+  fixQrSvgs();
+  workshop.activities.forEach(function (a) { if (a.state === "open") openOrder.push(a.key); });
+  store.current = initialActivity();
+  render();
+  if (store.current) fetchResults(store.current);
+  setupResize();
+  setupFullscreen();
+  connect();
+
+  // For the harness and tests: render a results document without a socket.
+  store.render = render;
+  store.applyResults = onResults;
+  store.applyState = onState;
+})();

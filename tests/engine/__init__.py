@@ -1,0 +1,1 @@
+"""Tests of the aggregation engine (app/engine) against numpy/scipy and hand-worked fixtures."""
