@@ -141,6 +141,8 @@ class StakeholderGroup(db.Model):
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     #: How many people of this group the facilitator expects, for the participation bar (optional).
     expected: so.Mapped[int | None] = so.mapped_column()
+    #: Observers (academia, NGOs...) get weight 0 under the `equal` weighting preset.
+    observer: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     position: so.Mapped[int] = so.mapped_column(default=0)
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="groups")
@@ -275,4 +277,35 @@ class Response(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("activity_id", "round", "participant_id", "item_id", "dimension"),
         sa.Index("ix_response_activity_round", "activity_id", "round"),
+        # Covering index for results of the ballot types (points, ranking): one round's ballots in participant
+        # order, read from the index alone (services/tally.ballot_rows).
+        sa.Index("ix_response_ballot", "activity_id", "round", "dimension", "participant_id", "value", "item_id"),
     )
+
+
+class Tally(db.Model):
+    """Counts derived from `response`, kept in step in the same transaction as every response write.
+
+    Results read these few hundred rows instead of grouping every saved value, so a recompute costs the same
+    for 20 or 2,000 people. Kinds (unused key parts are 0 / ''):
+    `value` (item, dimension, value): non-null values; `dk` (item, dimension): "don't know" answers;
+    `item` (item): participants with any non-null value for the item; `resp`: participants with any row.
+    Rows that fall to 0 are kept (so concurrent writers only ever update in place); readers skip them.
+    `tally.rebuild` recomputes them from `response` for repair.
+    """
+
+    __tablename__ = "tally"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True)
+    group_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("stakeholder_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    #: No foreign key: 0 stands for "not per item" (an item removed later cascades its responses, not this).
+    item_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    value: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    n: so.Mapped[int] = so.mapped_column(default=0)

@@ -63,7 +63,7 @@ def on_connect(auth: Any = None) -> None:
                 raise ConnectionRefusedError("unknown screen token")
             _join_screen(workshop.id)
             for activity in participation.open_activities(workshop):
-                emit("results", results.compute(activity, "equal_groups"))
+                emit("results", results.live_document(activity))
             return
         token = auth.get("participant_token") if isinstance(auth.get("participant_token"), str) else None
         if token is None and not auth:
@@ -85,7 +85,7 @@ def on_connect(auth: Any = None) -> None:
             join_room(live.facilitators_room(workshop.id))
             emit("participation", {"groups": workshops.participation(workshop)})
             for activity in participation.open_activities(workshop):
-                emit("results", results.compute(activity, "equal_groups"))
+                emit("results", results.live_document(activity))
             return
         raise ConnectionRefusedError("credentials required")
     finally:

@@ -44,9 +44,34 @@ AXIS_STATS = {
         "sd": NULLABLE_NUMBER,
         "ci95": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
         "consensus": NULLABLE_NUMBER,
+        "iqr": {**NULLABLE_NUMBER, "description": "Interquartile range (extension)."},
+        "agreement": {**NULLABLE_NUMBER, "description": "van der Eijk A (-1..1); null below 3 scale points."},
+        "top2": {"type": ["object", "null"], "description": "Share of values in the top two scale points, with "
+                 "its Wilson interval (extension).",
+                 "properties": {"share": {"type": "number"},
+                                "ci95": {"type": "array", "items": {"type": "number"}, "minItems": 2,
+                                         "maxItems": 2}}},
+        "dont_know": {"type": "integer", "minimum": 0, "description": "Null (don't know) answers (extension)."},
     },
     "required": ["mean", "median", "sd", "ci95", "consensus"],
 }
+FLAGS = {"type": "array", "description": "Extension: between-group disagreement and stability flags "
+                                         "(domain.md 3.5); never reveal a suppressed group.",
+         "items": {"enum": ["divergent", "polarised", "weighting_sensitive", "borderline"]}}
+CI95 = {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+RESULTS_COMMON = {
+    "activity": KEY,
+    "weighting": {"enum": ["per_head", "equal_groups"]},
+    "respondents": {"type": "integer"},
+    "groups": {"type": "object", "additionalProperties": {
+        "type": "object", "properties": {"respondents": {"type": "integer"}}}},
+    "round": {"type": "integer", "minimum": 1, "description": "Extension: present from round 2 on."},
+    "previous": {"type": "object", "description": "Extension (Delphi): the same per-item figures of the "
+                                                  "previous round, equal_groups-suppressed as usual.",
+                 "properties": {"round": {"type": "integer"}, "items": {"type": "object"}},
+                 "required": ["round", "items"]},
+}
+RESULTS_REQUIRED = ["activity", "weighting", "respondents", "groups", "items"]
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {
@@ -68,7 +93,9 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"key": KEY, "name": {"type": "string"}, "weight": {"type": "number", "minimum": 0,
                                                                            "default": 1.0},
                        "expected": {"type": ["integer", "null"], "minimum": 0},
-                       "description": {"type": "string"}},
+                       "description": {"type": "string"},
+                       "observer": {"type": "boolean", "default": False,
+                                    "description": "Observers get weight 0 under the `equal` preset."}},
         "required": ["key", "name"],
     },
     "Item": {
@@ -85,20 +112,71 @@ SCHEMAS: dict[str, Any] = {
         "required": ["label", "min", "max"],
     },
     "Activity": {
+        "description": "Fields every type shares, plus those of its type (matrix, scale, points, ranking, "
+                       "criteria). `state` and `round` are set by the server.",
+        "allOf": [
+            {"type": "object",
+             "properties": {"key": KEY, "type": {"enum": ["matrix", "scale", "points", "ranking", "criteria"]},
+                            "title": {"type": "string"}, "items": {"type": "array", "items": KEY, "minItems": 1},
+                            "state": {"enum": ["pending", "open", "closed"], "readOnly": True},
+                            "round": {"type": "integer", "minimum": 1, "readOnly": True,
+                                      "description": "Current Delphi round (extension)."}},
+             "required": ["key", "type", "title", "items"]},
+            {"oneOf": [_ref("MatrixActivity"), _ref("ScaleActivity"), _ref("PointsActivity"),
+                       _ref("RankingActivity"), _ref("CriteriaActivity")]},
+        ],
+    },
+    "MatrixActivity": {
         "type": "object",
-        "description": "Version 1 has type `matrix`: every item is rated on the x and the y scale.",
+        "description": "Every item is rated on the x and the y scale.",
         "properties": {
-            "key": KEY, "type": {"enum": ["matrix"]}, "title": {"type": "string"},
-            "items": {"type": "array", "items": KEY, "minItems": 1},
-            "x": _ref("Axis"), "y": _ref("Axis"),
+            "type": {"const": "matrix"}, "x": _ref("Axis"), "y": _ref("Axis"),
             "quadrants": {"type": "object", "description": "Display names of the four quadrants.",
                           "properties": {q: {"type": "string"} for q in
                                          ("top_right", "top_left", "bottom_right", "bottom_left")}},
             "scale_labels": {"type": "object", "additionalProperties": {"type": "string"}},
-            "state": {"enum": ["pending", "open", "closed"], "readOnly": True},
-            "round": {"type": "integer", "readOnly": True},
         },
-        "required": ["key", "type", "title", "items", "x", "y"],
+        "required": ["type", "x", "y"],
+    },
+    "ScaleActivity": {
+        "type": "object", "description": "One rating per item (at most 11 scale points).",
+        "properties": {"type": {"const": "scale"}, "scale": _ref("Axis"),
+                       "scale_labels": {"type": "object", "additionalProperties": {"type": "string"}}},
+        "required": ["type", "scale"],
+    },
+    "PointsActivity": {
+        "type": "object", "description": "Dot voting: a budget of points, at most max_per_item on one item.",
+        "properties": {"type": {"const": "points"},
+                       "budget": {"type": "integer", "minimum": 1,
+                                  "description": "Default round(items / 3), at least 1."},
+                       "max_per_item": {"type": "integer", "minimum": 1, "default": 3}},
+        "required": ["type"],
+    },
+    "RankingActivity": {
+        "type": "object", "description": "Order the items, best first; a ballot may rank a prefix of `top` items.",
+        "properties": {"type": {"const": "ranking"},
+                       "top": {"type": "integer", "minimum": 1, "description": "Default: every item."}},
+        "required": ["type"],
+    },
+    "Criterion": {
+        "type": "object",
+        "properties": {"key": KEY, "label": {"type": "string"}, "axis": {"enum": ["x", "y"]},
+                       "direction": {"enum": [1, -1], "default": 1}, "weight": {"type": "number", "minimum": 0,
+                                                                                 "default": 1.0}},
+        "required": ["key", "label", "axis"],
+    },
+    "CriteriaActivity": {
+        "type": "object",
+        "description": "Multi-criteria scoring; each axis that has criteria needs a positive total weight.",
+        "properties": {
+            "type": {"const": "criteria"},
+            "criteria": {"type": "array", "items": _ref("Criterion"), "minItems": 1},
+            "scale": {"type": "object", "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
+                      "required": ["min", "max"]},
+            "x": {"type": "object", "properties": {"label": {"type": "string", "default": "Feasibility"}}},
+            "y": {"type": "object", "properties": {"label": {"type": "string", "default": "Attractiveness"}}},
+        },
+        "required": ["type", "criteria", "scale"],
     },
     "WorkshopDefinition": {
         "type": "object",
@@ -138,14 +216,145 @@ SCHEMAS: dict[str, Any] = {
         "required": ["ratings"],
         "description": "null means don't know. All-or-nothing; a later request replaces the items it sends.",
     },
+    "ScaleResponses": {
+        "type": "object",
+        "properties": {"ratings": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "properties": {"item": KEY, "value": {"type": ["integer", "null"]}},
+            "required": ["item", "value"]}}},
+        "required": ["ratings"],
+        "description": "null means don't know; a later request replaces only the items it sends.",
+    },
+    "CriteriaResponses": {
+        "type": "object",
+        "properties": {"scores": {"type": "array", "minItems": 1, "items": {
+            "type": "object",
+            "properties": {"item": KEY, "criterion": KEY, "value": {"type": ["integer", "null"]}},
+            "required": ["item", "criterion", "value"]}}},
+        "required": ["scores"],
+        "description": "Each item–criterion pair at most once per request; null means don't know.",
+    },
+    "PointsResponses": {
+        "type": "object",
+        "properties": {"points": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}},
+        "required": ["points"],
+        "description": "The whole ballot (replaces the previous one): at most max_per_item per item, at most "
+                       "budget in all; {} is a valid ballot that gives no points.",
+    },
+    "RankingResponses": {
+        "type": "object",
+        "properties": {"ranking": {"type": "array", "items": KEY, "minItems": 1}},
+        "required": ["ranking"],
+        "description": "Items best first, no repeats, at most `top`; replaces the previous ballot.",
+    },
+    "CriteriaWeights": {
+        "type": "object",
+        "properties": {"criteria": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "properties": {"key": KEY, "weight": {"type": "number", "minimum": 0}},
+            "required": ["key", "weight"]}}},
+        "required": ["criteria"],
+        "description": "Listed criteria change, the others keep their weight; an axis may not total 0.",
+    },
+    "WeightsPreset": {
+        "type": "object",
+        "properties": {"preset": {"enum": ["equal", "ilo", "custom"]},
+                       "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0},
+                                   "description": "custom only: group key -> weight (not all zero)."}},
+        "required": ["preset"],
+        "description": "equal: every group 1, observers 0. ilo: government 2, employers 1, workers 1, others 0. "
+                       "custom: the given weights for the listed groups.",
+    },
+    "ScaleResults": {
+        "type": "object",
+        "properties": {**RESULTS_COMMON, "items": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "item": KEY, "n": {"type": "integer"}, "value": AXIS_STATS,
+                "divergence": NULLABLE_NUMBER, "excluded_groups": {"type": "array", "items": KEY},
+                "flags": FLAGS,
+                "by_group": {"type": "object", "additionalProperties": {"oneOf": [
+                    {"type": "null"},
+                    {"type": "object", "properties": {
+                        "n": {"type": "integer"},
+                        "value": {"type": "object", "properties": {"mean": NULLABLE_NUMBER}}}}]}},
+            },
+            "required": ["item", "n", "value", "divergence", "excluded_groups", "by_group"],
+        }}},
+        "required": RESULTS_REQUIRED,
+    },
+    "PointsResults": {
+        "type": "object",
+        "properties": {**RESULTS_COMMON, "items": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "item": KEY, "total": {"type": "integer"}, "breadth": NULLABLE_NUMBER, "score": NULLABLE_NUMBER,
+                "by_group": {"type": "object", "additionalProperties": {"oneOf": [
+                    {"type": "null"},
+                    {"type": "object", "properties": {"n": {"type": "integer"}, "score": NULLABLE_NUMBER}}]}},
+            },
+            "required": ["item", "total", "breadth", "score", "by_group"],
+        }}, "effective_priorities": NULLABLE_NUMBER},
+        "required": [*RESULTS_REQUIRED, "effective_priorities"],
+    },
+    "RankingResults": {
+        "type": "object",
+        "properties": {**RESULTS_COMMON,
+                       "schulze": {"type": "array", "items": KEY},
+                       "borda": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
+                       "pairwise": {"type": "object", "additionalProperties": {
+                           "type": "object", "additionalProperties": {"type": "number"}}},
+                       "items": {"type": "array", "items": {
+                           "type": "object", "properties": {"item": KEY, "mean_rank": NULLABLE_NUMBER},
+                           "required": ["item", "mean_rank"]}}},
+        "required": [*RESULTS_REQUIRED, "schulze", "borda", "pairwise"],
+    },
+    "CriteriaResults": {
+        "type": "object",
+        "properties": {
+            **RESULTS_COMMON,
+            "criteria": {"type": "array", "items": _ref("Criterion")},
+            "items": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "item": KEY,
+                    "by_criterion": {"type": "object", "additionalProperties": {
+                        "type": "object", "properties": {"mean": NULLABLE_NUMBER, "n": {"type": "integer"}}}},
+                    "x": {"type": "object", "properties": {"score": NULLABLE_NUMBER, "ci95": CI95}},
+                    "y": {"type": "object", "properties": {"score": NULLABLE_NUMBER, "ci95": CI95}},
+                    "quadrant": {"enum": ["top_right", "top_left", "bottom_right", "bottom_left", None]},
+                    "flags": FLAGS,
+                    "by_group": {"type": "object", "additionalProperties": {"oneOf": [
+                        {"type": "null"},
+                        {"type": "object", "properties": {
+                            "n": {"type": "integer"},
+                            "x": {"type": "object", "properties": {"score": NULLABLE_NUMBER}},
+                            "y": {"type": "object", "properties": {"score": NULLABLE_NUMBER}}}}]}},
+                },
+                "required": ["item", "by_criterion", "x", "y", "quadrant", "by_group"],
+            }},
+            "sensitivity": {
+                "type": "object",
+                "description": "Extension (domain.md 3.6): critical weight changes for the leading pairs and "
+                               "rank acceptability over Dirichlet weight draws with a fixed seed.",
+                "properties": {
+                    "critical_weights": {"type": "array", "items": {
+                        "type": "object", "properties": {"a": KEY, "b": KEY, "criterion": KEY,
+                                                         "from": {"type": "number"},
+                                                         "to": {"type": ["number", "null"]}}}},
+                    "acceptability": {"type": "object", "properties": {
+                        "draws": {"type": "integer"}, "seed": {"type": "integer"},
+                        "items": {"type": "object", "additionalProperties": {
+                            "type": "object", "properties": {"top1": NULLABLE_NUMBER,
+                                                             "top3": NULLABLE_NUMBER,
+                                                             "quadrants": {"type": ["object", "null"]}}}}}},
+                },
+            },
+        },
+        "required": [*RESULTS_REQUIRED, "criteria"],
+    },
     "MatrixResults": {
         "type": "object",
         "properties": {
-            "activity": KEY,
-            "weighting": {"enum": ["per_head", "equal_groups"]},
-            "respondents": {"type": "integer"},
-            "groups": {"type": "object", "additionalProperties": {
-                "type": "object", "properties": {"respondents": {"type": "integer"}}}},
+            **RESULTS_COMMON,
             "items": {"type": "array", "items": {
                 "type": "object",
                 "properties": {
@@ -153,6 +362,7 @@ SCHEMAS: dict[str, Any] = {
                     "quadrant": {"enum": ["top_right", "top_left", "bottom_right", "bottom_left", None]},
                     "divergence": NULLABLE_NUMBER,
                     "excluded_groups": {"type": "array", "items": KEY},
+                    "flags": FLAGS,
                     "by_group": {"type": "object", "additionalProperties": {"oneOf": [
                         {"type": "null"},
                         {"type": "object", "properties": {
@@ -175,6 +385,7 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+RESULT_TYPES = ("Matrix", "Scale", "Points", "Ranking", "Criteria")
 WORKSHOP_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ACTIVITY_KEY = {"name": "key", "in": "path", "required": True, "schema": KEY}
 FACILITATOR = [{"facilitator": []}]
@@ -237,24 +448,79 @@ def openapi_document() -> dict[str, Any]:
                 "security": [{"facilitator": []}, {"screen": []}],
                 "parameters": [WORKSHOP_ID, ACTIVITY_KEY, {"name": "weighting", "in": "query", "required": False,
                                                            "schema": {"enum": ["per_head", "equal_groups"],
-                                                                      "default": "equal_groups"}}],
-                "responses": {"200": _json(_ref("MatrixResults")), **_errors("401", "404", "403", "422")}}},
+                                                                      "default": "equal_groups"}},
+                               {"name": "round", "in": "query", "required": False,
+                                "description": "A Delphi round (default: the current one); 404 for a round "
+                                               "that has not started.",
+                                "schema": {"type": "integer", "minimum": 1}}],
+                "responses": {"200": _json({"anyOf": [_ref(f"{t}Results") for t in RESULT_TYPES]},
+                                           "The results document of the activity's type."),
+                              **_errors("401", "404", "403", "422")}}},
+            activity: {"patch": {
+                "summary": "Change the criterion weights of a criteria activity (any state)",
+                "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("CriteriaWeights")}}},
+                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
+            activity + "/rounds": {"post": {
+                "summary": "Delphi: close the current round and open the next",
+                "description": "Earlier rounds' responses are kept; results take ?round=N. A pending activity "
+                               "(never opened) is a 409.",
+                "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
+                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "409")}}},
+            "/workshops/{id}/weights": {"post": {
+                "summary": "Set the groups' weights from a preset or custom figures",
+                "security": FACILITATOR, "parameters": [WORKSHOP_ID],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("WeightsPreset")}}},
+                "responses": {"200": _json(_ref("Workshop")), **_errors("401", "404", "403", "422")}}},
             activity + "/responses": {"put": {
-                "summary": "Save a participant's ratings", "security": [{"participant": []}],
+                "summary": "Save a participant's responses (ratings, scores, points or a ranking)",
+                "description": "saved: ratings or scores saved; 1 for a points or ranking ballot.",
+                "security": [{"participant": []}],
                 "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": _ref("MatrixResponses")}}},
+                    "schema": {"anyOf": [_ref(f"{t}Responses") for t in RESULT_TYPES]}}}},
                 "responses": {"200": _json({"type": "object", "properties": {"saved": {"type": "integer"}}}),
                               **_errors("401", "404", "403", "409", "422", "429")}}},
             "/workshops/{id}/export": {"get": {
                 "summary": "Export the workshop", "security": FACILITATOR,
+                "description": "csv: one row per saved value; json: the archive that import reads; xlsx: a "
+                               "workbook with a Summary sheet, one sheet per activity (every figure and flag "
+                               "under equal_groups and per_head), By group, Raw responses (pseudonymised), "
+                               "Participation and Method; pdf: the workshop report (cover, method, "
+                               "participation, each activity's chart and equal_groups table with the per-head "
+                               "mean beside it, in the workshop's language where translated). Text cells that "
+                               "start with =, +, - or @ are neutralised with a leading quote.",
                 "parameters": [WORKSHOP_ID, {"name": "format", "in": "query", "required": False,
-                                             "schema": {"enum": ["csv", "json"], "default": "json"}}],
+                                             "schema": {"enum": ["csv", "json", "xlsx", "pdf"],
+                                                        "default": "json"}}],
                 "responses": {
                     "200": {"description": "The file", "content": {
                         "text/csv": {"schema": {"type": "string"}},
-                        "application/json": {"schema": _ref("Archive")}}},
+                        "application/json": {"schema": _ref("Archive")},
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            "schema": {"type": "string", "format": "binary"}},
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                     **_errors("401", "404", "403", "422")}}},
+            **{activity + f"/chart.{fmt}": {"get": {
+                "summary": f"The activity's chart as {fmt.upper()}",
+                "description": "matrix and criteria: the four-field matrix (quadrant lines at the midpoint, "
+                               "quadrant names, labelled items, group overlays where a group may be shown); "
+                               "scale, points, ranking: bars in the results' order. Drawn from the same "
+                               "results document as .../results, with the same credentials and weighting rules.",
+                "security": [{"facilitator": []}, {"screen": []}],
+                "parameters": [WORKSHOP_ID, ACTIVITY_KEY, {"name": "weighting", "in": "query", "required": False,
+                                                           "schema": {"enum": ["per_head", "equal_groups"],
+                                                                      "default": "equal_groups"}},
+                               {"name": "round", "in": "query", "required": False,
+                                "description": "A Delphi round (default: the current one; from round 2 arrows "
+                                               "show where each item stood in the round before).",
+                                "schema": {"type": "integer", "minimum": 1}}],
+                "responses": {"200": {"description": "The chart", "content": {
+                    mimetype: {"schema": {"type": "string", "format": "binary"}}}},
+                    **_errors("401", "404", "403", "422")}}}
+              for fmt, mimetype in (("png", "image/png"), ("svg", "image/svg+xml"))},
             "/workshops/import": {"post": {
                 "summary": "Import a JSON export as a new workshop", "security": FACILITATOR,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Archive")}}},
@@ -274,7 +540,8 @@ def openapi_document() -> dict[str, Any]:
                      "facilitator": "the browser's login session, with {workshop: id}"},
             "events": {
                 "state": {"to": "everyone in the workshop",
-                          "payload": {"activity": "key", "state": "open|closed|pending"}},
+                          "payload": {"activity": "key", "state": "open|closed|pending"},
+                          "note": "also sent (state open) when POST .../rounds opens a new Delphi round"},
                 "results": {"to": "screens and facilitators",
                             "payload": "a results document (equal_groups), coalesced a few times per second"},
                 "participation": {"to": "facilitators", "payload": {"groups": {"<group>": "joined count"}}},

@@ -6,14 +6,15 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from app import library
+from app import library, reports
 from app.api import bp
 from app.api.auth import require_facilitator, require_participant, results_reader
 from app.api.openapi import openapi_document
 from app.extensions import limiter
-from app.services import accounts, archive, participation, results, workshops
+from app.models import Activity
+from app.services import accounts, archive, exports, participation, results, workshops
 from app.services.database import transaction
-from app.services.errors import invalid_field
+from app.services.errors import invalid_field, not_found
 from app.services.ratelimit import join_code_key, login_key
 
 
@@ -82,30 +83,88 @@ def close_activity(workshop_id: int, key: str) -> Response:
     return _change_state(workshop_id, key, "closed")
 
 
+@bp.patch("/workshops/<int:workshop_id>/activities/<key>")
+def patch_activity(workshop_id: int, key: str) -> Response:
+    """Change a criteria activity's weights, in any state; screens get the new results at once."""
+    user = require_facilitator()
+    activity = workshops.owned_activity(workshop_id, key, user)
+    body = json_body()
+    with transaction():
+        workshops.set_criteria_weights(activity, body)
+    return jsonify(workshops.activity_document(activity))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/rounds")
+def next_round(workshop_id: int, key: str) -> Response:
+    """Delphi: close the current round and open the next; earlier rounds' responses are kept."""
+    user = require_facilitator()
+    activity = workshops.owned_activity(workshop_id, key, user)
+    with transaction():
+        workshops.next_round(activity)
+    return jsonify(workshops.activity_document(activity))
+
+
+@bp.post("/workshops/<int:workshop_id>/weights")
+def set_weights(workshop_id: int) -> Response:
+    """Group weighting presets (equal, ilo) or custom weights; returns the workshop document."""
+    user = require_facilitator()
+    workshop = workshops.get_owned(workshop_id, user)
+    body = json_body()
+    if not isinstance(body, dict):
+        raise invalid_field("preset", 'Send {"preset": "equal"|"ilo"|"custom", "weights": {...}}.')
+    with transaction():
+        workshops.apply_weights(workshop, body.get("preset"), body.get("weights"))
+    return jsonify(workshops.document(workshop))
+
+
+def _round_param(activity: Activity) -> int | None:
+    """`?round=N`: a whole number of at least 1 (422), of a round that has started (404)."""
+    raw = request.args.get("round")
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise invalid_field("round", "The round is a whole number of at least 1.")
+    number = int(raw)
+    if number > activity.round:
+        raise not_found(f"The activity '{activity.key}' is in round {activity.round}; round {number} has not "
+                        "started.")
+    return number
+
+
 @bp.get("/workshops/<int:workshop_id>/activities/<key>/results")
 def activity_results(workshop_id: int, key: str) -> Response:
     weighting = request.args.get("weighting") or "equal_groups"
     activity = results_reader(workshop_id, key, weighting)
     weighting = results.check_weighting(weighting)
-    return jsonify(results.compute(activity, weighting))
+    round_ = _round_param(activity)
+    if round_ is None:
+        return jsonify(results.compute(activity, weighting))
+    return jsonify(results.compute(activity, weighting, round=round_))
 
 
 @bp.get("/workshops/<int:workshop_id>/export")
 def export(workshop_id: int) -> Response:
     user = require_facilitator()
     workshop = workshops.get_owned(workshop_id, user)
-    fmt = request.args.get("format", "json")
-    name = f"prioritas-workshop-{workshop.id}"
-    if fmt == "csv":
-        return Response(archive.export_csv(workshop), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    if fmt == "json":
-        response = jsonify(archive.export_json(workshop, current_app.config["APP_VERSION"]))
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
-        return response
-    if fmt in ("xlsx", "pdf"):
-        raise invalid_field("format", f"The {fmt} export is not available in this version yet; use csv or json.")
-    raise invalid_field("format", "The format is csv or json.")
+    file = exports.build(workshop, request.args.get("format", "json"), current_app.config["APP_VERSION"])
+    return Response(file.content, mimetype=file.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"'})
+
+
+@bp.get("/workshops/<int:workshop_id>/activities/<key>/chart.<fmt>")
+def activity_chart(workshop_id: int, key: str, fmt: str) -> Response:
+    """The activity's matrix (or bar chart) as PNG or SVG, drawn from the same results as `.../results`."""
+    weighting = request.args.get("weighting") or "equal_groups"
+    activity = results_reader(workshop_id, key, weighting)
+    if fmt not in reports.CHART_FORMATS:
+        raise not_found("There is no chart in that format; use chart.png or chart.svg.")
+    weighting = results.check_weighting(weighting)
+    round_ = _round_param(activity)
+    try:
+        document = results.compute(activity, weighting, round=round_)
+    except ValueError as error:  # a type the results service does not compute yet
+        raise invalid_field("", f"No chart for '{activity.type}' activities yet.") from error
+    return Response(reports.activity_chart(activity, document, fmt), mimetype=reports.CHART_FORMATS[fmt])
 
 
 @bp.post("/workshops/import")
@@ -136,5 +195,5 @@ def save_responses(workshop_id: int, key: str) -> Response:
     workshops.require_open(activity)
     body = json_body()
     with transaction():
-        saved = participation.save_matrix(participant, activity, body)
+        saved = participation.save_responses(participant, activity, body)
     return jsonify({"saved": saved})

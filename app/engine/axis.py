@@ -16,7 +16,7 @@ from . import stats
 from .common import EQUAL_GROUPS, GroupSpec, Scale, check_groups, check_min_group_size, check_weighting
 from .stats import Histogram, Stratum
 
-__all__ = ["AxisSummary", "axis_summary", "divergence"]
+__all__ = ["AxisSummary", "axis_mean", "axis_summary", "divergence"]
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,36 @@ class AxisSummary:
     below_k: tuple[str, ...]  # groups with fewer than k values, workshop order
     group_means: Mapping[str, Fraction | None]  # shown group means: >= k values and not suppressed
     groups_suppressed: bool  # equal_groups fell back while a group has 1..k-1 values: no group mean shown
+    # Extensions (shared design): unweighted over everyone like median/sd/consensus, same suppression.
+    iqr: float | None = None
+    agreement: float | None = None  # van der Eijk A; None on a scale of fewer than three points
+    top2: stats.TopBox | None = None  # None when no value (or suppressed)
+    dont_know: int = 0  # "don't know" answers for this item and axis; a count, like n, always shown
+    pooled: Mapping[int, int] | None = None  # pooled histogram, for the flags (never output)
+    group_hists: Mapping[str, Histogram] | None = None  # per-group histograms, for the flags (never output)
+    scale: Scale | None = None
 
     def fields(self) -> dict:
-        """The contract's per-axis object: mean, median, sd, ci95, consensus (unrounded)."""
+        """The contract's per-axis object (mean, median, sd, ci95, consensus) plus iqr, agreement, top2, dont_know."""
+        top2 = None
+        if self.top2 is not None and self.top2.share is not None and self.top2.ci95 is not None:
+            top2 = {"share": self.top2.share, "ci95": [self.top2.ci95[0], self.top2.ci95[1]]}
         return {
             "mean": None if self.mean is None else float(self.mean),
             "median": self.median,
             "sd": self.sd,
             "ci95": None if self.ci95 is None else [self.ci95[0], self.ci95[1]],
             "consensus": self.consensus,
+            "iqr": self.iqr,
+            "agreement": self.agreement,
+            "top2": top2,
+            "dont_know": self.dont_know,
         }
+
+    @property
+    def shown_groups(self) -> list[str]:
+        """Groups whose mean is shown on this axis (>= k values, not suppressed), workshop order."""
+        return [key for key, value in self.group_means.items() if value is not None]
 
     def group_mean(self, key: str) -> float | None:
         """A group's mean as shown (None when below k or suppressed)."""
@@ -86,6 +106,7 @@ def axis_summary(
     scale: Scale,
     k: int,
     weighting: str,
+    dont_know: int = 0,
 ) -> AxisSummary:
     """Summarise one axis of one item from per-group histograms of its non-null values.
 
@@ -94,6 +115,9 @@ def axis_summary(
     sum(W_g mean_g) / sum(W_g) over groups with >= k values, else the plain mean. median, sd,
     consensus are unweighted over everyone. No value: everything None. One value: sd and ci95
     None. Under equal_groups, fewer than k values in total: every pooled figure None.
+    iqr, agreement (van der Eijk A, scales of >= 3 points) and top2 (share in the top two scale
+    points, Wilson interval) follow median/sd: unweighted, same suppression. ``dont_know`` is
+    passed through (a count, shown like n).
     A group mean is shown when the group has >= k values, except under equal_groups when the
     mean fell back while some group has 1..k-1 values (it could be recovered by subtraction).
     """
@@ -139,9 +163,15 @@ def axis_summary(
     median = stats.median(pooled)
     sd = stats.sd(pooled)
     consensus = stats.tastle_wierman(pooled, scale.min, scale.max)
+    iqr = stats.iqr(pooled)
+    agreement = stats.van_der_eijk(pooled, scale.min, scale.max) if scale.max - scale.min >= 2 else None
+    top2: stats.TopBox | None = stats.top_box(pooled, scale.max, 2) if m else None
     if equal_groups and m < k:
-        mean = median = sd = consensus = None
+        mean = median = sd = consensus = iqr = agreement = None
         ci95 = None
+        top2 = None
+    if isinstance(dont_know, bool) or not isinstance(dont_know, int) or dont_know < 0:
+        raise ValueError(f"dont_know must be an integer >= 0, got {dont_know!r}")
     return AxisSummary(
         m=m,
         group_counts=counts,
@@ -154,7 +184,29 @@ def axis_summary(
         below_k=below_k,
         group_means=group_means,
         groups_suppressed=groups_suppressed,
+        iqr=iqr,
+        agreement=agreement,
+        top2=top2,
+        dont_know=dont_know,
+        pooled=pooled,
+        group_hists=per_group,
+        scale=scale,
     )
+
+
+def axis_mean(hists: Mapping[str, Histogram], groups: Sequence[GroupSpec], k: int, weighting: str) -> Fraction | None:
+    """Just the exact pooled mean of :func:`axis_summary` in a weighting, without the other figures.
+
+    The flags compare the two weightings; the one not requested only needs its mean, and this
+    keeps the second pass cheap. No suppression here: callers decide what may be shown.
+    """
+    pooled = stats.merge(hists.values())
+    plain = stats.mean_exact(pooled)
+    if plain is None or weighting != EQUAL_GROUPS:
+        return plain
+    strata = [Stratum(g.weight, hists.get(g.key, {})) for g in groups if stats.count(hists.get(g.key, {})) >= k]
+    weighted = stats.strata_weighted_mean(strata)
+    return plain if weighted is None else weighted
 
 
 def divergence(shown_means: Iterable[Iterable[Fraction | None]]) -> float | None:

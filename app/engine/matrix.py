@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .axis import AxisSummary, axis_summary, divergence
+from . import flags as fl
+from .axis import AxisSummary, axis_mean, axis_summary, divergence
 from .common import (
     EQUAL_GROUPS,
+    PER_HEAD,
     GroupSpec,
     Scale,
     check_groups,
@@ -42,6 +44,7 @@ class MatrixData:
     respondents: Mapping[str, int]  # group -> participants with >= 1 saved rating in the activity; missing = 0
     item_n: Mapping[tuple[str, str], int]  # (item, group) -> participants with >= 1 non-null value; missing = 0
     values: Mapping[tuple[str, str, str], Histogram]  # (item, group, "x"|"y") -> histogram; missing = empty
+    dont_know: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (item, "x"|"y") -> null answers
 
 
 def quadrant(x_mean: Fraction | None, y_mean: Fraction | None, x: Scale, y: Scale) -> str | None:
@@ -66,6 +69,9 @@ def _check_keys(data: MatrixData, group_keys: Sequence[str]) -> None:
             raise ValueError(f"item_n given for unknown (item, group) {key!r}")
         if n < 0:
             raise ValueError(f"negative item_n for {key!r}")
+    for key in data.dont_know:
+        if key[0] not in items or key[1] not in AXES:
+            raise ValueError(f"dont_know given for unknown (item, axis) {key!r}")
 
 
 def _check_counts(item: str, key: str, n: int, respondents: int, x_m: int, y_m: int) -> None:
@@ -77,12 +83,16 @@ def _check_counts(item: str, key: str, n: int, respondents: int, x_m: int, y_m: 
 
 
 def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respondents: Mapping[str, int],
-                 weighting: str) -> dict:
+                 weighting: str) -> tuple[dict, dict[str, AxisSummary], dict[str, Fraction | None]]:
+    """The item's document entry, its axis summaries and its means in the other weighting (for the flags)."""
     k = data.min_group_size
+    other = PER_HEAD if weighting == EQUAL_GROUPS else EQUAL_GROUPS
     axes: dict[str, AxisSummary] = {}
+    other_means: dict[str, Fraction | None] = {}
     for axis, scale in (("x", data.x), ("y", data.y)):
         hists = {key: data.values.get((item, key, axis), {}) for key in group_keys}
-        axes[axis] = axis_summary(hists, data.groups, scale, k, weighting)
+        axes[axis] = axis_summary(hists, data.groups, scale, k, weighting, data.dont_know.get((item, axis), 0))
+        other_means[axis] = axis_mean(hists, data.groups, k, other)
     x, y = axes["x"], axes["y"]
 
     group_n = {key: data.item_n.get((item, key), 0) for key in group_keys}
@@ -104,7 +114,7 @@ def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respond
 
     below = set(x.below_k) | set(y.below_k) if weighting == EQUAL_GROUPS else set()
     excluded = [key for key in group_keys if key in below]
-    return {
+    doc = {
         "item": item,
         "n": sum(group_n.values()),
         "x": x.fields(),
@@ -114,6 +124,45 @@ def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respond
         "excluded_groups": excluded,
         "by_group": by_group,
     }
+    return doc, axes, other_means
+
+
+def _add_flags(data: MatrixData, weighting: str, rows: Sequence[tuple[dict, dict[str, AxisSummary],
+                                                                       dict[str, Fraction | None]]]) -> None:
+    """Set each item's ``flags`` (flags.py); ranks and quadrants only over items with >= k values.
+
+    Ranking only items whose axis has at least k values in total keeps the first few votes of an
+    item, which the room does not see under equal_groups, out of every other item's flag too.
+    """
+    k = data.min_group_size
+    order = [doc["item"] for doc, _, _ in rows]
+    mine: dict[str, Fraction | None] = {}
+    theirs: dict[str, Fraction | None] = {}
+    quad_changed: set[str] = set()
+    for doc, axes, other in rows:
+        item = doc["item"]
+        y = axes["y"]
+        mine[item] = y.mean if y.m >= k else None
+        theirs[item] = other["y"] if y.m >= k else None
+        if axes["x"].m >= k and y.m >= k:
+            q_mine = quadrant(axes["x"].mean, y.mean, data.x, data.y)
+            q_theirs = quadrant(other["x"], other["y"], data.x, data.y)
+            if q_mine is not None and q_theirs is not None and q_mine != q_theirs:
+                quad_changed.add(item)
+    rank_mine = fl.positions(mine, order)
+    rank_theirs = fl.positions(theirs, order)
+    for doc, axes, _ in rows:
+        item = doc["item"]
+        found: set[str] = set()
+        if any(fl.axis_divergent(a) for a in axes.values()):
+            found.add(fl.DIVERGENT)
+        if any(fl.axis_polarised(a) for a in axes.values()):
+            found.add(fl.POLARISED)
+        if item in quad_changed or fl.rank_moves(rank_mine, rank_theirs, item):
+            found.add(fl.WEIGHTING_SENSITIVE)
+        if any(fl.borderline(a) for a in axes.values()):
+            found.add(fl.BORDERLINE)
+        doc["flags"] = fl.order_flags(found)
 
 
 def matrix_results(data: MatrixData, weighting: str) -> dict:
@@ -131,5 +180,7 @@ def matrix_results(data: MatrixData, weighting: str) -> dict:
     respondents = check_respondents(data.respondents, group_keys)
     _check_keys(data, group_keys)
     doc = results_header(data.activity, weighting, respondents)
-    doc["items"] = [_item_result(data, item, group_keys, respondents, weighting) for item in data.items]
+    rows = [_item_result(data, item, group_keys, respondents, weighting) for item in data.items]
+    _add_flags(data, weighting, rows)
+    doc["items"] = [row[0] for row in rows]
     return doc

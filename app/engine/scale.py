@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
-from .axis import axis_summary, divergence
+from . import flags as fl
+from .axis import axis_mean, axis_summary, divergence
 from .common import (
     EQUAL_GROUPS,
+    PER_HEAD,
     GroupSpec,
     Scale,
     check_groups,
@@ -33,6 +36,7 @@ class ScaleData:
     min_group_size: int  # k
     respondents: Mapping[str, int]  # group -> participants with >= 1 saved rating in the activity; missing = 0
     values: Mapping[tuple[str, str], Histogram]  # (item, group) -> histogram of non-null values; missing = empty
+    dont_know: Mapping[str, int] = field(default_factory=dict)  # item -> "don't know" answers; missing = 0
 
 
 def scale_results(data: ScaleData, weighting: str) -> dict:
@@ -51,12 +55,23 @@ def scale_results(data: ScaleData, weighting: str) -> dict:
     for item, group in data.values:
         if item not in items or group not in respondents:
             raise ValueError(f"values given for unknown (item, group) {(item, group)!r}")
+    for item in data.dont_know:
+        if item not in items:
+            raise ValueError(f"dont_know given for unknown item {item!r}")
     k = data.min_group_size
+    other = PER_HEAD if weighting == EQUAL_GROUPS else EQUAL_GROUPS
 
     rows = []
+    mine: dict[str, Fraction | None] = {}
+    theirs: dict[str, Fraction | None] = {}
+    summaries = {}
     for position, item in enumerate(data.items):
         hists = {key: data.values.get((item, key), {}) for key in group_keys}
-        summary = axis_summary(hists, data.groups, data.scale, k, weighting)
+        summary = axis_summary(hists, data.groups, data.scale, k, weighting, data.dont_know.get(item, 0))
+        summaries[item] = summary
+        # Ranks for weighting_sensitive: only items with >= k values, so a hidden item moves no other's flag.
+        mine[item] = summary.mean if summary.m >= k else None
+        theirs[item] = axis_mean(hists, data.groups, k, other) if summary.m >= k else None
         for key in group_keys:
             if summary.group_counts[key] > respondents[key]:
                 raise ValueError(f"{summary.group_counts[key]} values of ({item!r}, {key!r}) exceed its respondents")
@@ -73,6 +88,21 @@ def scale_results(data: ScaleData, weighting: str) -> dict:
             "divergence": divergence([summary.group_means.values()]),
         }
         rows.append((summary.mean, position, doc_item))
+
+    rank_mine = fl.positions(mine, data.items)
+    rank_theirs = fl.positions(theirs, data.items)
+    for _, _, doc_item in rows:
+        summary = summaries[doc_item["item"]]
+        found: set[str] = set()
+        if fl.axis_divergent(summary):
+            found.add(fl.DIVERGENT)
+        if fl.axis_polarised(summary):
+            found.add(fl.POLARISED)
+        if fl.rank_moves(rank_mine, rank_theirs, doc_item["item"]):
+            found.add(fl.WEIGHTING_SENSITIVE)
+        if fl.borderline(summary):
+            found.add(fl.BORDERLINE)
+        doc_item["flags"] = fl.order_flags(found)
 
     with_mean = sorted((r for r in rows if r[0] is not None), key=lambda r: (-r[0], r[1]))
     without = [r for r in rows if r[0] is None]

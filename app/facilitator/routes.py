@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -18,8 +18,10 @@ from wtforms.fields.choices import SelectChoice
 
 from app import library
 from app.extensions import limiter
-from app.facilitator import bp
+from app.facilitator import bp, presenting
 from app.facilitator.forms import (
+    ACTIVITY_FORMS,
+    ACTIVITY_TYPE_NAMES,
     ActionForm,
     ActivityForm,
     BlankWorkshopForm,
@@ -31,10 +33,11 @@ from app.facilitator.forms import (
     RegisterForm,
     SettingsForm,
     TemplateWorkshopForm,
+    WeightsForm,
     attach_errors,
 )
 from app.models import User, Workshop
-from app.services import accounts, editing, workshops
+from app.services import accounts, editing, exports, results, workshops
 from app.services.database import transaction
 from app.services.errors import Problem
 from app.services.ratelimit import login_key
@@ -179,11 +182,13 @@ def create_blank() -> Page:
 # --- editor ------------------------------------------------------------------------------------------------
 
 def _editor(workshop: Workshop, settings_form: SettingsForm | None = None, status: int = 200,
-            alert: str | None = None) -> tuple[str, int]:
+            alert: str | None = None, weights_form: WeightsForm | None = None) -> tuple[str, int]:
     return render_template(
         "facilitator/edit.html",
         workshop=workshop,
         settings_form=settings_form or SettingsForm(data=SettingsForm.values(workshop)),
+        weights_form=weights_form or WeightsForm.for_workshop(workshop, data={"preset": _preset_of(workshop)}),
+        activity_types=ACTIVITY_TYPE_NAMES,
         action_form=ActionForm(),
         group_participants=editing.group_participants(workshop),
         item_responses=editing.item_responses(workshop),
@@ -218,9 +223,36 @@ _FORMS: dict[str, type[GroupForm] | type[ItemForm] | type[ActivityForm]] = {
 _NOUN = {"groups": "stakeholder group", "items": "item", "activities": "activity"}
 
 
-def _entity_form(workshop: Workshop, kind: str, data: dict[str, Any] | None = None) -> Any:
+def _preset_of(workshop: Workshop) -> str:
+    """Which preset the weights in force match, so the editor shows the right choice ticked."""
+    weights = {g.key: g.weight for g in workshop.groups}
+    for preset in ("equal", "ilo"):
+        if weights == _preset_weights(workshop, preset):
+            return preset
+    return "custom"
+
+
+def _preset_weights(workshop: Workshop, preset: str) -> dict[str, float]:
+    if preset == "equal":
+        return {g.key: 0.0 if workshops.is_observer(g) else 1.0 for g in workshop.groups}
+    return {g.key: workshops.ILO_WEIGHTS.get(g.key, 0.0) for g in workshop.groups}
+
+
+def _activity_type(workshop: Workshop, kind: str, key: str | None) -> str:
+    """The type of the activity being edited, or the one asked for with ?type= when adding (default matrix)."""
+    if kind != "activities":
+        return ""
+    if key is not None:
+        return str(editing.get(workshop, "activities", key).type)
+    chosen = request.args.get("type", "matrix")
+    if chosen not in ACTIVITY_FORMS:
+        abort(404)
+    return chosen
+
+
+def _entity_form(workshop: Workshop, kind: str, data: dict[str, Any] | None = None, type_name: str = "") -> Any:
     if kind == "activities":
-        return ActivityForm.for_workshop(workshop, data=data)
+        return ACTIVITY_FORMS[type_name or "matrix"].for_workshop(workshop, data=data)
     return _FORMS[kind](data=data)
 
 
@@ -228,7 +260,8 @@ def _entity_page(workshop: Workshop, kind: str, form: Any, key: str | None, stat
                  frozen: bool = False) -> tuple[str, int]:
     page = "facilitator/activity_form.html" if kind == "activities" else "facilitator/entity_form.html"
     return render_template(page, workshop=workshop, kind=kind, noun=_NOUN[kind], form=form, key=key,
-                           frozen=frozen), status
+                           frozen=frozen, activity_type=getattr(form, "type_name", ""),
+                           type_names=ACTIVITY_TYPE_NAMES), status
 
 
 def _frozen(workshop: Workshop, kind: str, key: str | None) -> bool:
@@ -252,8 +285,9 @@ def _saved(workshop: Workshop, kind: str, form: Any) -> Response:
 @login_required
 def entity_new(workshop_id: int, kind: str) -> Page:
     workshop = _owned(workshop_id)
-    defaults = ActivityForm.defaults(workshop) if kind == "activities" and request.method == "GET" else None
-    form = _entity_form(workshop, kind, defaults)
+    type_name = _activity_type(workshop, kind, None)
+    defaults = ACTIVITY_FORMS[type_name].defaults(workshop) if type_name and request.method == "GET" else None
+    form = _entity_form(workshop, kind, defaults, type_name)
     if kind == "activities" and not workshop.items and request.method == "GET":
         flash("Add at least one item before creating an activity.", "error")
         return redirect(url_for(".edit", workshop_id=workshop.id, _anchor="items"))
@@ -273,8 +307,10 @@ def entity_new(workshop_id: int, kind: str) -> Page:
 def entity_edit(workshop_id: int, kind: str, key: str) -> Page:
     workshop = _owned(workshop_id)
     entity = editing.get(workshop, kind, key)  # type: ignore[arg-type]
-    values = _FORMS[kind].values(entity) if request.method == "GET" else None
-    form = _entity_form(workshop, kind, values)
+    type_name = _activity_type(workshop, kind, key)
+    form_class = ACTIVITY_FORMS[type_name] if type_name else _FORMS[kind]
+    values = form_class.values(entity) if request.method == "GET" else None
+    form = _entity_form(workshop, kind, values, type_name)
     frozen = _frozen(workshop, kind, key)
     if form.is_submitted():
         if not form.validate():
@@ -335,6 +371,18 @@ def console(workshop_id: int) -> str:
     )
 
 
+@bp.get("/workshops/<int:workshop_id>/export.<fmt>")
+@login_required
+def export(workshop_id: int, fmt: str) -> Response:
+    """Every export at any moment of the session, with the facilitator's login instead of an API token."""
+    workshop = _owned(workshop_id)
+    if fmt not in exports.FORMATS:
+        abort(404)
+    file = exports.build(workshop, fmt, current_app.config["APP_VERSION"])
+    return Response(file.content, mimetype=file.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{file.filename}"'})
+
+
 def _change_state(workshop_id: int, key: str, state: str) -> Response:
     workshop = _owned(workshop_id)
     activity = workshops.get_activity(workshop, key)
@@ -358,3 +406,104 @@ def open_activity(workshop_id: int, key: str) -> Response:
 @login_required
 def close_activity(workshop_id: int, key: str) -> Response:
     return _change_state(workshop_id, key, "closed")
+
+
+# --- weighting presets, Delphi rounds, criterion weights, results ------------------------------------------
+
+@bp.post("/workshops/<int:workshop_id>/weights")
+@login_required
+def weights(workshop_id: int) -> Page:
+    """Equal groups, ILO 2:1:1 or custom weights for the group-weighted results (per head is a view)."""
+    workshop = _owned(workshop_id)
+    form = WeightsForm.for_workshop(workshop)
+    if not form.validate_on_submit():
+        return _editor(workshop, status=422, weights_form=form)
+    preset, given = form.payload(request.form, workshop)
+    status = _save(form, lambda: workshops.apply_weights(workshop, preset, given))
+    if status is not None:
+        form.group_weights = {g.key: request.form.get(f"w-{g.key}", "") for g in workshop.groups}
+        return _editor(workshop, status=status, weights_form=form)
+    flash("Group weights saved: " + ", ".join(f"{g.name} {g.weight:g}" for g in workshop.groups) + ".", "success")
+    return redirect(url_for(".edit", workshop_id=workshop.id, _anchor="groups"))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/rounds")
+@login_required
+def next_round(workshop_id: int, key: str) -> Response:
+    """Delphi: close this round and open the next; phones see the last round's results, then re-rate."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    form = ActionForm()
+    form.validate_on_submit()  # CSRFProtect has already checked the token
+    try:
+        with transaction():
+            workshops.next_round(activity)
+    except Problem as problem:
+        if problem.status not in (409, 422):
+            raise
+        flash(problem.detail or problem.title, "error")
+    else:
+        flash(f"Round {activity.round} of “{activity.title}” is open: phones show round {activity.round - 1}'s "
+              "results, then ask again.", "success")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+
+
+def _wants_json() -> bool:
+    """console.js posts the weight sliders with Accept: application/json; a plain form wants a page."""
+    return request.accept_mimetypes.best == "application/json" and not request.accept_mimetypes.accept_html
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/criteria")
+@login_required
+def criteria_weights(workshop_id: int, key: str) -> Page:
+    """Change criterion weights live (fields `c-<criterion>`); the screen re-plots from the results event."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    form = ActionForm()
+    form.validate_on_submit()  # CSRFProtect has already checked the token
+    changes: list[dict[str, Any]] = []
+    for criterion in (activity.settings or {}).get("criteria") or []:
+        raw = request.form.get(f"c-{criterion['key']}")
+        if raw is None:
+            continue
+        try:
+            weight: Any = float(raw)
+        except ValueError:
+            weight = raw.strip()  # the service explains what a weight is
+        changes.append({"key": criterion["key"], "weight": weight})
+    try:
+        with transaction():
+            workshops.set_criteria_weights(activity, {"criteria": changes})
+    except Problem as problem:
+        if problem.status != 422 or _wants_json():
+            raise  # the JSON caller gets problem+json with the field errors
+        flash("The weights were not changed: " + " ".join(e.message for e in problem.errors), "error")
+    else:
+        if _wants_json():
+            return jsonify({"criteria": activity.settings.get("criteria", [])})  # type: ignore[return-value]
+        flash(f"Criterion weights of “{activity.title}” saved; the screen shows the new scores.", "success")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+
+
+@bp.get("/workshops/<int:workshop_id>/activities/<key>/results")
+@login_required
+def activity_results(workshop_id: int, key: str) -> Page:
+    """Every statistic of one activity for the facilitator, per head or with groups weighted."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    weighting = request.args.get("weighting", "equal_groups")
+    if weighting not in ("per_head", "equal_groups"):
+        weighting = "equal_groups"
+    round_ = request.args.get("round", type=int)
+    try:
+        if round_ is not None and round_ != activity.round:
+            document = results.compute(activity, weighting, round=round_)  # type: ignore[call-arg]
+        else:
+            document = results.compute(activity, weighting)
+        error = None
+    except (ValueError, TypeError, Problem) as failure:
+        document, error = None, str(getattr(failure, "detail", None) or failure)
+    return render_template("facilitator/results.html", workshop=workshop, activity=activity, weighting=weighting,
+                           document=document, error=error, titles={i.key: i.title for i in workshop.items},
+                           groups={g.key: g.name for g in workshop.groups}, round=round_ or activity.round,
+                           item_keys=[i.key for i in activity.items], p=presenting, action_form=ActionForm())

@@ -12,13 +12,15 @@ import copy
 from collections.abc import Callable
 from types import ModuleType
 
-from app.library import growth_diagnostics, regional, systemic_competitiveness
+from app.library import growth_diagnostics, paca_proposals, regional, sector_selection, systemic_competitiveness
 from app.library._parts import Definition
 
 __all__ = ["get_template", "list_templates"]
 
 # Display order: the general regional workshop first, then the method-specific ones.
-_MODULES: tuple[ModuleType, ...] = (regional, growth_diagnostics, systemic_competitiveness)
+_MODULES: tuple[ModuleType, ...] = (
+    regional, growth_diagnostics, systemic_competitiveness, sector_selection, paca_proposals,
+)
 
 _BUILDERS: dict[str, Callable[[], Definition]] = {module.KEY: module.build for module in _MODULES}
 # Built once: the definitions are static, and get_template hands out deep copies so callers cannot alter them.

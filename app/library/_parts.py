@@ -91,6 +91,7 @@ def tripartite_groups(other_name: str = "Academia, training and civil society") 
             "key": "other",
             "name": other_name,
             "weight": 0.0,
+            "observer": True,
             "expected": None,
             "description": "Universities, training providers, NGOs, development partners, banks (observers)",
         },
@@ -175,4 +176,49 @@ def definition(
         "groups": groups,
         "items": items,
         "activities": activities,
+    }
+
+
+def criterion(key: str, label: str, axis_key: str, *, direction: int = 1, weight: float = 1.0) -> Definition:
+    """One scoring criterion of a `criteria` activity (domain.md 2.3: direction -1 means higher is worse)."""
+    return {"key": key, "label": label, "axis": axis_key, "direction": direction, "weight": weight}
+
+
+def criteria_activity(
+    key: str,
+    title: str,
+    items: list[Definition],
+    *,
+    criteria: list[Definition],
+    x_label: str,
+    y_label: str,
+    quadrants: dict[str, str],
+    quadrant_notes: dict[str, str],
+) -> Definition:
+    """A multi-criteria scoring activity on the 1-5 scale; x and y scores are the weighted criterion averages."""
+    return {
+        "key": key,
+        "type": "criteria",
+        "title": title,
+        "items": [item["key"] for item in items],
+        "criteria": [dict(c) for c in criteria],
+        "scale": {"min": SCALE_MIN, "max": SCALE_MAX},
+        "x": {"label": x_label},
+        "y": {"label": y_label},
+        "scale_labels": dict(LIKERT_5),
+        "quadrants": dict(quadrants),
+        "quadrant_notes": dict(quadrant_notes),
+    }
+
+
+def points_activity(key: str, title: str, items: list[Definition], *, budget: int,
+                    max_per_item: int = 3) -> Definition:
+    """Dot voting over the items: a small budget forces a shortlist (domain.md 3.8: budget about a third)."""
+    return {
+        "key": key,
+        "type": "points",
+        "title": title,
+        "items": [item["key"] for item in items],
+        "budget": budget,
+        "max_per_item": max_per_item,
     }

@@ -17,8 +17,8 @@ from werkzeug.datastructures import MultiDict
 
 from app.extensions import limiter
 from app.models import Activity, Participant, Workshop
-from app.participant import bp
-from app.services import participation, workshops
+from app.participant import ballots, bp
+from app.services import participation, results, workshops
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
 from app.services.ratelimit import join_code_key
@@ -246,7 +246,9 @@ def vote(activity_key: str | None = None) -> Page:
     notice = closed.title if closed is not None and not closed.is_open else None
     if not open_now:
         return _render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=[])
-    progress = {a.key: len(_answered(a, participation.saved_values(participant, a))) for a in open_now}
+    progress = {a.key: len(_answered(a, participation.saved_values(participant, a)) if a.type == "matrix"
+                           else ballots.answered(a, participation.saved_values(participant, a)))
+                for a in open_now}
     return _render("list.html", workshop, participant=participant, activities=open_now, progress=progress,
                    closed_title=notice, open_keys=[a.key for a in open_now])
 
@@ -257,8 +259,11 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
     if not activity.is_open:
         saved = participation.saved_values(participant, activity)
         late = request.method == "POST"
+        answered = _answered(activity, saved) if activity.type == "matrix" else ballots.answered(activity, saved)
         return _render("closed.html", workshop, participant=participant, activity=activity, late=late,
-                       answered=len(_answered(activity, saved)), open_keys=open_keys, status=409 if late else 200)
+                       answered=len(answered), open_keys=open_keys, status=409 if late else 200)
+    if activity.type in ballots.TYPES:
+        return _typed_page(participant, activity, open_keys)
     if activity.type != "matrix":
         return _render("closed.html", workshop, participant=participant, activity=activity, unsupported=True,
                        late=False, answered=0, open_keys=open_keys)
@@ -294,6 +299,96 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
         "vote.html", workshop, status=status, participant=participant, activity=activity, items=activity.items,
         axes=_axes(activity), labels=(activity.settings or {}).get("scale_labels") or {}, shown=shown,
         answered=set(_answered(activity, saved_now)), incomplete=set(incomplete), item_errors=item_errors,
-        message=message, open_keys=open_keys,
+        message=message, open_keys=open_keys, previous=previous_round(activity),
         others=[a for a in participation.open_activities(workshop) if a.id != activity.id],
     )
+
+
+# --- scale, points, ranking, criteria ----------------------------------------------------------------------
+
+def previous_round(activity: Activity) -> list[dict[str, str]]:
+    """Delphi: the previous round's equal_groups results (suppressed as the service returns them)."""
+    if activity.round < 2:
+        return []
+    try:
+        document = results.compute(activity, "equal_groups", round=activity.round - 1)  # type: ignore[call-arg]
+    except (TypeError, ValueError, Problem):
+        return []  # the results service cannot compute this round (yet): re-rate without the summary
+    return ballots.previous_summary(activity, document)
+
+
+def _save_ballot(participant: Participant, activity: Activity, body: dict[str, Any]) -> int:
+    """Through the shared service: the API's validation, one transaction, nothing saved on a 422."""
+    saver = getattr(participation, "save_responses", None)
+    if saver is None:
+        raise Problem(503, "Not available", "This server cannot save this kind of activity yet.")
+    with transaction():
+        return int(saver(participant, activity, body) or 0)
+
+
+def _saved_text(activity: Activity, saved: int) -> str:
+    nouns = {"scale": "rating", "criteria": "score"}
+    if activity.type == "points":
+        return "Your points are saved."
+    if activity.type == "ranking":
+        return "Your order is saved."
+    return f"Saved {_plural(saved, nouns[activity.type])}."
+
+
+def _typed_page(participant: Participant, activity: Activity, open_keys: list[str]) -> Page:
+    workshop = participant.workshop
+    shown = ballots.shown_from_saved(activity, participation.saved_values(participant, activity))
+    status, message = 200, None
+    item_errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        ballot = ballots.read(activity, request.form)
+        shown = ballot.shown if activity.type in ("points", "ranking") else {**shown, **ballot.shown}
+        item_errors, general = ballot.errors, list(ballot.general)
+        if ballot.empty and not item_errors and not general:
+            status = 422
+            general.append("Nothing was saved: answer at least one item first." if activity.type != "ranking"
+                           else "Nothing was saved: give place 1 to at least one item.")
+        elif item_errors or general:
+            status = 422
+        else:
+            try:
+                saved = _save_ballot(participant, activity, ballot.body)
+            except Problem as problem:
+                if problem.status == 409:
+                    return _render("closed.html", workshop, participant=participant, activity=activity,
+                                   late=True, answered=0, open_keys=open_keys, status=409)
+                if problem.status != 422:
+                    raise
+                status = 422
+                item_errors, general = ballots.problem_errors(activity, problem, ballot.body)
+                if not item_errors and not general:
+                    general.append(problem.detail or problem.title)
+            else:
+                message = {"kind": "ok", "text": f"{_saved_text(activity, saved)} You can change your answers "
+                                                 "until the facilitator closes this activity."}
+        if status == 422:
+            message = {"kind": "error", "text": "Nothing was saved: " + (
+                " ".join(general) if general else "please check the highlighted items.")}
+    saved_now = participation.saved_values(participant, activity)
+    if status == 200:
+        shown = ballots.shown_from_saved(activity, saved_now)
+    context: dict[str, Any] = {
+        "participant": participant, "activity": activity, "items": activity.items, "shown": shown,
+        "answered": ballots.answered(activity, saved_now), "item_errors": item_errors, "message": message,
+        "open_keys": open_keys, "previous": previous_round(activity),
+        "others": [a for a in participation.open_activities(workshop) if a.id != activity.id],
+    }
+    if activity.type == "scale":
+        context["scale"] = ballots.scale_of(activity)
+    elif activity.type == "points":
+        budget = ballots.budget_of(activity)
+        given = sum(int(v) for v in shown.values() if isinstance(v, str) and _INTEGER.match(v) and int(v) > 0)
+        context.update(budget=budget, cap=ballots.cap_of(activity), left=budget - given)
+    elif activity.type == "ranking":
+        top = ballots.top_of(activity)
+        ranked = sorted((int(v), k) for k, v in shown.items() if _INTEGER.match(v or ""))
+        context.update(top=top, order=[k for _, k in ranked])
+    else:
+        context.update(criteria=ballots.criteria_of(activity), scale=ballots.scale_of(activity))
+    return _render(f"vote_{activity.type}.html", workshop, status=status, **context)

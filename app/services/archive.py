@@ -44,7 +44,7 @@ def _parse_timestamp(value: Any) -> datetime | None:
     return moment
 
 
-def _value_rows(workshop: Workshop) -> list[tuple[Activity, Participant, str, str, int | None, datetime, int]]:
+def value_rows(workshop: Workshop) -> list[tuple[Activity, Participant, str, str, int | None, datetime, int]]:
     activities = {a.id: a for a in workshop.activities}
     items = {i.id: i for i in workshop.items}
     rows = db.session.execute(
@@ -66,7 +66,7 @@ def export_csv(workshop: Workshop) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for activity, participant, item, dimension, value, submitted_at, _round in _value_rows(workshop):
+    for activity, participant, item, dimension, value, submitted_at, _round in value_rows(workshop):
         writer.writerow([
             workshop.id, neutralise(activity.key), neutralise(item), neutralise(groups[participant.group_id]),
             neutralise(participant.pseudonym), neutralise(dimension), "" if value is None else value,
@@ -97,7 +97,7 @@ def export_json(workshop: Workshop, app_version: str) -> dict[str, Any]:
         "responses": [
             {"activity": activity.key, "round": round_, "participant": participant.pseudonym, "item": item,
              "dimension": dimension, "value": value, "submitted_at": timestamp(submitted_at)}
-            for activity, participant, item, dimension, value, submitted_at, round_ in _value_rows(workshop)
+            for activity, participant, item, dimension, value, submitted_at, round_ in value_rows(workshop)
         ],
     }
 
@@ -117,9 +117,6 @@ def import_json(owner: User, archive: Any) -> Workshop:
     if not isinstance(document, dict):
         raise invalid([FieldError("workshop", "The archive has no workshop definition.")])
     workshop = workshops.create_from_definition(owner, document, allow_state=True)
-    for activity, source in zip(workshop.activities, document.get("activities", []), strict=False):
-        round_ = source.get("round", 1) if isinstance(source, dict) else 1
-        activity.round = round_ if is_int(round_) and round_ >= 1 else 1
 
     participants: dict[str, Participant] = {}
     raw_participants = archive.get("participants")
@@ -168,11 +165,61 @@ def import_json(owner: User, archive: Any) -> Workshop:
             continue
         seen.add(unique)
         rows.append(row)
+    _check_ballots(workshop, rows, errors)
     if errors:
         raise invalid(errors[:200], f"The archive has {len(errors)} problem(s); nothing was imported.")
-    if rows:
-        db.session.execute(sa.insert(Response), rows)
+    _write_responses(workshop, list(participants.values()), rows)
     return workshop
+
+
+def _check_ballots(workshop: Workshop, rows: list[dict[str, Any]], errors: list[FieldError]) -> None:
+    """Whole-ballot rules of points (within the budget) and ranking (places 1..t, each once)."""
+    ballots: dict[tuple[int, int, int], list[int]] = {}
+    for row in rows:
+        ballots.setdefault((row["activity_id"], row["round"], row["participant_id"]), []).append(row["value"])
+    activities = {a.id: a for a in workshop.activities}
+    for (activity_id, round_, _participant), values in ballots.items():
+        activity = activities[activity_id]
+        where = f"responses (activity '{activity.key}', round {round_})"
+        if activity.type == "points" and sum(values) > activity.settings.get("budget", 1):
+            errors.append(FieldError(where, "A points ballot is over the activity's budget."))
+        elif activity.type == "ranking" and sorted(values) != list(range(1, len(values) + 1)):
+            errors.append(FieldError(where, "A ranking ballot must hold places 1, 2, ... each once."))
+
+
+def _write_responses(workshop: Workshop, participants: list[Participant], rows: list[dict[str, Any]]) -> None:
+    """Save through `participation.upsert_values` (so derived tallies are rebuilt), round by round, then
+    give every value back its archived time."""
+    from app.services import participation
+
+    by_id = {p.id: p for p in participants}
+    batches: dict[tuple[int, int, int], list[tuple[int, str, int | None]]] = {}
+    for row in rows:
+        key = (row["activity_id"], row["round"], row["participant_id"])
+        batches.setdefault(key, []).append((row["item_id"], row["dimension"], row["value"]))
+    activities = {a.id: a for a in workshop.activities}
+    current = {a.id: a.round for a in workshop.activities}
+    try:
+        for (activity_id, round_, participant_id), values in sorted(batches.items()):
+            activity = activities[activity_id]
+            activity.round = round_  # upsert_values writes the activity's current round
+            participation.upsert_values(activity, by_id[participant_id], values)
+    finally:
+        for activity in workshop.activities:
+            activity.round = current[activity.id]
+    db.session.flush()
+    if not rows:
+        return
+    times = {(r["activity_id"], r["round"], r["participant_id"], r["item_id"], r["dimension"]): r["submitted_at"]
+             for r in rows}
+    activity_ids = list(activities)
+    saved = db.session.scalars(sa.select(Response).where(Response.activity_id.in_(activity_ids))).all()
+    for response in saved:
+        moment = times.get((response.activity_id, response.round, response.participant_id, response.item_id,
+                            response.dimension))
+        if moment is not None:
+            response.submitted_at = moment
+    db.session.flush()
 
 
 def _check_response(workshop: Workshop, participants: dict[str, Participant], raw: Any, path: str,
@@ -196,14 +243,13 @@ def _check_response(workshop: Workshop, participants: dict[str, Participant], ra
         problems.append(("item", f"'{item_key}' is not an item of activity '{activity.key}'."))
     if not is_int(round_) or round_ < 1:
         problems.append(("round", "The round is a whole number of at least 1."))
+    elif activity is not None and round_ > activity.round:
+        problems.append(("round", f"Activity '{activity.key}' is in round {activity.round}; this value is from a "
+                                  "later round."))
     if submitted is None:
         problems.append(("submitted_at", "The time is an ISO 8601 timestamp."))
     if activity is not None:
-        scale = (activity.settings or {}).get(dimension) if isinstance(dimension, str) else None
-        if activity.type == "matrix" and dimension not in ("x", "y"):
-            problems.append(("dimension", "A matrix value is on axis x or y."))
-        elif value is not None and (not is_int(value) or (scale and not scale["min"] <= value <= scale["max"])):
-            problems.append(("value", "The value is a whole number on the activity's scale, or null."))
+        problems.extend(_check_dimension(activity, dimension, value))
     if isinstance(dimension, str) and not KEY_PATTERN.fullmatch(dimension):
         problems.append(("dimension", "Unknown dimension."))
     if problems:
@@ -211,3 +257,37 @@ def _check_response(workshop: Workshop, participants: dict[str, Participant], ra
         return None
     return {"activity_id": activity.id, "round": round_, "participant_id": participant.id, "item_id": item.id,
             "dimension": dimension, "value": value, "submitted_at": submitted}
+
+
+def _check_dimension(activity: Activity, dimension: Any, value: Any) -> list[tuple[str, str]]:
+    """The dimension and value rules of each activity type (the CSV `axis` column names the dimension)."""
+    settings = activity.settings or {}
+    if activity.type == "matrix":
+        if dimension not in ("x", "y"):
+            return [("dimension", "A matrix value is on axis x or y.")]
+        low, high = settings[dimension]["min"], settings[dimension]["max"]
+    elif activity.type == "scale":
+        if dimension != "value":
+            return [("dimension", "A scale value has the dimension 'value'.")]
+        low, high = settings["scale"]["min"], settings["scale"]["max"]
+    elif activity.type == "criteria":
+        if dimension not in {c["key"] for c in settings.get("criteria", [])}:
+            return [("dimension", "A criteria value's dimension is one of the activity's criteria.")]
+        low, high = settings["scale"]["min"], settings["scale"]["max"]
+    elif activity.type == "points":
+        if dimension != "points":
+            return [("dimension", "A points value has the dimension 'points'.")]
+        if not is_int(value) or not 0 <= value <= settings.get("max_per_item", 3):
+            return [("value", "Points are whole numbers from 0 to the activity's maximum per item.")]
+        return []
+    elif activity.type == "ranking":
+        if dimension != "rank":
+            return [("dimension", "A ranking value has the dimension 'rank'.")]
+        if not is_int(value) or not 1 <= value <= len(activity.items):
+            return [("value", "A rank is a place from 1 to the number of items.")]
+        return []
+    else:  # pragma: no cover - definitions only admit the types above
+        return [("dimension", "Unknown activity type.")]
+    if value is not None and (not is_int(value) or not low <= value <= high):
+        return [("value", "The value is a whole number on the activity's scale, or null.")]
+    return []

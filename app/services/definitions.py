@@ -16,7 +16,18 @@ KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 LANGUAGES = ("en", "fr", "es", "pt", "ar")
 ITEM_KINDS = ("constraint", "sector")
 LOCI = ("", "local", "regional", "national", "international")
-ACTIVITY_TYPES = ("matrix",)
+ACTIVITY_TYPES = ("matrix", "scale", "points", "ranking", "criteria")
+#: The settings each activity type keeps in `Activity.settings` (everything else of a definition is dropped).
+SETTINGS_KEYS: dict[str, tuple[str, ...]] = {
+    "matrix": ("x", "y", "quadrants", "quadrant_notes", "scale_labels"),
+    "scale": ("scale", "scale_labels"),
+    "points": ("budget", "max_per_item"),
+    "ranking": ("top",),
+    "criteria": ("criteria", "scale", "x", "y", "quadrants", "quadrant_notes", "scale_labels"),
+}
+CRITERIA_AXES = ("x", "y")
+DEFAULT_AXIS_LABELS = {"x": "Feasibility", "y": "Attractiveness"}
+DEFAULT_MAX_PER_ITEM = 3
 QUADRANTS = ("top_right", "top_left", "bottom_right", "bottom_left")
 MAX_SCALE_POINTS = 11
 DEFAULT_MIN_GROUP_SIZE = 5
@@ -82,6 +93,11 @@ def clean_group(data: Any, path: str, errors: Collector, seen: set[str]) -> dict
         errors.add(f"{path}weight", "A weight is a number of at least 0.")
         weight = 1.0
     clean["weight"] = float(weight)
+    observer = data.get("observer", False)
+    if not isinstance(observer, bool):
+        errors.add(f"{path}observer", "observer is true or false.")
+        observer = False
+    clean["observer"] = observer
     expected = data.get("expected")
     if expected is not None and (not is_int(expected) or expected < 0):
         errors.add(f"{path}expected", "Expected participants is a whole number of at least 0.")
@@ -160,6 +176,20 @@ def clean_activity(data: Any, path: str, errors: Collector, seen: set[str], item
     if kind == "matrix":
         clean["x"] = clean_scale(data.get("x"), f"{path}x.", errors)
         clean["y"] = clean_scale(data.get("y"), f"{path}y.", errors)
+    elif kind == "scale":
+        clean["scale"] = clean_scale(data.get("scale"), f"{path}scale.", errors)
+    elif kind == "points":
+        clean.update(clean_points(data, path, errors, len(chosen)))
+    elif kind == "ranking":
+        top = data.get("top")
+        if top is not None:
+            if not is_int(top) or not 1 <= top <= max(1, len(chosen)):
+                errors.add(f"{path}top", f"top is a whole number from 1 to the number of items ({len(chosen)}).")
+            else:
+                clean["top"] = top
+    elif kind == "criteria":
+        clean.update(clean_criteria(data, path, errors))
+    if kind in ("matrix", "criteria"):
         quadrants = data.get("quadrants")
         if quadrants is not None:
             if not isinstance(quadrants, dict) or not all(
@@ -171,6 +201,7 @@ def clean_activity(data: Any, path: str, errors: Collector, seen: set[str], item
         notes = data.get("quadrant_notes")
         if isinstance(notes, dict) and all(isinstance(notes.get(q), str) for q in QUADRANTS):
             clean["quadrant_notes"] = {q: notes[q].strip()[:200] for q in QUADRANTS}
+    if kind in ("matrix", "scale", "criteria"):
         labels = data.get("scale_labels")
         if labels is not None:
             if not isinstance(labels, dict) or not all(
@@ -183,6 +214,81 @@ def clean_activity(data: Any, path: str, errors: Collector, seen: set[str], item
     if state is not None:
         clean["state"] = state
     return clean
+
+
+def clean_points(data: dict[str, Any], path: str, errors: Collector, item_count: int) -> dict[str, Any]:
+    """Dot voting: a budget (default a third of the items, at least 1) and a cap per item (default 3)."""
+    clean: dict[str, Any] = {}
+    for name, default in (("budget", max(1, round(item_count / 3))), ("max_per_item", DEFAULT_MAX_PER_ITEM)):
+        value = data.get(name, default)
+        if value is None:
+            value = default
+        if not is_int(value) or not 1 <= value <= 1000:
+            errors.add(f"{path}{name}", f"{name} is a whole number of at least 1.")
+            value = default
+        clean[name] = value
+    return clean
+
+
+def clean_criteria(data: dict[str, Any], path: str, errors: Collector) -> dict[str, Any]:
+    """Multi-criteria scoring: criteria with an axis, a direction and a weight, one fixed scale, axis labels."""
+    clean: dict[str, Any] = {"scale": clean_scale(data.get("scale"), f"{path}scale.", errors, labelled=False)}
+    label = (data.get("scale") or {}).get("label") if isinstance(data.get("scale"), dict) else None
+    if isinstance(label, str) and label.strip():
+        clean["scale"]["label"] = label.strip()[:80]
+    raw = data.get("criteria")
+    if not isinstance(raw, list) or not raw:
+        errors.add(f"{path}criteria", "List at least one criterion.")
+        raw = []
+    seen: set[str] = set()
+    criteria: list[dict[str, Any]] = []
+    totals = dict.fromkeys(CRITERIA_AXES, 0.0)
+    used_axes: set[str] = set()
+    for n, criterion in enumerate(raw):
+        where = f"{path}criteria[{n}]."
+        if not isinstance(criterion, dict):
+            errors.add(where.rstrip("."), "Each criterion is an object with key, label, axis, direction, weight.")
+            continue
+        entry: dict[str, Any] = {"key": key(criterion, where, errors, seen),
+                                 "label": text(criterion, "label", where, errors, max_length=120)}
+        axis = criterion.get("axis")
+        if axis not in CRITERIA_AXES:
+            errors.add(f"{where}axis", "The axis is 'x' or 'y'.")
+            axis = "x"
+        entry["axis"] = axis
+        direction = criterion.get("direction", 1)
+        if not is_int(direction) or direction not in (1, -1):
+            errors.add(f"{where}direction", "The direction is 1 (higher is better) or -1 (higher is worse).")
+            direction = 1
+        entry["direction"] = direction
+        weight = criterion.get("weight", 1.0)
+        if not is_number(weight) or weight < 0 or weight == float("inf"):
+            errors.add(f"{where}weight", "A weight is a number of at least 0.")
+            weight = 1.0
+        entry["weight"] = float(weight)
+        used_axes.add(axis)
+        totals[axis] += entry["weight"]
+        criteria.append(entry)
+    for axis in sorted(used_axes):
+        if totals[axis] <= 0:
+            errors.add(f"{path}criteria", f"The criteria of axis {axis} need a total weight above 0.")
+    clean["criteria"] = criteria
+    for axis in CRITERIA_AXES:
+        given = data.get(axis)
+        label_value = DEFAULT_AXIS_LABELS[axis]
+        if given is not None:
+            if not isinstance(given, dict):
+                errors.add(f"{path}{axis}", "An axis is an object with a label.")
+            else:
+                label_value = text(given, "label", f"{path}{axis}.", errors, required=False, max_length=80,
+                                   default=label_value) or label_value
+        clean[axis] = {"label": label_value}
+    return clean
+
+
+def activity_settings(clean: dict[str, Any]) -> dict[str, Any]:
+    """The part of a cleaned activity stored in `Activity.settings`."""
+    return {k: clean[k] for k in SETTINGS_KEYS.get(clean.get("type") or "", ()) if k in clean}
 
 
 def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str, Any], list[FieldError]]:
@@ -224,6 +330,13 @@ def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str,
                 errors.add(f"activities[{n}].state", "The state is pending, open or closed.")
             else:
                 activity["state"] = state
+        raw = _as_list(data.get("activities"))[n] if n < len(_as_list(data.get("activities"))) else None
+        round_ = raw.get("round") if isinstance(raw, dict) else None
+        if allow_state and round_ is not None:
+            if not is_int(round_) or round_ < 1:
+                errors.add(f"activities[{n}].round", "The round is a whole number of at least 1.")
+            else:
+                activity["round"] = round_
     if isinstance(data.get("method_note"), str):
         clean["method_note"] = data["method_note"].strip()[:4000]
     return clean, errors.errors

@@ -29,7 +29,14 @@ from app.models import (
     new_token,
 )
 from app.services import workshops
-from app.services.definitions import Collector, clean_activity, clean_definition, clean_group, clean_item
+from app.services.definitions import (
+    Collector,
+    activity_settings,
+    clean_activity,
+    clean_definition,
+    clean_group,
+    clean_item,
+)
 from app.services.errors import FieldError, Problem, conflict, invalid, not_found
 
 Kind = Literal["groups", "items", "activities"]
@@ -320,9 +327,27 @@ def _matrix_settings(clean: dict[str, Any], previous: dict[str, Any] | None) -> 
     return settings
 
 
+def _settings(clean: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The JSON settings of any type; the matrix keeps wording its form does not edit."""
+    if clean["type"] == "matrix":
+        return _matrix_settings(clean, previous)
+    settings = activity_settings(clean)
+    previous = previous or {}
+    if clean["type"] == "criteria":
+        for name in ("quadrants", "quadrant_notes"):
+            if name in previous and name not in settings:
+                settings[name] = previous[name]
+    if clean["type"] in ("scale", "criteria") and "scale_labels" in previous and "scale_labels" not in settings:
+        old, new = previous.get("scale") or {}, settings.get("scale") or {}
+        if (old.get("min"), old.get("max")) == (new.get("min"), new.get("max")):
+            settings["scale_labels"] = previous["scale_labels"]
+    return settings
+
+
 def _clean_activity(workshop: Workshop, data: dict[str, Any], current: Activity | None) -> dict[str, Any]:
     errors = Collector()
-    clean = clean_activity({"type": "matrix", **data}, "", errors, set(), [i.key for i in workshop.items])
+    kind = current.type if current is not None else data.get("type", "matrix")
+    clean = clean_activity({**data, "type": kind}, "", errors, set(), [i.key for i in workshop.items])
     _check_key(clean, errors, workshop, "activities", current)
     _raise(errors, "activity")
     return clean
@@ -337,15 +362,36 @@ def add_activity(workshop: Workshop, data: dict[str, Any]) -> Activity:
     clean = _clean_activity(workshop, data, None)
     activity = Activity(key=clean["key"], type=clean["type"], title=clean["title"],
                         state=ActivityState.pending.value, position=len(workshop.activities),
-                        settings=_matrix_settings(clean, None))
+                        settings=_settings(clean, None))
     activity.activity_items = _item_links(workshop, clean["items"])
     workshop.activities.append(activity)
     db.session.flush()
     return activity
 
 
+def _structure(kind: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """What answers depend on, per type, field path -> value: frozen once anyone has answered.
+
+    Labels, hints, quadrant names and criterion weights stay editable (weights are a reading of the scores,
+    not part of the question); scales, budgets, places asked and the criteria themselves are not.
+    """
+    if kind == "matrix":
+        return {f"{a}.label": _scale(settings, a) for a in ("x", "y")}
+    scale = settings.get("scale") or {}
+    if kind == "scale":
+        return {"scale.max": (scale.get("min"), scale.get("max"))}
+    if kind == "points":
+        return {"budget": settings.get("budget"), "max_per_item": settings.get("max_per_item")}
+    if kind == "ranking":
+        return {"top": settings.get("top")}
+    if kind == "criteria":
+        return {"scale.max": (scale.get("min"), scale.get("max")),
+                "criteria": [(c.get("key"), c.get("axis"), c.get("direction")) for c in settings.get("criteria", [])]}
+    return {}
+
+
 def update_activity(workshop: Workshop, key: str, data: dict[str, Any]) -> Activity:
-    """Title, hints and quadrant names can always change; key, items and scales only before the first vote."""
+    """Title, hints and names can always change; key, items, scales and ballots only before the first vote."""
     activity = get(workshop, "activities", key)
     clean = _clean_activity(workshop, data, activity)
     current_items = [i.key for i in activity.items]
@@ -354,10 +400,11 @@ def update_activity(workshop: Workshop, key: str, data: dict[str, Any]) -> Activ
     frozen: list[FieldError] = []
     if clean["items"] != current_items:
         frozen.append(FieldError("items", "Frozen: the activity has responses."))
-    for axis in ("x", "y"):
-        now = (clean[axis]["label"], clean[axis]["min"], clean[axis]["max"])
-        if now != _scale(activity.settings or {}, axis):
-            frozen.append(FieldError(f"{axis}.label", "Frozen: the activity has responses."))
+    settings = _settings(clean, activity.settings)
+    before, after = _structure(activity.type, activity.settings or {}), _structure(activity.type, settings)
+    for path, value in after.items():
+        if value != before.get(path):
+            frozen.append(FieldError(path, "Frozen: the activity has responses."))
     if clean["key"] != activity.key:
         if activity.is_open:
             raise Problem(409, "Conflict", "Phones are answering this activity now; close it before renaming "
@@ -365,10 +412,11 @@ def update_activity(workshop: Workshop, key: str, data: dict[str, Any]) -> Activ
         frozen.append(FieldError("key", "Frozen: the activity has responses."))
     if frozen and _responses_for_activity(activity):
         raise Problem(409, "Conflict", "This activity already has responses; its key, items and scales are "
-                      "frozen. Change only the title, hints or quadrant names, or create a new activity.", frozen)
+                      "frozen (and its points, places or criteria). Change only the title, hints, labels or names, "
+                      "or create a new activity.", frozen)
     activity.key = clean["key"]
     activity.title = clean["title"]
-    activity.settings = _matrix_settings(clean, activity.settings)
+    activity.settings = settings
     if clean["items"] != current_items:
         activity.activity_items = _item_links(workshop, clean["items"])
     db.session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import Activity, Participant, Response, Workshop, new_token, token_digest, utcnow
-from app.services import live, workshops
+from app.services import live, tally, workshops
 from app.services.database import after_commit
 from app.services.definitions import is_int
 from app.services.errors import FieldError, Problem, conflict, forbidden, invalid, invalid_field, not_found
@@ -114,23 +114,242 @@ def save_matrix(participant: Participant, activity: Activity, body: Any) -> int:
     return len(rows) // 2
 
 
-def upsert_values(activity: Activity, participant: Participant, rows: list[tuple[int, str, int | None]]) -> None:
-    """One statement that inserts or replaces values, so a double tap or a retry never duplicates."""
-    now = utcnow()
-    values = [
-        {"activity_id": activity.id, "round": activity.round, "participant_id": participant.id,
-         "item_id": item_id, "dimension": dimension, "value": value, "submitted_at": now}
-        for item_id, dimension, value in rows
-    ]
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Response).values(values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["activity_id", "round", "participant_id", "item_id", "dimension"],
-        set_={"value": statement.excluded.value, "submitted_at": statement.excluded.submitted_at},
-    )
-    db.session.execute(statement)
-    activity_id = activity.id
-    after_commit(lambda: live.results_changed(activity_id))
+Rows = list[tuple[int, str, int | None]]
+
+
+def _rating_list(body: Any, name: str, example: str) -> list[Any]:
+    if not isinstance(body, dict) or not isinstance(body.get(name), list):
+        raise invalid_field(name, f"Send {example}.")
+    if not body[name]:
+        raise invalid_field(name, "Send at least one value.")
+    return body[name]
+
+
+def _check_value(value: Any, low: int, high: int, path: str, errors: list[FieldError]) -> bool:
+    """A JSON integer within the scale, or null for don't know."""
+    if value is not None and (not is_int(value) or not low <= value <= high):
+        errors.append(FieldError(path, f"The value must be a whole number from {low} to {high}, or null."))
+        return False
+    return True
+
+
+def parse_scale(activity: Activity, body: Any) -> Rows:
+    """`{"ratings": [{"item", "value"}]}`: one value per item on the activity's scale."""
+    ratings = _rating_list(body, "ratings", '{"ratings": [{"item": ..., "value": ...}]}')
+    items = {i.key: i for i in activity.items}
+    low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    rows: Rows = []
+    for n, rating in enumerate(ratings):
+        path = f"ratings[{n}]"
+        if not isinstance(rating, dict):
+            errors.append(FieldError(path, "Each rating is an object with item and value."))
+            continue
+        key = rating.get("item")
+        item = items.get(key) if isinstance(key, str) else None
+        if item is None:
+            errors.append(FieldError(f"{path}.item", f"'{key}' is not an item of this activity."))
+        elif key in seen:
+            errors.append(FieldError(f"{path}.item", f"'{key}' appears more than once."))
+            item = None
+        else:
+            seen.add(key)
+        if "value" not in rating:
+            errors.append(FieldError(f"{path}.value", "Give a value (a whole number, or null for don't know)."))
+        elif _check_value(rating["value"], low, high, f"{path}.value", errors) and item is not None:
+            rows.append((item.id, "value", rating["value"]))
+    if errors:
+        raise invalid(errors, "One or more ratings are invalid; nothing was saved.")
+    return rows
+
+
+def parse_criteria(activity: Activity, body: Any) -> Rows:
+    """`{"scores": [{"item", "criterion", "value"}]}`: each item–criterion pair at most once."""
+    scores = _rating_list(body, "scores", '{"scores": [{"item": ..., "criterion": ..., "value": ...}]}')
+    items = {i.key: i for i in activity.items}
+    criteria = {c["key"] for c in activity.settings.get("criteria", [])}
+    low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
+    errors: list[FieldError] = []
+    seen: set[tuple[str, str]] = set()
+    rows: Rows = []
+    for n, score in enumerate(scores):
+        path = f"scores[{n}]"
+        if not isinstance(score, dict):
+            errors.append(FieldError(path, "Each score is an object with item, criterion and value."))
+            continue
+        key, criterion = score.get("item"), score.get("criterion")
+        item = items.get(key) if isinstance(key, str) else None
+        ok = True
+        if item is None:
+            errors.append(FieldError(f"{path}.item", f"'{key}' is not an item of this activity."))
+            ok = False
+        if not isinstance(criterion, str) or criterion not in criteria:
+            errors.append(FieldError(f"{path}.criterion", f"'{criterion}' is not a criterion of this activity."))
+            ok = False
+        if ok and (key, criterion) in seen:
+            errors.append(FieldError(f"{path}.criterion", f"'{key}' on '{criterion}' appears more than once."))
+            ok = False
+        if ok:
+            seen.add((key, criterion))
+        if "value" not in score:
+            errors.append(FieldError(f"{path}.value", "Give a value (a whole number, or null for don't know)."))
+        elif _check_value(score["value"], low, high, f"{path}.value", errors) and ok and item is not None:
+            rows.append((item.id, criterion, score["value"]))
+    if errors:
+        raise invalid(errors, "One or more scores are invalid; nothing was saved.")
+    return rows
+
+
+def parse_points(activity: Activity, body: Any) -> Rows:
+    """`{"points": {"<item>": n}}`: the whole ballot, one row per item of the activity (0 where none given)."""
+    if not isinstance(body, dict) or not isinstance(body.get("points"), dict):
+        raise invalid_field("points", 'Send {"points": {"<item>": points, ...}}; {} gives no points.')
+    points = body["points"]
+    budget = activity.settings.get("budget", 1)
+    cap = activity.settings.get("max_per_item", 3)
+    items = {i.key: i for i in activity.items}
+    errors: list[FieldError] = []
+    for key, value in points.items():
+        path = f"points.{key}"
+        if key not in items:
+            errors.append(FieldError(path, f"'{key}' is not an item of this activity."))
+        if not is_int(value) or value < 0:
+            errors.append(FieldError(path, "Points are whole numbers of at least 0."))
+        elif value > cap:
+            errors.append(FieldError(path, f"At most {cap} points per item."))
+    if not errors:
+        total = sum(points.values())
+        if total > budget:
+            errors.append(FieldError("points", f"{total} points given; the budget is {budget}."))
+    if errors:
+        raise invalid(errors, "The ballot is invalid; nothing was saved.")
+    return [(item.id, "points", points.get(key, 0)) for key, item in items.items()]
+
+
+def ranking_top(activity: Activity) -> int:
+    """How many places a ballot may fill: the activity's `top`, else every item."""
+    top = (activity.settings or {}).get("top")
+    return top if is_int(top) and top >= 1 else len(activity.items)
+
+
+def parse_ranking(activity: Activity, body: Any) -> Rows:
+    """`{"ranking": [...]}`: items best first, a non-empty prefix of a full order, no repeats."""
+    ranking = _rating_list(body, "ranking", '{"ranking": ["<best item>", "<next>", ...]}')
+    items = {i.key: i for i in activity.items}
+    top = ranking_top(activity)
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    rows: Rows = []
+    if len(ranking) > top:
+        errors.append(FieldError("ranking", f"Rank at most {top} items."))
+    for n, key in enumerate(ranking):
+        item = items.get(key) if isinstance(key, str) else None
+        if item is None:
+            errors.append(FieldError(f"ranking[{n}]", f"'{key}' is not an item of this activity."))
+        elif key in seen:
+            errors.append(FieldError(f"ranking[{n}]", f"'{key}' is ranked more than once."))
+        else:
+            seen.add(key)
+            rows.append((item.id, "rank", n + 1))
+    if errors:
+        raise invalid(errors, "The ranking is invalid; nothing was saved.")
+    return rows
+
+
+def save_responses(participant: Participant, activity: Activity, body: Any) -> int:
+    """Validate a submission of any activity type and save it all or nothing; returns what `saved` reports.
+
+    Ratings and scores replace only the values sent; a points or ranking ballot replaces the whole ballot.
+    """
+    workshops.require_open(activity)
+    if activity.type == "matrix":
+        rows = parse_matrix(activity, body)
+        upsert_values(activity, participant, rows)
+        return len(rows) // 2
+    if activity.type == "scale":
+        rows = parse_scale(activity, body)
+    elif activity.type == "criteria":
+        rows = parse_criteria(activity, body)
+    elif activity.type == "points":
+        upsert_values(activity, participant, parse_points(activity, body), replace_ballot=True)
+        return 1
+    elif activity.type == "ranking":
+        upsert_values(activity, participant, parse_ranking(activity, body), replace_ballot=True)
+        return 1
+    else:  # pragma: no cover - definitions only admit the types above
+        raise invalid_field("type", f"Activity type {activity.type} takes no responses.")
+    upsert_values(activity, participant, rows)
+    return len(rows)
+
+
+def upsert_values(activity: Activity, participant: Participant, rows: list[tuple[int, str, int | None]], *,
+                  replace_ballot: bool = False) -> None:
+    """Insert or replace values and move the derived tallies with them, in the caller's transaction.
+
+    One upsert, so a double tap or a retry never duplicates. The participant's previous answers are read
+    first (under a row lock on PostgreSQL, so two requests of one phone cannot both count from the same
+    "before"); `replace_ballot` drops the rest of their ballot for this round (points, ranking).
+    """
+    round_ = activity.round
+    _lock_participant(participant)
+    before = tally.participant_answers(activity.id, participant.id, round_).get(round_, {})
+    after: dict[tuple[int, str], int | None] = {} if replace_ballot else dict(before)
+    after.update({(item_id, dimension): value for item_id, dimension, value in rows})
+    if replace_ballot and before:
+        db.session.execute(sa.delete(Response).where(
+            Response.activity_id == activity.id, Response.round == round_, Response.participant_id == participant.id))
+    if rows:
+        now = utcnow()
+        values = [
+            {"activity_id": activity.id, "round": round_, "participant_id": participant.id,
+             "item_id": item_id, "dimension": dimension, "value": value, "submitted_at": now}
+            for item_id, dimension, value in rows
+        ]
+        # One statement shape for every ballot size (executemany), so SQLAlchemy compiles it once.
+        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(Response.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=["activity_id", "round", "participant_id", "item_id", "dimension"],
+            set_={"value": statement.excluded.value, "submitted_at": statement.excluded.submitted_at},
+        )
+        db.session.execute(statement, values)
+    tally.record(activity.id, round_, participant.group_id, before, after)
+    activity_id, group_id, participant_id = activity.id, participant.group_id, participant.id
+    after_commit(lambda: live.votes_saved(activity_id, group_id, participant_id))
+
+
+def delete_values(activity: Activity, participant: Participant | None = None, *, round: int | None = None) -> int:
+    """Remove saved values (one participant's, or everyone's) of one round or all, tallies included.
+
+    Returns the number of response rows removed. Every removal of responses goes through here (or
+    `upsert_values`), so the derived tallies never drift from the votes.
+    """
+    scope = [Response.activity_id == activity.id]
+    if round is not None:
+        scope.append(Response.round == round)
+    if participant is None:
+        removed = db.session.execute(sa.delete(Response).where(*scope)).rowcount
+        tally.clear(activity.id, round)
+        activity_id = activity.id
+        after_commit(lambda: live.results_changed(activity_id))
+        return int(removed or 0)
+    _lock_participant(participant)
+    answers = tally.participant_answers(activity.id, participant.id, round)
+    if not answers:
+        return 0
+    removed = db.session.execute(sa.delete(Response).where(*scope, Response.participant_id == participant.id)).rowcount
+    for rnd, before in sorted(answers.items()):
+        tally.record(activity.id, rnd, participant.group_id, before, {})
+    activity_id, group_id, participant_id = activity.id, participant.group_id, participant.id
+    after_commit(lambda: live.votes_saved(activity_id, group_id, participant_id))
+    return int(removed or 0)
+
+
+def _lock_participant(participant: Participant) -> None:
+    """Serialise one participant's writes on PostgreSQL (SQLite already has a single writer)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(Participant.id).where(Participant.id == participant.id).with_for_update())
 
 
 def saved_values(participant: Participant, activity: Activity) -> dict[tuple[str, str], int | None]:

@@ -1,20 +1,36 @@
-"""From saved responses to results documents: SQL counts per value, then the pure aggregation engine.
+"""From saved responses to results documents: derived tallies (or ballots), then the pure aggregation engine.
 
-The database returns histograms (item x group x axis x value -> count), never one row per vote, so the
-work grows with the number of items and scale points, not with the number of people in the room.
+Rating types (`matrix`, `scale`, `criteria`) read the tally table that every response write keeps in step
+(`app/services/tally.py`): a few hundred rows of counts per item, group, dimension and value, whatever the
+size of the room. Ballot types (`points`, `ranking`) need whole ballots (each voter's shares, the pairwise
+matrix), so they read `response` for the round with one indexed query, skipping zero points.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-
-from app.engine.matrix import GroupSpec, MatrixData, Scale, matrix_results
-from app.extensions import db
-from app.models import Activity, Participant, Response
-from app.services.errors import invalid_field
+from app.engine import (
+    CriteriaData,
+    Criterion,
+    GroupSpec,
+    MatrixData,
+    PointsData,
+    RankingData,
+    Scale,
+    ScaleData,
+    criteria_results,
+    matrix_results,
+    points_results,
+    ranking_results,
+    scale_results,
+)
+from app.models import Activity
+from app.services import tally
+from app.services.errors import invalid_field, not_found
 
 WEIGHTINGS = ("per_head", "equal_groups")
 
@@ -26,56 +42,222 @@ def check_weighting(value: str | None) -> str:
     return weighting
 
 
-def matrix_data(activity: Activity) -> MatrixData:
-    workshop = activity.workshop
-    group_key = {g.id: g.key for g in workshop.groups}
+def check_round(activity: Activity, value: Any) -> int:
+    """The round a request asks for (`?round=N`; default the current one): 422 if not a number, 404 if unknown."""
+    if value is None or value == "":
+        return activity.round
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise invalid_field("round", "The round is a whole number from 1.")
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_field("round", "The round is a whole number from 1.")
+    if not 1 <= value <= activity.round:
+        raise not_found(f"Activity {activity.key} has no round {value}; its current round is {activity.round}.")
+    return value
+
+
+# --- counts from the tallies ------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Counts:
+    """One round's tallies keyed by item and group keys, as the engine's data classes want them."""
+
+    values: dict[tuple[str, str, str], dict[int, int]]  # (item, group, dimension) -> value -> count
+    dont_know: dict[tuple[str, str], int]  # (item, dimension) -> "don't know" answers
+    item_n: dict[tuple[str, str], int]  # (item, group) -> participants with a non-null value for the item
+    respondents: dict[str, int]  # group -> participants with any saved row
+
+
+def counts(activity: Activity, round_: int | None = None) -> Counts:
+    """Read one round's tallies (one primary-key range scan) and key them for the engine."""
+    round_ = activity.round if round_ is None else round_
+    group_key = {g.id: g.key for g in activity.workshop.groups}
     item_key = {i.id: i.key for i in activity.items}
-    scope = (Response.activity_id == activity.id, Response.round == activity.round)
+    out = Counts(defaultdict(dict), defaultdict(int), {}, {})
+    for group_id, kind, item_id, dimension, value, n in tally.read(activity.id, round_):
+        group = group_key.get(group_id)
+        if group is None:
+            continue
+        if kind == "resp":
+            out.respondents[group] = int(n)
+            continue
+        item = item_key.get(item_id)
+        if item is None:
+            continue
+        if kind == "value":
+            out.values[(item, group, dimension)][int(value)] = int(n)
+        elif kind == "dk":
+            out.dont_know[(item, dimension)] += int(n)
+        elif kind == "item":
+            out.item_n[(item, group)] = int(n)
+    out.values = dict(out.values)
+    out.dont_know = dict(out.dont_know)
+    return out
 
-    histograms: dict[tuple[str, str, str], dict[int, int]] = defaultdict(dict)
-    for item_id, group_id, dimension, value, count in db.session.execute(
-        sa.select(Response.item_id, Participant.group_id, Response.dimension, Response.value, sa.func.count())
-        .join(Participant, Participant.id == Response.participant_id)
-        .where(*scope, Response.value.is_not(None))
-        .group_by(Response.item_id, Participant.group_id, Response.dimension, Response.value)
-    ):
-        if item_id in item_key:
-            histograms[(item_key[item_id], group_key[group_id], dimension)][int(value)] = int(count)
 
-    item_n: dict[tuple[str, str], int] = {}
-    for item_id, group_id, count in db.session.execute(
-        sa.select(Response.item_id, Participant.group_id, sa.func.count(sa.distinct(Response.participant_id)))
-        .join(Participant, Participant.id == Response.participant_id)
-        .where(*scope, Response.value.is_not(None))
-        .group_by(Response.item_id, Participant.group_id)
-    ):
-        if item_id in item_key:
-            item_n[(item_key[item_id], group_key[group_id])] = int(count)
+def _groups(activity: Activity) -> list[GroupSpec]:
+    return [GroupSpec(g.key, g.weight) for g in activity.workshop.groups]
 
-    respondents = {
-        group_key[group_id]: int(count)
-        for group_id, count in db.session.execute(
-            sa.select(Participant.group_id, sa.func.count(sa.distinct(Response.participant_id)))
-            .join(Participant, Participant.id == Response.participant_id)
-            .where(*scope)
-            .group_by(Participant.group_id)
-        )
-    }
+
+def _with_optional(cls: type, **fields: Any) -> Any:
+    """Build an engine data class, passing optional fields (`dont_know`) only where the engine has them."""
+    known = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{name: value for name, value in fields.items() if name in known})
+
+
+def matrix_data(activity: Activity, round_: int | None = None) -> MatrixData:
+    c = counts(activity, round_)
     settings = activity.settings
-    return MatrixData(
+    values = {key: hist for key, hist in c.values.items() if key[2] in ("x", "y")}
+    return _with_optional(
+        MatrixData,
         activity=activity.key,
-        groups=[GroupSpec(g.key, g.weight) for g in workshop.groups],
+        groups=_groups(activity),
         items=[i.key for i in activity.items],
         x=Scale(settings["x"]["min"], settings["x"]["max"]),
         y=Scale(settings["y"]["min"], settings["y"]["max"]),
-        min_group_size=workshop.min_group_size,
-        respondents=respondents,
-        item_n=item_n,
-        values=dict(histograms),
+        min_group_size=activity.workshop.min_group_size,
+        respondents=c.respondents,
+        item_n=c.item_n,
+        values=values,
+        dont_know={key: n for key, n in c.dont_know.items() if key[1] in ("x", "y")},
     )
 
 
-def compute(activity: Activity, weighting: str = "equal_groups") -> dict[str, Any]:
-    if activity.type == "matrix":
-        return matrix_results(matrix_data(activity), weighting)
-    raise ValueError(f"no results for activity type {activity.type}")
+def scale_data(activity: Activity, round_: int | None = None) -> ScaleData:
+    c = counts(activity, round_)
+    scale = activity.settings["scale"]
+    return _with_optional(
+        ScaleData,
+        activity=activity.key,
+        groups=_groups(activity),
+        items=[i.key for i in activity.items],
+        scale=Scale(scale["min"], scale["max"]),
+        min_group_size=activity.workshop.min_group_size,
+        respondents=c.respondents,
+        values={(item, group): hist for (item, group, dim), hist in c.values.items() if dim == "value"},
+        dont_know={item: n for (item, dim), n in c.dont_know.items() if dim == "value"},
+    )
+
+
+def criteria_data(activity: Activity, round_: int | None = None) -> Any:
+    c = counts(activity, round_)
+    settings = activity.settings
+    criteria = [Criterion(key=cr["key"], label=cr.get("label", cr["key"]), axis=cr["axis"],
+                          direction=int(cr.get("direction", 1)), weight=float(cr.get("weight", 1.0)))
+                for cr in settings["criteria"]]
+    keys = {cr["key"] for cr in settings["criteria"]}
+    return _with_optional(
+        CriteriaData,
+        activity=activity.key,
+        groups=_groups(activity),
+        items=[i.key for i in activity.items],
+        criteria=criteria,
+        scale=Scale(settings["scale"]["min"], settings["scale"]["max"]),
+        min_group_size=activity.workshop.min_group_size,
+        respondents=c.respondents,
+        item_n=c.item_n,
+        values={key: hist for key, hist in c.values.items() if key[2] in keys},
+        dont_know={key: n for key, n in c.dont_know.items() if key[1] in keys},
+    )
+
+
+def points_data(activity: Activity, round_: int | None = None) -> Any:
+    """Whole ballots; a ballot of zeros counts as a respondent, so the tally's respondents fill them in."""
+    round_ = activity.round if round_ is None else round_
+    group_key = {g.id: g.key for g in activity.workshop.groups}
+    item_key = {i.id: i.key for i in activity.items}
+    ballots: list[tuple[str, dict[str, int]]] = []
+    current, ballot = None, {}
+    group_of = tally.participant_groups(activity.workshop_id)
+    for participant_id, item_id, value in tally.ballot_rows(activity.id, round_, "points", positive=True):
+        if participant_id != current:  # rows come in participant order: one ballot after another
+            current, ballot = participant_id, {}
+            ballots.append((group_key.get(group_of.get(participant_id), ""), ballot))
+        if item_id in item_key:
+            ballot[item_key[item_id]] = int(value)
+    ballots = [b for b in ballots if b[0]]
+    given: dict[str, int] = defaultdict(int)
+    for group, _ in ballots:
+        given[group] += 1
+    out = ballots
+    for group, n in counts(activity, round_).respondents.items():
+        out.extend((group, {}) for _ in range(max(0, n - given[group])))
+    settings = activity.settings
+    return _with_optional(
+        PointsData,
+        activity=activity.key,
+        groups=_groups(activity),
+        items=[i.key for i in activity.items],
+        min_group_size=activity.workshop.min_group_size,
+        ballots=out,
+        budget=settings.get("budget"),
+        max_per_item=settings.get("max_per_item"),
+    )
+
+
+def ranking_data(activity: Activity, round_: int | None = None) -> Any:
+    round_ = activity.round if round_ is None else round_
+    group_key = {g.id: g.key for g in activity.workshop.groups}
+    item_key = {i.id: i.key for i in activity.items}
+    ballots: list[tuple[str, list[str]]] = []
+    current, ballot = None, []
+    group_of = tally.participant_groups(activity.workshop_id)
+    for participant_id, item_id, _ in tally.ballot_rows(activity.id, round_, "rank", positive=False):
+        if participant_id != current:  # rows come in participant order, then place order
+            current, ballot = participant_id, []
+            ballots.append((group_key.get(group_of.get(participant_id), ""), ballot))
+        if item_id in item_key:
+            ballot.append(item_key[item_id])
+    ballots = [b for b in ballots if b[0] and b[1]]
+    return _with_optional(
+        RankingData,
+        activity=activity.key,
+        groups=_groups(activity),
+        items=[i.key for i in activity.items],
+        min_group_size=activity.workshop.min_group_size,
+        ballots=ballots,
+    )
+
+
+_TYPES: dict[str, tuple[Callable[[Activity, int | None], Any], Callable[[Any, str], dict[str, Any]]]] = {
+    "matrix": (matrix_data, matrix_results),
+    "scale": (scale_data, scale_results),
+    "criteria": (criteria_data, criteria_results),
+    "points": (points_data, points_results),
+    "ranking": (ranking_data, ranking_results),
+}
+
+
+def _document(activity: Activity, weighting: str, round_: int) -> dict[str, Any]:
+    if activity.type not in _TYPES:
+        raise ValueError(f"no results for activity type {activity.type}")
+    build, results_of = _TYPES[activity.type]
+    return results_of(build(activity, round_), weighting)
+
+
+def compute(activity: Activity, weighting: str = "equal_groups", round: int | None = None) -> dict[str, Any]:
+    """The results document of one round (default: the current one), in the given weighting.
+
+    From round 2 on it also carries `round` and `previous` (round N-1's per-item figures, computed the same
+    way and so suppressed the same way), so screens can show how the room moved. An unknown round is a 404.
+    """
+    round_ = activity.round if round is None else check_round(activity, round)
+    document = _document(activity, weighting, round_)
+    if round_ >= 2:
+        before = _document(activity, weighting, round_ - 1)
+        document["round"] = round_
+        document["previous"] = {
+            "round": round_ - 1,
+            "items": {entry["item"]: {k: v for k, v in entry.items() if k != "item"} for entry in before["items"]},
+        }
+    return document
+
+
+def live_document(activity: Activity) -> dict[str, Any]:
+    """What screens and facilitators are sent (on connect and in `results` events): `equal_groups`, with the
+    group figures held back until a group has `min_group_size` new voters since they were last shown."""
+    from app.services import live
+
+    return live.hub.batched(activity, lambda: compute(activity, "equal_groups"))

@@ -25,10 +25,15 @@ from app.models import (
 )
 from app.services import live
 from app.services.database import after_commit
-from app.services.definitions import clean_definition
+from app.services.definitions import SETTINGS_KEYS, activity_settings, clean_definition, is_number
 from app.services.errors import FieldError, Problem, conflict, forbidden, invalid, invalid_field, not_found
 
-MATRIX_SETTINGS = ("x", "y", "quadrants", "quadrant_notes", "scale_labels")
+MATRIX_SETTINGS = SETTINGS_KEYS["matrix"]
+WEIGHT_PRESETS = ("equal", "ilo", "custom")
+#: Group keys the `ilo` preset recognises (government 2 : employers 1 : workers 1, everyone else 0).
+ILO_WEIGHTS = {"gov": 2.0, "government": 2.0, "emp": 1.0, "employers": 1.0, "firms": 1.0, "wrk": 1.0,
+               "workers": 1.0}
+OBSERVER_KEYS = ("other", "observers")
 
 
 def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
@@ -48,7 +53,7 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
     )
     workshop.groups = [
         StakeholderGroup(key=g["key"], name=g["name"], weight=g["weight"], expected=g["expected"],
-                         description=g["description"], position=n)
+                         description=g["description"], observer=g.get("observer", False), position=n)
         for n, g in enumerate(clean["groups"])
     ]
     workshop.items = [
@@ -59,8 +64,8 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
     by_key = {i.key: i for i in workshop.items}
     for n, a in enumerate(clean["activities"]):
         activity = Activity(key=a["key"], type=a["type"], title=a["title"], position=n,
-                            state=a.get("state", ActivityState.pending.value),
-                            settings={k: a[k] for k in MATRIX_SETTINGS if k in a})
+                            state=a.get("state", ActivityState.pending.value), round=a.get("round", 1),
+                            settings=activity_settings(a))
         activity.activity_items = [ActivityItem(item=by_key[k], position=p) for p, k in enumerate(a["items"])]
         workshop.activities.append(activity)
     db.session.add(workshop)
@@ -214,7 +219,7 @@ def document(workshop: Workshop) -> dict[str, Any]:
         "joining_locked": workshop.joining_locked,
         "method_note": workshop.method_note,
         "groups": [{"key": g.key, "name": g.name, "weight": g.weight, "expected": g.expected,
-                    "description": g.description} for g in workshop.groups],
+                    "description": g.description, "observer": bool(g.observer)} for g in workshop.groups],
         "items": [{"key": i.key, "kind": i.kind, "title": i.title, "description": i.description,
                    "category": i.category, "locus": i.locus} for i in workshop.items],
         "activities": [activity_document(a) for a in workshop.activities],
@@ -283,3 +288,117 @@ def check_editable(activity: Activity) -> None:
 
 def screen_link(workshop: Workshop) -> str:
     return url_for("screen.show", token=workshop.screen_token)
+
+
+# --- Delphi rounds, criterion weights and group weighting presets ------------------------------------------
+
+def next_round(activity: Activity) -> Activity:
+    """Close the current round and open the next one; earlier rounds' responses stay (Delphi re-rating).
+
+    A pending activity has had no round to close yet: 409, so a mistyped key cannot skip round 1.
+    """
+    if activity.state == ActivityState.pending.value:
+        raise conflict(f"The activity '{activity.key}' has not been opened yet; open round 1 first.")
+    now = utcnow()
+    activity.closed_at = now
+    activity.round = (activity.round or 1) + 1
+    activity.state = ActivityState.open.value
+    activity.opened_at = now
+    db.session.flush()
+    workshop_id, events = activity.workshop_id, [(activity.id, activity.key, activity.state)]
+    after_commit(lambda: live.announce_states(workshop_id, events))
+    return activity
+
+
+def set_criteria_weights(activity: Activity, body: Any) -> Activity:
+    """PATCH a criteria activity's weights (any state); listed criteria change, the others keep theirs."""
+    if not isinstance(body, dict) or not isinstance(body.get("criteria"), list):
+        raise invalid_field("criteria", 'Send {"criteria": [{"key": ..., "weight": ...}]}.')
+    if activity.type != "criteria":
+        raise invalid_field("criteria", f"The activity '{activity.key}' is a {activity.type} activity; only "
+                                        "criteria activities have criterion weights.")
+    changes = body["criteria"]
+    if not changes:
+        raise invalid_field("criteria", "List at least one criterion.")
+    settings = dict(activity.settings or {})
+    criteria = [dict(c) for c in settings.get("criteria", [])]
+    by_key = {c["key"]: c for c in criteria}
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for n, change in enumerate(changes):
+        path = f"criteria[{n}]"
+        if not isinstance(change, dict):
+            errors.append(FieldError(path, "Each entry is an object with key and weight."))
+            continue
+        key, weight = change.get("key"), change.get("weight")
+        if not isinstance(key, str) or key not in by_key:
+            errors.append(FieldError(f"{path}.key", f"'{key}' is not a criterion of this activity."))
+        elif key in seen:
+            errors.append(FieldError(f"{path}.key", f"'{key}' is listed twice."))
+        else:
+            seen.add(key)
+        if not is_number(weight) or weight < 0 or weight == float("inf"):
+            errors.append(FieldError(f"{path}.weight", "A weight is a number of at least 0."))
+        elif isinstance(key, str) and key in by_key and key in seen:
+            by_key[key]["weight"] = float(weight)
+    if not errors:
+        for axis in sorted({c["axis"] for c in criteria}):
+            if sum(c["weight"] for c in criteria if c["axis"] == axis) <= 0:
+                errors.append(FieldError("criteria", f"The criteria of axis {axis} would have a total weight of 0."))
+    if errors:
+        raise invalid(errors, "The criterion weights are invalid; nothing was changed.")
+    settings["criteria"] = criteria
+    activity.settings = settings  # a new dict, so the JSON column is saved
+    db.session.flush()
+    activity_id = activity.id
+    after_commit(lambda: live.results_changed(activity_id))
+    return activity
+
+
+def is_observer(group: StakeholderGroup) -> bool:
+    return bool(group.observer) or group.key in OBSERVER_KEYS
+
+
+def apply_weights(workshop: Workshop, preset: Any, weights: Any = None) -> dict[str, float]:
+    """Set the groups' weights from a preset (equal, ilo) or custom figures; returns the weights in force.
+
+    `equal` gives every group 1 except observers (0); `ilo` the tripartite 2:1:1 with everyone else 0;
+    `custom` changes the groups it lists. All weights 0 is refused: parity would have nothing to weigh.
+    """
+    if preset not in WEIGHT_PRESETS:
+        raise invalid_field("preset", "The preset is equal, ilo or custom.")
+    new = {g.key: float(g.weight) for g in workshop.groups}
+    errors: list[FieldError] = []
+    if preset == "custom":
+        if not isinstance(weights, dict) or not weights:
+            raise invalid_field("weights", 'The custom preset needs {"weights": {"<group>": weight, ...}}.')
+        for key, weight in weights.items():
+            if workshop.group(key) is None:
+                errors.append(FieldError(f"weights.{key}", f"'{key}' is not a group of this workshop."))
+            elif not is_number(weight) or weight < 0 or weight == float("inf"):
+                errors.append(FieldError(f"weights.{key}", "A weight is a number of at least 0."))
+            else:
+                new[key] = float(weight)
+    elif weights is not None:
+        raise invalid_field("weights", f"The {preset} preset sets the weights itself; send weights only with "
+                                       "the custom preset.")
+    elif preset == "equal":
+        new = {g.key: 0.0 if is_observer(g) else 1.0 for g in workshop.groups}
+    else:
+        new = {g.key: ILO_WEIGHTS.get(g.key, 0.0) for g in workshop.groups}
+    if not errors and not any(w > 0 for w in new.values()):
+        errors.append(FieldError("weights" if preset == "custom" else "preset",
+                                 "At least one group needs a weight above 0."))
+    if errors:
+        raise invalid(errors, "The weights are invalid; nothing was changed.")
+    for group in workshop.groups:
+        group.weight = new[group.key]
+    db.session.flush()
+    activity_ids = [a.id for a in workshop.activities]
+
+    def announce() -> None:
+        for activity_id in activity_ids:
+            live.results_changed(activity_id)
+
+    after_commit(announce)
+    return new

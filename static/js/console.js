@@ -6,6 +6,57 @@
 (function () {
   "use strict";
 
+  // Criterion weights: sliders beside the number boxes; a change is posted at once and the screen re-plots.
+  function postWeights(form) {
+    var status = form.querySelector("[data-weights-status]");
+    if (!window.fetch || !window.FormData) { form.submit(); return; }
+    if (status) { status.textContent = "Saving…"; }
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      if (!status) { return; }
+      if (result.ok) {
+        status.textContent = "Saved: the screen shows the new scores.";
+      } else {
+        var errors = (result.data && result.data.errors) || [];
+        status.textContent = "Not saved: " + (errors.length ? errors.map(function (e) { return e.message; }).join(" ")
+          : (result.data && result.data.detail) || "the server refused.");
+      }
+    }).catch(function () {
+      if (status) { status.textContent = "Not saved: the connection dropped. Try again."; }
+    });
+  }
+
+  document.querySelectorAll("[data-criteria-weights]").forEach(function (form) {
+    var timer = null;
+    form.querySelectorAll("input[data-slider-for]").forEach(function (slider) {
+      var box = form.querySelector('input[name="' + slider.getAttribute("data-slider-for") + '"]');
+      if (!box) { return; }
+      slider.hidden = false;
+      slider.removeAttribute("aria-hidden");
+      slider.removeAttribute("tabindex");
+      slider.setAttribute("aria-label", box.getAttribute("aria-label"));
+      slider.addEventListener("input", function () {
+        box.value = slider.value;
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () { postWeights(form); }, 250);
+      });
+      box.addEventListener("change", function () { slider.value = box.value; });
+    });
+  });
+
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-criteria-weights")) {
+      event.preventDefault();
+      postWeights(event.target);
+    }
+  });
+
   // Deleting cannot be undone: ask first (the server still refuses what answers depend on).
   document.addEventListener("submit", function (event) {
     var question = event.target.getAttribute && event.target.getAttribute("data-confirm");

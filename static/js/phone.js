@@ -85,7 +85,168 @@
 
   /* --- the vote form ---------------------------------------------------------------------------------- */
 
+  /* --- points: steppers and "points left" ----------------------------------------------------------- */
+
+  function pointsOf(input) {
+    var n = parseInt(input.value, 10);
+    return isNaN(n) || n < 0 ? 0 : n;
+  }
+
+  function updatePoints(form) {
+    var budget = parseInt(form.dataset.budget, 10) || 0;
+    var cap = parseInt(form.dataset.cap, 10) || 0;
+    var inputs = form.querySelectorAll('input[type="number"]');
+    var used = 0;
+    inputs.forEach(function (input) { used += pointsOf(input); });
+    var left = budget - used;
+    var box = form.querySelector("[data-points-left]");
+    if (box) {
+      box.innerHTML = "<b>" + left + "</b> of " + budget + " points left";
+      box.classList.toggle("is-over", left < 0);
+    }
+    inputs.forEach(function (input) {
+      var item = input.closest("[data-item]");
+      var n = pointsOf(input);
+      item.querySelector('[data-step="-1"]').disabled = n <= 0;
+      item.querySelector('[data-step="1"]').disabled = n >= cap || left <= 0;
+    });
+  }
+
+  function enhancePoints(form) {
+    form.querySelectorAll(".step").forEach(function (button) { button.hidden = false; });
+    updatePoints(form);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-step]") : null;
+    if (!button) return;
+    var form = button.form;
+    var input = button.closest("[data-item]").querySelector('input[type="number"]');
+    var n = Math.max(0, pointsOf(input) + parseInt(button.dataset.step, 10));
+    input.value = n ? String(n) : "";
+    dirty = true;
+    updatePoints(form);
+    updateProgress(form);
+  });
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.dataset.type === "points") { dirty = true; updatePoints(form); }
+  });
+
+  /* --- ranking: tap items in order, move them with up/down; the selects stay the form's values --------- */
+
+  function rankedKeys(form) {
+    var pairs = [];
+    form.querySelectorAll(".rank-item").forEach(function (item) {
+      var n = parseInt(item.querySelector("select").value, 10);
+      if (!isNaN(n)) pairs.push([n, item.dataset.key]);
+    });
+    pairs.sort(function (a, b) { return a[0] - b[0]; });
+    return pairs.map(function (p) { return p[1]; });
+  }
+
+  function setOrder(form, keys) {
+    form.querySelectorAll(".rank-item").forEach(function (item) {
+      var place = keys.indexOf(item.dataset.key);
+      item.querySelector("select").value = place < 0 ? "" : String(place + 1);
+      item.classList.toggle("is-ranked", place >= 0);
+      item.setAttribute("aria-pressed", place >= 0 ? "true" : "false");
+    });
+    var list = form.querySelector("[data-rank-order]");
+    clearList(list);
+    keys.forEach(function (key, i) {
+      var title = form.querySelector("#title-" + CSS.escape(key)).textContent;
+      var li = document.createElement("li");
+      li.dataset.key = key;
+      var span = document.createElement("span");
+      span.textContent = title;
+      li.appendChild(span);
+      [["up", "\u2191", "Move up"], ["down", "\u2193", "Move down"], ["remove", "\u00d7", "Remove"]].forEach(function (b) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.dataset.rank = b[0];
+        button.textContent = b[1];
+        button.setAttribute("aria-label", b[2] + ": " + title);
+        if ((b[0] === "up" && i === 0) || (b[0] === "down" && i === keys.length - 1)) button.disabled = true;
+        li.appendChild(button);
+      });
+      list.appendChild(li);
+    });
+    list.hidden = !keys.length;
+  }
+
+  function clearList(node) { while (node && node.firstChild) node.removeChild(node.firstChild); }
+
+  function enhanceRanking(form) {
+    form.classList.add("js-ranking");
+    form.querySelectorAll(".rank-item").forEach(function (item) {
+      item.setAttribute("role", "button");
+      item.setAttribute("tabindex", "0");
+    });
+    setOrder(form, rankedKeys(form));
+  }
+
+  function rankTap(item) {
+    var form = item.closest("form");
+    var keys = rankedKeys(form);
+    var top = parseInt(form.dataset.top, 10) || keys.length + 1;
+    if (keys.indexOf(item.dataset.key) >= 0) return;
+    if (keys.length >= top) {
+      notify("You have chosen your top " + top + ". Remove one to add another.", "info");
+      return;
+    }
+    keys.push(item.dataset.key);
+    setOrder(form, keys);
+    dirty = true;
+    updateProgress(form);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) return;
+    var control = event.target.closest("[data-rank]");
+    if (control) {
+      var form = control.form;
+      var keys = rankedKeys(form);
+      var key = control.closest("li").dataset.key;
+      var i = keys.indexOf(key);
+      keys.splice(i, 1);
+      if (control.dataset.rank === "up") keys.splice(i - 1, 0, key);
+      if (control.dataset.rank === "down") keys.splice(i + 1, 0, key);
+      setOrder(form, keys);
+      dirty = true;
+      updateProgress(form);
+      return;
+    }
+    var item = event.target.closest(".js-ranking .rank-item");
+    if (item) rankTap(item);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if ((event.key === "Enter" || event.key === " ") && event.target.classList &&
+        event.target.classList.contains("rank-item") && event.target.closest(".js-ranking")) {
+      event.preventDefault();
+      rankTap(event.target);
+    }
+  });
+
+  function enhance() {
+    document.querySelectorAll('form[data-type="points"]').forEach(enhancePoints);
+    document.querySelectorAll('form[data-type="ranking"]').forEach(enhanceRanking);
+  }
+
   function updateProgress(form) {
+    var progress0 = form.querySelector("[data-progress]");
+    if (form.dataset.type === "ranking") {
+      if (progress0) progress0.textContent = rankedKeys(form).length + " of " + form.dataset.top + " places chosen, not saved yet";
+      return;
+    }
+    if (form.dataset.type === "points") {
+      var given = 0;
+      form.querySelectorAll('input[type="number"]').forEach(function (i) { if (pointsOf(i) > 0) given += 1; });
+      if (progress0) progress0.textContent = given + " items with points, not saved yet";
+      return;
+    }
     var items = form.querySelectorAll("[data-item]");
     var done = 0;
     items.forEach(function (item) {
@@ -144,6 +305,7 @@
       document.title = doc.title;
       root.replaceWith(fresh);
       root = fresh;
+      enhance();
       dirty = false;
       var target = root.querySelector(".item.has-error") || document.getElementById("status");
       if (target) {
@@ -164,5 +326,6 @@
     });
   });
 
+  enhance();
   connect();
 })();

@@ -79,6 +79,7 @@
     summary: $("summary"),
     summaryCount: $("summary-count"),
     summaryText: $("summary-text"),
+    board: $("board"),
     note: $("chart-note"),
     legend: $("legend"),
     conn: $("conn"),
@@ -191,7 +192,8 @@
       return;
     }
     el.screen.classList.remove("is-join");
-    el.screen.setAttribute("data-view", activity.type === "matrix" ? "matrix" : "summary");
+    el.screen.setAttribute("data-view", activity.type === "matrix" || activity.type === "criteria" ? "matrix" :
+      (activity.type === "scale" || activity.type === "points" || activity.type === "ranking") ? "board" : "summary");
     el.joinView.hidden = true;
     el.activityView.hidden = false;
     el.side.hidden = false;
@@ -200,11 +202,21 @@
     renderHeader(activity, results);
     el.chart.setAttribute("data-activity", key);
 
-    if (activity.type === "matrix") {
+    if (activity.type === "matrix" || activity.type === "criteria") {
       el.summary.hidden = true;
+      if (el.board) el.board.hidden = true;
       el.chart.hidden = false;
-      renderMatrix(activity, results);
+      if (activity.type === "criteria") renderMatrix(criteriaActivity(activity), criteriaResults(results));
+      else renderMatrix(activity, results);
+    } else if (el.board && (activity.type === "scale" || activity.type === "points" || activity.type === "ranking")) {
+      el.summary.hidden = true;
+      el.chart.hidden = true;
+      disposeChart();
+      renderLegend(null);
+      el.board.hidden = false;
+      renderBoard(activity, results);
     } else {
+      if (el.board) el.board.hidden = true;
       el.chart.hidden = true;
       el.summary.hidden = false;
       disposeChart();
@@ -286,6 +298,233 @@
     el.screen.classList.add("has-legend");
   }
 
+  // ------------------------------------------------------------------ flags, Delphi, criteria
+
+  var SHOWN_FLAGS = { divergent: "divergent", polarised: "polarised", borderline: "borderline" };
+  var FLAG_MARK = { divergent: "D", polarised: "P", borderline: "B" };
+  var SECTOR_QUADRANTS = {
+    top_right: "Priority sectors", top_left: "Strategic bets", bottom_right: "Low-hanging fruit",
+    bottom_left: "Not a priority"
+  };
+  store.showCi = !/[?&]ci=0\b/.test(window.location.search);
+
+  function consensusOf(entry) {
+    if (!entry) return null;
+    var vals = [];
+    ["x", "y", "value"].forEach(function (a) {
+      if (entry[a] && isNum(entry[a].consensus)) vals.push(entry[a].consensus);
+    });
+    return vals.length ? vals.reduce(function (s, v) { return s + v; }, 0) / vals.length : null;
+  }
+
+  function consensusChange(now, before) {
+    var a = consensusOf(now), b = consensusOf(before);
+    return isNum(a) && isNum(b) ? a - b : null;
+  }
+
+  function meanChange(entries) {
+    var changes = entries.map(function (e) { return e.consensusChange; }).filter(isNum);
+    return changes.length ? changes.reduce(function (s, v) { return s + v; }, 0) / changes.length : null;
+  }
+
+  function flagNote(entries) {
+    var out = [];
+    Object.keys(SHOWN_FLAGS).forEach(function (flag) {
+      var titles = entries.filter(function (e) { return e.flags.indexOf(flag) >= 0; })
+        .map(function (e) { return e.title; });
+      if (titles.length) out.push(FLAG_MARK[flag] + " " + flag + ": " + titles.join(", "));
+    });
+    return out;
+  }
+
+  // A criteria activity is drawn as the sector matrix: scores 0..1, attractiveness (y) by feasibility (x).
+  function criteriaActivity(activity) {
+    var q = activity.quadrants || {};
+    var names = {};
+    Object.keys(SECTOR_QUADRANTS).forEach(function (k) { names[k] = q[k] || SECTOR_QUADRANTS[k]; });
+    return {
+      key: activity.key, type: "criteria", title: activity.title, items: activity.items, state: activity.state,
+      x: { label: (activity.x && activity.x.label) || "Feasibility", min: 0, max: 1 },
+      y: { label: (activity.y && activity.y.label) || "Attractiveness", min: 0, max: 1 },
+      quadrants: names
+    };
+  }
+
+  function scoreAxis(a) {
+    if (!a || !isNum(a.score)) return null;
+    return { mean: a.score, ci95: Array.isArray(a.ci95) ? a.ci95 : null, consensus: a.consensus };
+  }
+
+  function criteriaResults(results) {
+    if (!results) return null;
+    var prev = null;
+    if (results.previous && results.previous.items) {
+      prev = { round: results.previous.round, items: {} };
+      Object.keys(results.previous.items).forEach(function (k) {
+        var p = results.previous.items[k] || {};
+        prev.items[k] = { x: scoreAxis(p.x), y: scoreAxis(p.y) };
+      });
+    }
+    return {
+      activity: results.activity, respondents: results.respondents, groups: results.groups, previous: prev,
+      items: (results.items || []).map(function (r) {
+        return { item: r.item, n: r.n, quadrant: r.quadrant, flags: r.flags, x: scoreAxis(r.x), y: scoreAxis(r.y) };
+      })
+    };
+  }
+
+  // ------------------------------------------------------------------ bars: scale, points, ranking
+
+  function fmt(v, digits) { return isNum(v) ? v.toFixed(digits) : "–"; }
+
+  function pct(v) { return isNum(v) ? Math.round(v * 100) + " %" : "–"; }
+
+  function clamp01(v) { return Math.max(0, Math.min(1, v)); }
+
+  function boardRow(key, rank, title) {
+    var li = document.createElement("li");
+    li.className = "sc-bar";
+    li.setAttribute("data-item", key);
+    var n = document.createElement("span");
+    n.className = "sc-bar__rank";
+    n.textContent = rank ? String(rank) : "";
+    var t = document.createElement("span");
+    t.className = "sc-bar__title";
+    t.textContent = title;
+    var track = document.createElement("span");
+    track.className = "sc-bar__track";
+    var figure = document.createElement("span");
+    figure.className = "sc-bar__figure";
+    li.appendChild(n);
+    li.appendChild(t);
+    li.appendChild(track);
+    li.appendChild(figure);
+    return { li: li, track: track, figure: figure };
+  }
+
+  function fill(track, share, cls) {
+    var f = document.createElement("span");
+    f.className = "sc-bar__fill" + (cls ? " " + cls : "");
+    f.style.width = (clamp01(share) * 100).toFixed(1) + "%";
+    track.appendChild(f);
+    return f;
+  }
+
+  function marker(track, share, cls, label) {
+    var m = document.createElement("span");
+    m.className = cls;
+    m.style.left = (clamp01(share) * 100).toFixed(1) + "%";
+    if (label) m.setAttribute("title", label);
+    track.appendChild(m);
+    return m;
+  }
+
+  function renderBoard(activity, results) {
+    clearChildren(el.board);
+    var list = document.createElement("ol");
+    list.className = "sc-bars sc-bars--" + activity.type;
+    var byItem = {};
+    ((results && results.items) || []).forEach(function (r) { if (r && r.item) byItem[r.item] = r; });
+    var previous = (results && results.previous && results.previous.items) || {};
+    var note = "";
+    var k = workshop.min_group_size || 5;
+    var title = function (key) { return (itemsByKey[key] && itemsByKey[key].title) || key; };
+
+    if (activity.type === "scale") {
+      var sc = activity.scale || {};
+      var lo = isNum(sc.min) ? sc.min : 1, hi = isNum(sc.max) ? sc.max : 5;
+      var span = hi > lo ? hi - lo : 1;
+      var order = ((results && results.items) || []).map(function (r) { return r.item; });
+      (activity.items || []).forEach(function (key) { if (order.indexOf(key) < 0) order.push(key); });
+      var waiting = 0, rank = 0;
+      order.forEach(function (key) {
+        var r = byItem[key] || {};
+        var v = r.value || {};
+        var row = boardRow(key, isNum(v.mean) ? ++rank : null, title(key));
+        if (isNum(v.mean)) {
+          fill(row.track, (v.mean - lo) / span);
+          if (store.showCi && Array.isArray(v.ci95) && isNum(v.ci95[0]) && isNum(v.ci95[1])) {
+            var w = document.createElement("span");
+            w.className = "sc-bar__ci";
+            w.style.left = (clamp01((v.ci95[0] - lo) / span) * 100).toFixed(1) + "%";
+            w.style.width = (Math.max(0, clamp01((v.ci95[1] - lo) / span) - clamp01((v.ci95[0] - lo) / span)) * 100).toFixed(1) + "%";
+            row.track.appendChild(w);
+          }
+          var before = previous[key] && previous[key].value;
+          if (before && isNum(before.mean)) {
+            marker(row.track, (before.mean - lo) / span, "sc-bar__prev", "round " + results.previous.round);
+            row.li.setAttribute("data-previous", String(before.mean));
+          }
+          row.figure.textContent = fmt(v.mean, 1);
+          row.li.setAttribute("data-mean", String(v.mean));
+        } else {
+          waiting += 1;
+          row.li.classList.add("is-waiting");
+          row.figure.textContent = "waiting";
+        }
+        var flags = (r.flags || []).filter(function (f) { return SHOWN_FLAGS[f]; });
+        if (flags.length) {
+          row.li.setAttribute("data-flags", flags.join(","));
+          row.figure.textContent += " \u26a0";
+        }
+        list.appendChild(row.li);
+      });
+      note = (sc.label ? sc.label + " · " : "") + lo + "–" + hi + " · bars: mean, line: 95 % interval";
+      if (results && results.previous) {
+        var change = meanChange(order.map(function (key) {
+          return { consensusChange: consensusChange(byItem[key], previous[key]) };
+        }));
+        note += " · ticks: round " + results.previous.round;
+        if (change !== null) note += " · consensus " + (change >= 0 ? "+" : "") + change.toFixed(2);
+      }
+      if (waiting) note += " · " + waiting + " " + plural(waiting, "item", "items") + " waiting for votes";
+      var flagged = flagNote(order.map(function (key) {
+        var r = byItem[key] || {};
+        return { title: title(key), flags: (r.flags || []).filter(function (f) { return SHOWN_FLAGS[f]; }) };
+      }));
+      if (flagged.length) note += " · " + flagged.join(" · ");
+    } else if (activity.type === "points") {
+      var items = (results && results.items) || [];
+      var best = items.reduce(function (m, r) { return isNum(r.score) && r.score > m ? r.score : m; }, 0) || 1;
+      var pr = 0;
+      items.forEach(function (r) {
+        var row = boardRow(r.item, isNum(r.score) ? ++pr : null, title(r.item));
+        if (isNum(r.score)) fill(row.track, r.score / best);
+        var breadth = document.createElement("span");
+        breadth.className = "sc-bar__breadth";
+        breadth.textContent = "chosen by " + pct(r.breadth);
+        row.figure.textContent = pct(r.score) + " ";
+        row.figure.appendChild(breadth);
+        row.li.setAttribute("data-score", String(r.score));
+        row.li.setAttribute("data-breadth", String(r.breadth));
+        var before = previous[r.item];
+        if (before && isNum(before.score)) marker(row.track, before.score / best, "sc-bar__prev", "last round");
+        list.appendChild(row.li);
+      });
+      note = "Score: average share of each person's points · breadth: share of voters who chose the item";
+      if (results && isNum(results.effective_priorities)) {
+        note += " · effective number of priorities " + results.effective_priorities.toFixed(1);
+      }
+    } else {
+      var schulze = (results && results.schulze) || activity.items || [];
+      var borda = (results && results.borda) || {};
+      var m = (activity.items || []).length;
+      schulze.forEach(function (key, i) {
+        var row = boardRow(key, i + 1, title(key));
+        var b = borda[key];
+        if (isNum(b) && m > 1) fill(row.track, b / (m - 1));
+        row.figure.textContent = isNum(b) ? b.toFixed(1) + " Borda" : "–";
+        row.li.setAttribute("data-borda", String(b));
+        list.appendChild(row.li);
+      });
+      note = "Order: Schulze (head-to-head) · bars: Borda points per ballot (max " + Math.max(0, m - 1) + ")";
+    }
+    if (!results || !results.respondents) note = "Waiting for the first votes (groups show once " + k + " have answered)";
+    el.board.appendChild(list);
+    el.board.setAttribute("data-activity", activity.key);
+    setText(el.note, note);
+  }
+
   // ------------------------------------------------------------------ matrix
 
   function ensureChart() {
@@ -314,13 +553,20 @@
     var byItem = {};
     ((results && results.items) || []).forEach(function (r) { if (r && r.item) byItem[r.item] = r; });
     var keys = activity.items || [];
+    var previous = (results && results.previous && results.previous.items) || {};
     var entries = keys.map(function (key, i) {
       var r = byItem[key] || null;
       var it = itemsByKey[key] || {};
       var x = r && r.x ? r.x.mean : null;
       var y = r && r.y ? r.y.mean : null;
       var plotted = isNum(x) && isNum(y);
+      var before = previous[key] || null;
+      var px = before && before.x ? before.x.mean : null;
+      var py = before && before.y ? before.y.mean : null;
       return {
+        flags: (r && Array.isArray(r.flags)) ? r.flags.filter(function (f) { return SHOWN_FLAGS[f]; }) : [],
+        prev: plotted && isNum(px) && isNum(py) ? { x: px, y: py } : null,
+        consensusChange: consensusChange(r, before),
         key: key,
         number: i + 1,
         title: it.title || key,
@@ -577,7 +823,15 @@
     } else if (waiting > 0) {
       note = waiting + " " + plural(waiting, "item", "items") + " waiting for enough votes (min " + k + ")";
     }
+    var extra = flagNote(m.entries);
+    var change = meanChange(m.entries);
+    if (change !== null) extra.push("Consensus since round " + (results.previous.round) + ": " +
+      (change >= 0 ? "+" : "") + change.toFixed(2));
+    if (extra.length) note = (note ? note + " · " : "") + extra.join(" · ");
     setText(el.note, note);
+    el.chart.setAttribute("data-flags", m.entries.filter(function (e) { return e.flags.length; })
+      .map(function (e) { return e.key + ":" + e.flags.join(","); }).join(" "));
+    el.chart.setAttribute("data-arrows", String(m.entries.filter(function (e) { return e.prev; }).length));
 
     var c = ensureChart();
     if (!c) { setText(el.note, "Chart library missing."); return; }
@@ -621,7 +875,7 @@
     });
 
     var ciData = m.entries.map(function (e) {
-      if (!e.plotted) return { id: e.key, value: ["-", "-", "-", "-", "-", "-"] };
+      if (!e.plotted || !store.showCi) return { id: e.key, value: ["-", "-", "-", "-", "-", "-"] };
       var cx = e.ci && e.ci.x && isNum(e.ci.x[0]) && isNum(e.ci.x[1]) ? e.ci.x : [e.x, e.x];
       var cy = e.ci && e.ci.y && isNum(e.ci.y[0]) && isNum(e.ci.y[1]) ? e.ci.y : [e.y, e.y];
       return { id: e.key, value: [e.x, e.y, cx[0], cx[1], cy[0], cy[1]],
@@ -656,14 +910,45 @@
       tooltip: { show: false },
       grid: { left: g.grid.left, right: g.grid.right, top: g.grid.top, bottom: g.grid.bottom, containLabel: false },
       xAxis: Object.assign({}, axisCommon, {
-        min: ax.min, max: ax.max, interval: integerTicks ? 1 : null,
+        min: ax.min, max: ax.max, interval: integerTicks ? (ax.max - ax.min <= 1 ? 0.25 : 1) : null,
         name: ax.label + " →", nameGap: Math.round(base * 2.1)
       }),
       yAxis: Object.assign({}, axisCommon, {
-        min: ay.min, max: ay.max, interval: integerTicks ? 1 : null,
+        min: ay.min, max: ay.max, interval: integerTicks ? (ay.max - ay.min <= 1 ? 0.25 : 1) : null,
         name: ay.label + " →", nameGap: Math.round(base * 2.0), nameRotate: 90
       }),
       series: [
+        {
+          id: "delphi",
+          type: "lines",
+          coordinateSystem: "cartesian2d",
+          silent: true,
+          z: 3,
+          symbol: ["none", "arrow"],
+          symbolSize: Math.max(10, base * 0.9),
+          lineStyle: { color: INK_SOFT, width: Math.max(2, base / 8), type: "dashed", opacity: 0.75 },
+          data: m.entries.filter(function (e) { return e.prev; }).map(function (e) {
+            return { coords: [[e.prev.x, e.prev.y], [e.x, e.y]] };
+          })
+        },
+        {
+          id: "flags",
+          type: "scatter",
+          silent: true,
+          z: 5,
+          symbol: "circle",
+          symbolSize: g.markerSize * 1.6,
+          itemStyle: { color: "rgba(0,0,0,0)", borderColor: "#B3261E", borderWidth: Math.max(2, base / 8),
+            borderType: "dashed" },
+          // A short mark beside the ring (D, P, B); the note under the chart names the items in full.
+          label: { show: true, position: "insideTopRight", offset: [g.markerSize * 0.9, -g.markerSize * 0.7],
+            fontSize: Math.round(base * 0.7), fontWeight: 800, color: "#B3261E",
+            textBorderColor: "rgba(255,255,255,0.95)", textBorderWidth: 3,
+            formatter: function (p) { return p.data.text; } },
+          data: m.entries.filter(function (e) { return e.plotted && e.flags.length; }).map(function (e) {
+            return { value: g.display[e.key], text: e.flags.map(function (f) { return FLAG_MARK[f]; }).join("") };
+          })
+        },
         {
           id: "ci",
           type: "custom",
@@ -859,9 +1144,9 @@
       chart.resize();
       var key = store.current;
       var activity = key ? activityByKey(key) : null;
-      if (activity && activity.type === "matrix") {
+      if (activity && (activity.type === "matrix" || activity.type === "criteria")) {
         // Font and marker sizes depend on the chart's size.
-        renderMatrix(activity, store.results[key] || null);
+        render();
       }
     }
     function schedule() { if (!pending) pending = window.requestAnimationFrame(relayout); }
@@ -901,6 +1186,13 @@
   if (store.current) fetchResults(store.current);
   setupResize();
   setupFullscreen();
+  // "c" shows or hides the confidence crosshairs and whiskers.
+  document.addEventListener("keydown", function (ev) {
+    if ((ev.key === "c" || ev.key === "C") && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+      store.showCi = !store.showCi;
+      render();
+    }
+  });
   connect();
 
   // For the harness and tests: render a results document without a socket.

@@ -239,7 +239,7 @@ INVALID_DEFINITIONS = [
     ("scale-max-string", _set(["activities", 0, "y", "max"], "5"), "activities[0].y.max"),
     ("scale-min-integral-float", _set(["activities", 0, "y", "min"], 1.0), "activities[0].y.min"),
     ("unknown-activity-type", _set(["activities", 0, "type"], "wordcloud"), "activities[0].type"),
-    ("not-yet-built-activity-type", _set(["activities", 1, "type"], "ranking"), "activities[1].type"),
+    ("scale-activity-without-its-scale", _set(["activities", 1, "type"], "scale"), "activities[1].scale"),
     ("missing-title", _set(["title"], _DELETE), "title"),
     ("empty-title", _set(["title"], "   "), "title"),
     ("no-groups", _set(["groups"], []), "groups"),

@@ -149,6 +149,12 @@ def ref_stratified_ci(groups: Sequence[tuple[float, Sequence[float]]], lo: float
     return float(np.clip(mean - half, lo, hi)), float(np.clip(mean + half, lo, hi))
 
 
+def ref_wilson(successes: int, trials: int) -> tuple[float, float]:
+    """Wilson score interval from scipy (z = norm.ppf(0.975), so compare at about 1e-4 with z = 1.96)."""
+    ci = sps.binomtest(successes, trials).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
 def ref_tastle_wierman(values: Sequence[int], lo: int, hi: int) -> float:
     """Tastle–Wierman from the category shares of the raw data (numpy)."""
     a = np.asarray(values, dtype=float)

@@ -44,7 +44,7 @@ def test_axis_summary_fields_and_flags() -> None:
     assert s.below_k == ("wrk",)
     assert s.group_means == {"gov": Fraction(2), "emp": Fraction(19, 4), "wrk": None}
     assert s.group_mean("emp") == 4.75 and s.group_mean("wrk") is None
-    assert list(s.fields()) == ["mean", "median", "sd", "ci95", "consensus"]
+    assert list(s.fields()) == ["mean", "median", "sd", "ci95", "consensus", "iqr", "agreement", "top2", "dont_know"]
     per_head = axis_summary(hists, GROUPS, Scale(1, 5), 3, "per_head")
     assert per_head.mean == Fraction(27, 9)
     assert not per_head.fell_back

@@ -21,15 +21,16 @@ from .helpers import (
     ref_stratified_ci,
     ref_t_ci,
     ref_tastle_wierman,
+    ref_wilson,
 )
 
 GOV = [3, 3, 4, 2]
 EMP = [5, 5, 4, 5, 4, 5, 3, 5, 4, 5, 5, 4]
 WRK = [2, 3, 2, 3, 4, 2]
 TRIPARTITE = groups_of({"gov": 1.0, "emp": 1.0, "wrk": 1.0})
-ITEM_KEYS = {"item", "n", "x", "y", "quadrant", "divergence", "excluded_groups", "by_group"}
-AXIS_KEYS = {"mean", "median", "sd", "ci95", "consensus"}
-NULL_AXIS = dict.fromkeys(AXIS_KEYS)
+ITEM_KEYS = {"item", "n", "x", "y", "quadrant", "divergence", "excluded_groups", "by_group", "flags"}
+AXIS_KEYS = {"mean", "median", "sd", "ci95", "consensus", "iqr", "agreement", "top2", "dont_know"}
+NULL_AXIS = {**dict.fromkeys(AXIS_KEYS), "dont_know": 0}
 
 
 def worked_example(groups: list[GroupSpec] = TRIPARTITE, k: int = 3) -> MatrixData:
@@ -277,8 +278,14 @@ def test_no_value_on_an_axis() -> None:
 def test_one_value_per_head() -> None:
     data = matrix_data([Participant("gov", {"a": (2, 5)})], TRIPARTITE, ["a"], k=3)
     it = only_item(matrix_results(data, "per_head"))
-    assert it["x"] == {"mean": 2.0, "median": 2.0, "sd": None, "ci95": None, "consensus": 1.0}
-    assert it["y"] == {"mean": 5.0, "median": 5.0, "sd": None, "ci95": None, "consensus": 1.0}
+    one = {"sd": None, "ci95": None, "consensus": 1.0, "iqr": 0.0, "agreement": 1.0, "dont_know": 0}
+    x_top2 = it["x"].pop("top2")
+    y_top2 = it["y"].pop("top2")
+    assert it["x"] == {"mean": 2.0, "median": 2.0, **one}
+    assert it["y"] == {"mean": 5.0, "median": 5.0, **one}
+    assert x_top2["share"] == 0.0 and y_top2["share"] == 1.0
+    assert x_top2["ci95"] == pytest.approx(ref_wilson(0, 1), abs=1e-4)
+    assert y_top2["ci95"] == pytest.approx(ref_wilson(1, 1), abs=1e-4)
     assert it["quadrant"] == "top_left"
     assert it["by_group"]["gov"] is None
 

@@ -22,7 +22,7 @@ def test_shape_and_figures() -> None:
     assert list(doc) == ["activity", "weighting", "respondents", "groups", "items"]
     assert doc["respondents"] == 11
     it = doc["items"][0]
-    assert list(it) == ["item", "n", "value", "by_group", "excluded_groups", "divergence"]
+    assert list(it) == ["item", "n", "value", "by_group", "excluded_groups", "divergence", "flags"]
     assert it["n"] == 11
     assert it["value"]["mean"] == pytest.approx((3 + 4.6) / 2)
     assert it["value"]["ci95"] == pytest.approx(ref_stratified_ci([(1, [3, 3, 4, 2]), (1, [5, 5, 4, 5, 4])], 1, 5))
@@ -50,7 +50,8 @@ def test_sorted_by_mean_ties_in_item_order_nulls_last() -> None:
     items = ["empty", "few", "tie1", "low", "tie2", "high"]
     doc = scale_results(scale_data(vals, GROUPS, items), "equal_groups")
     assert [it["item"] for it in doc["items"]] == ["high", "tie1", "tie2", "low", "empty", "few"]
-    assert by_item(doc)["few"]["value"] == dict.fromkeys(["mean", "median", "sd", "ci95", "consensus"])
+    assert by_item(doc)["few"]["value"] == {
+        **dict.fromkeys(["mean", "median", "sd", "ci95", "consensus", "iqr", "agreement", "top2"]), "dont_know": 0}
     ph = scale_results(scale_data(vals, GROUPS, items), "per_head")
     assert [it["item"] for it in ph["items"]] == ["few", "high", "tie1", "tie2", "low", "empty"]
 

@@ -123,12 +123,74 @@ def validate(definition: dict[str, Any]) -> list[str]:
     problems += _check_keys(activities, "activities")
     by_key = {item["key"]: item for item in items if isinstance(item.get("key"), str)}
     for activity in activities:
-        if activity.get("type") != "matrix":
-            problems.append(f"activity {activity.get('key')}: type {activity.get('type')!r}")
+        kind = activity.get("type")
+        if kind not in ("matrix", "criteria", "points"):
+            problems.append(f"activity {activity.get('key')}: type {kind!r}")
             continue
         if not isinstance(activity.get("title"), str) or not activity["title"].strip():
             problems.append(f"activity {activity.get('key')}: title")
-        problems += _check_matrix(activity, by_key)
+        if kind == "matrix":
+            problems += _check_matrix(activity, by_key)
+        elif kind == "criteria":
+            problems += _check_criteria(activity, by_key)
+        else:
+            problems += _check_points(activity, by_key)
+    return problems
+
+
+def _check_refs(activity: dict[str, Any], items: dict[str, dict[str, Any]]) -> list[str]:
+    where = f"activity {activity.get('key')}"
+    refs = activity.get("items")
+    if not isinstance(refs, list) or not refs:
+        return [f"{where}: no items"]
+    problems = [f"{where}: unknown item {ref!r}" for ref in refs if ref not in items]
+    if len(set(refs)) != len(refs):
+        problems.append(f"{where}: repeated item")
+    return problems
+
+
+def _check_criteria(activity: dict[str, Any], items: dict[str, dict[str, Any]]) -> list[str]:
+    """domain.md 2.3: 3-5 criteria per axis, direction 1/-1, positive weight per axis, a fixed scale."""
+    where = f"activity {activity.get('key')}"
+    problems = _check_refs(activity, items)
+    criteria = activity.get("criteria")
+    if not isinstance(criteria, list) or not criteria:
+        return [*problems, f"{where}: no criteria"]
+    problems += _check_keys(criteria, f"{where} criteria")
+    for axis_key in ("x", "y"):
+        on_axis = [c for c in criteria if c.get("axis") == axis_key]
+        if not 3 <= len(on_axis) <= 5:
+            problems.append(f"{where}: {len(on_axis)} criteria on axis {axis_key}")
+        if sum(c.get("weight", 0) for c in on_axis) <= 0:
+            problems.append(f"{where}: axis {axis_key} has no weight")
+        label = (activity.get(axis_key) or {}).get("label")
+        if not isinstance(label, str) or not label.strip():
+            problems.append(f"{where}: axis {axis_key} label")
+    for c in criteria:
+        if c.get("axis") not in ("x", "y") or c.get("direction") not in (1, -1):
+            problems.append(f"{where}: criterion {c.get('key')} axis/direction")
+        if not isinstance(c.get("label"), str) or not c["label"].strip():
+            problems.append(f"{where}: criterion {c.get('key')} label")
+        weight = c.get("weight")
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
+            problems.append(f"{where}: criterion {c.get('key')} weight")
+    scale = activity.get("scale") or {}
+    if not (_is_int(scale.get("min")) and _is_int(scale.get("max")) and scale["min"] < scale["max"]):
+        problems.append(f"{where}: scale")
+    quadrants = activity.get("quadrants")
+    if not isinstance(quadrants, dict) or set(quadrants) != QUADRANTS:
+        problems.append(f"{where}: quadrants incomplete")
+    return problems
+
+
+def _check_points(activity: dict[str, Any], items: dict[str, dict[str, Any]]) -> list[str]:
+    where = f"activity {activity.get('key')}"
+    problems = _check_refs(activity, items)
+    budget, cap = activity.get("budget"), activity.get("max_per_item")
+    if not (_is_int(budget) and budget >= 1 and _is_int(cap) and cap >= 1):
+        problems.append(f"{where}: budget/max_per_item")
+    elif budget > len(activity.get("items") or []) * cap:
+        problems.append(f"{where}: budget cannot be spent")
     return problems
 
 
@@ -189,6 +251,7 @@ def test_validator_catches_broken_definitions() -> None:
         lambda d: d["activities"][0]["y"].__setitem__("min", 1.0),
         lambda d: d["activities"][0]["quadrants"].pop("top_left"),
         lambda d: d["activities"][0].__setitem__("type", "ranking"),
+        lambda d: d["activities"][0].__setitem__("type", "criteria"),
         lambda d: d.__setitem__("activities", []),
         lambda d: d.__setitem__("min_group_size", 2),
     ]
@@ -202,7 +265,8 @@ def test_validator_catches_broken_definitions() -> None:
 
 def test_list_matches_templates() -> None:
     summaries = list_templates()
-    assert [s["key"] for s in summaries] == ["regional", "growth-diagnostics", "systemic-competitiveness"]
+    assert [s["key"] for s in summaries] == ["regional", "growth-diagnostics", "systemic-competitiveness",
+                                             "sector-selection", "paca-proposals"]
     for summary in summaries:
         assert set(summary) == {"key", "title", "description"}
         assert summary["description"].strip()
@@ -312,3 +376,63 @@ def test_descriptions_fit_a_phone() -> None:
         for item in definition["items"]:
             assert len(item["title"]) <= 45, item["title"]
             assert len(item["description"]) <= 90, item["description"]
+
+
+@pytest.mark.parametrize("key", TEMPLATE_KEYS)
+def test_template_passes_the_servers_validation(key: str) -> None:
+    """The same validation POST /api/v1/workshops runs: a template that fails it cannot be instantiated."""
+    from app.services.definitions import clean_definition
+
+    _clean, errors = clean_definition(get_template(key))
+    assert errors == []
+
+
+def test_criteria_validator_catches_broken_criteria() -> None:
+    breakers = [
+        lambda a: a["criteria"].__setitem__(slice(0, 3), []),  # only two attractiveness criteria left
+        lambda a: a["criteria"][0].__setitem__("direction", 0),
+        lambda a: a["criteria"][0].__setitem__("axis", "z"),
+        lambda a: [c.__setitem__("weight", 0.0) for c in a["criteria"] if c["axis"] == "x"],
+        lambda a: a["scale"].__setitem__("max", 1),
+        lambda a: a["quadrants"].pop("top_right"),
+        lambda a: a["criteria"][1].__setitem__("key", a["criteria"][0]["key"]),
+    ]
+    for index, breaker in enumerate(breakers):
+        broken = get_template("sector-selection")
+        assert broken is not None
+        breaker(broken["activities"][0])
+        assert validate(broken), f"breaker {index} not caught"
+
+
+def test_sector_selection_follows_domain_criteria() -> None:
+    definition = get_template("sector-selection")
+    assert definition is not None
+    scores, shortlist = definition["activities"]
+    assert scores["type"] == "criteria" and shortlist["type"] == "points"
+    by_key = {c["key"]: c for c in scores["criteria"]}
+    assert {"employment", "job-quality", "inclusion"} <= {k for k, c in by_key.items() if c["axis"] == "y"}
+    assert by_key["risk"]["axis"] == "x" and by_key["risk"]["direction"] == -1
+    assert all(c["direction"] == 1 for k, c in by_key.items() if k != "risk")
+    assert (scores["x"]["label"], scores["y"]["label"]) == ("Feasibility", "Attractiveness")
+    assert all(item["kind"] == "sector" for item in definition["items"])
+    # Dot budget about a third of the items, at most 3 per item (domain.md 3.8).
+    assert shortlist["budget"] == max(1, round(len(shortlist["items"]) / 3))
+
+
+def test_paca_template_uses_the_three_paca_criteria() -> None:
+    definition = get_template("paca-proposals")
+    assert definition is not None
+    scores = definition["activities"][0]
+    feasibility = [c["key"] for c in scores["criteria"] if c["axis"] == "x"]
+    assert feasibility == ["local-resources", "quick-start", "visible-results"]
+    assert "3 months" in " ".join(c["label"] for c in scores["criteria"])
+    assert any(a["type"] == "points" for a in definition["activities"])
+    loci = {item["locus"] for item in definition["items"]}
+    assert "local" in loci and loci - {"local"}, "some proposals must be ones to pass on to another level"
+
+
+def test_observers_are_flagged_for_the_equal_preset() -> None:
+    for key in TEMPLATE_KEYS:
+        definition = get_template(key)
+        assert definition is not None
+        assert [g["key"] for g in definition["groups"] if g.get("observer")] == ["other"]

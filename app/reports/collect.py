@@ -1,0 +1,130 @@
+"""Gather what every export needs in one pass: the workshop, both weightings of each activity, participation.
+
+Results come from `results.compute` (the API's own numbers). An activity type whose results the service cannot
+compute yet is kept with `error` set, so the exports show what is available instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Activity, Participant, Response, Workshop, utcnow
+from app.services import archive, results, workshops
+
+log = logging.getLogger(__name__)
+
+WEIGHTINGS = ("equal_groups", "per_head")
+
+
+@dataclass
+class ActivityReport:
+    activity: Activity
+    document: dict[str, Any]
+    results: dict[str, dict[str, Any] | None]
+    error: str | None = None
+
+    @property
+    def equal(self) -> dict[str, Any] | None:
+        return self.results.get("equal_groups")
+
+    @property
+    def per_head(self) -> dict[str, Any] | None:
+        return self.results.get("per_head")
+
+
+@dataclass
+class RawRow:
+    activity: str
+    round: int
+    item: str
+    group: str
+    participant: str
+    axis: str
+    value: int | None
+    submitted_at: datetime
+
+
+@dataclass
+class WorkshopReport:
+    workshop: Workshop
+    document: dict[str, Any]
+    activities: list[ActivityReport]
+    joined: dict[str, int]
+    respondents: dict[str, dict[str, int]]  # activity key -> group key -> respondents
+    raw: list[RawRow]
+    app_version: str
+    generated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def item_titles(self) -> dict[str, str]:
+        return {item["key"]: item["title"] for item in self.document["items"]}
+
+    @property
+    def group_names(self) -> dict[str, str]:
+        return {group["key"]: group["name"] for group in self.document["groups"]}
+
+
+def activity_results(activity: Activity) -> tuple[dict[str, dict[str, Any] | None], str | None]:
+    """Both weightings, or the reason they are missing (a type the results service does not compute yet)."""
+    out: dict[str, dict[str, Any] | None] = {}
+    for weighting in WEIGHTINGS:
+        try:
+            out[weighting] = results.compute(activity, weighting)
+        except Exception as error:  # an export must never fail because of one activity
+            log.warning("no %s results for activity %s (%s): %s", weighting, activity.key, activity.type, error)
+            return dict.fromkeys(WEIGHTINGS), f"The results of this {activity.type} activity are not available."
+    return out, None
+
+
+def _respondents(workshop: Workshop) -> dict[str, dict[str, int]]:
+    groups = {g.id: g.key for g in workshop.groups}
+    activities = {a.id: a for a in workshop.activities}
+    counts: dict[str, dict[str, int]] = {a.key: dict.fromkeys(groups.values(), 0) for a in workshop.activities}
+    rows = db.session.execute(
+        sa.select(Response.activity_id, Response.round, Participant.group_id,
+                  sa.func.count(sa.distinct(Response.participant_id)))
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(Participant.workshop_id == workshop.id)
+        .group_by(Response.activity_id, Response.round, Participant.group_id)
+    )
+    for activity_id, round_, group_id, count in rows:
+        activity = activities.get(activity_id)
+        if activity is not None and round_ == activity.round:
+            counts[activity.key][groups[group_id]] = int(count)
+    return counts
+
+
+def _raw_rows(workshop: Workshop) -> list[RawRow]:
+    """The CSV export's rows (same order), with the participant's group spelled out for the workbook."""
+    groups = {g.id: g.key for g in workshop.groups}
+    return [
+        RawRow(activity.key, round_, item, groups[participant.group_id], participant.pseudonym, dimension, value,
+               submitted_at)
+        for activity, participant, item, dimension, value, submitted_at, round_ in archive.value_rows(workshop)
+    ]
+
+
+def collect(workshop: Workshop, app_version: str) -> WorkshopReport:
+    """Everything the XLSX, PDF and chart exports show, computed once."""
+    document = workshops.document(workshop)
+    for secret in ("join_code", "join_url", "screen_url", "screen_token"):
+        document.pop(secret, None)
+    reports = []
+    for activity in workshop.activities:
+        computed, error = activity_results(activity)
+        reports.append(ActivityReport(activity, workshops.activity_document(activity), computed, error))
+    joined = dict.fromkeys((g.key for g in workshop.groups), 0)
+    groups = {g.id: g.key for g in workshop.groups}
+    for group_id, count in db.session.execute(
+        sa.select(Participant.group_id, sa.func.count()).where(Participant.workshop_id == workshop.id)
+        .group_by(Participant.group_id)
+    ):
+        joined[groups[group_id]] = int(count)
+    return WorkshopReport(workshop, document, reports, joined, _respondents(workshop), _raw_rows(workshop),
+                          app_version)

@@ -1,0 +1,90 @@
+"""Delphi rounds in results: `round=` picks the round, round N carries round N-1 as `previous`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.services.errors import Problem
+from tests.services.helpers import ITEMS, build
+
+
+def _vote(app: Any, activity_id: int, participant_id: int, values: dict[str, int]) -> None:
+    from app.extensions import db
+    from app.models import Activity, Participant
+    from app.services import participation
+    from app.services.database import transaction
+
+    with app.app_context(), transaction():
+        activity = db.session.get(Activity, activity_id)
+        ids = {i.key: i.id for i in activity.items}
+        participation.upsert_values(activity, db.session.get(Participant, participant_id),
+                                    [(ids[item], "value", v) for item, v in values.items()])
+
+
+def _next_round(app: Any, activity_id: int) -> None:
+    from app.extensions import db
+    from app.models import Activity
+    from app.services.database import transaction
+
+    with app.app_context(), transaction():
+        db.session.get(Activity, activity_id).round += 1
+
+
+def _compute(app: Any, activity_id: int, **kwargs: Any) -> dict[str, Any]:
+    from app.extensions import db
+    from app.models import Activity
+    from app.services import results
+
+    with app.app_context():
+        return results.compute(db.session.get(Activity, activity_id), "per_head", **kwargs)
+
+
+def test_rounds_are_kept_apart_and_previous_is_round_n_minus_1(app: Any) -> None:
+    from app.services import live
+
+    live.hub.stop(app)
+    _, activities, people = build(app, {"gov": 3, "firms": 3})
+    scale = activities["s"]
+    first = {pid: {"a": 1 + n % 3, "b": 6} for n, (pid, _) in enumerate(people)}
+    for pid, values in first.items():
+        _vote(app, scale, pid, values)
+    round1 = _compute(app, scale)
+    assert "round" not in round1 and "previous" not in round1
+    _next_round(app, scale)
+    second = {pid: {"a": 4 + n % 2} for n, (pid, _) in enumerate(people[:4])}
+    for pid, values in second.items():
+        _vote(app, scale, pid, values)
+
+    current = _compute(app, scale)
+    assert current["round"] == 2
+    assert current["respondents"] == 4
+    a = next(e for e in current["items"] if e["item"] == "a")
+    assert a["value"]["mean"] == pytest.approx(np.mean([v["a"] for v in second.values()]))
+    assert a["n"] == 4
+    assert current["previous"]["round"] == 1
+    assert set(current["previous"]["items"]) == set(ITEMS)
+    # previous holds exactly round 1's per-item figures, as round 1 alone gives them
+    assert current["previous"]["items"] == {e["item"]: {k: v for k, v in e.items() if k != "item"}
+                                            for e in round1["items"]}
+    assert current["previous"]["items"]["a"]["value"]["mean"] == pytest.approx(
+        np.mean([v["a"] for v in first.values()]))
+    assert _compute(app, scale, round=1) == round1  # round 2's votes do not touch round 1
+    assert _compute(app, scale, round=2) == current
+
+
+@pytest.mark.parametrize("value,status", [(0, 404), (3, 404), ("3", 404), ("x", 422), ("-1", 422), (True, 422)])
+def test_unknown_round_is_a_problem(app: Any, value: Any, status: int) -> None:
+    from app.services import live
+
+    live.hub.stop(app)
+    _, activities, _ = build(app, {"gov": 1})
+    _next_round(app, activities["m"])
+    with pytest.raises(Problem) as raised:
+        _compute(app, activities["m"], round=value)
+    assert raised.value.status == status
+    if status == 422:
+        assert raised.value.errors[0].field == "round"
+    assert _compute(app, activities["m"], round="2")["round"] == 2  # a query string value
