@@ -7,7 +7,9 @@
  *           `quadrants` {top_right, top_left, bottom_right, bottom_left};
  *           <script id="screen-config">   {screen_token, script_root}.
  * Live:     Socket.IO `results` (equal_groups results document of one activity) and `state` ({activity, state}).
- * Test hooks: window.prioritasScreen = {workshop, results: {key: doc}, current: key|null, updates: n}.
+ * Test hooks: window.prioritasScreen = {workshop, results: {key: doc}, current: key|null, updates: n,
+ *             showGroups: bool}; the chart element carries data-groups ("on"/"off"), data-group-markers and
+ *             data-group-arrows (counts drawn), the group legend #group-legend has one li[data-group] per group drawn.
  */
 (function () {
   "use strict";
@@ -21,6 +23,11 @@
     bottom_right: { fill: "#E69F00", text: "#7A5300", tint: "rgba(230,159,0,0.11)", ink: "#111111" },
     bottom_left: { fill: "#7A7A7A", text: "#4A4A4A", tint: "rgba(120,120,120,0.07)", ink: "#ffffff" }
   };
+
+  // Group overlay: Okabe–Ito again, in an order that keeps the first groups far from the quadrant tints; a shape
+  // per group as well, so the groups stay apart without colour (and in black-and-white print).
+  var GROUP_COLOURS = ["#D55E00", "#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+  var GROUP_SYMBOLS = ["diamond", "triangle", "rect", "pin", "roundRect", "arrow", "circle", "diamond"];
 
   var NUMBERED_ABOVE = 10;      // more plotted items than this: numbered markers + legend
   var TWO_COLUMN_LEGEND_ABOVE = 14;
@@ -82,6 +89,8 @@
     board: $("board"),
     note: $("chart-note"),
     legend: $("legend"),
+    groupLegend: $("group-legend"),
+    groupsBtn: $("groups-btn"),
     conn: $("conn"),
     fsBtn: $("fullscreen-btn")
   };
@@ -200,6 +209,13 @@
 
     var results = store.results[key] || null;
     renderHeader(activity, results);
+    var isMatrix = activity.type === "matrix" || activity.type === "criteria";
+    if (el.groupsBtn) el.groupsBtn.hidden = !isMatrix;
+    if (!isMatrix) {
+      renderGroupLegend(null);
+      el.chart.setAttribute("data-group-markers", "0");
+      el.chart.setAttribute("data-group-arrows", "0");
+    }
     el.chart.setAttribute("data-activity", key);
 
     if (activity.type === "matrix" || activity.type === "criteria") {
@@ -235,6 +251,8 @@
     el.activityView.hidden = true;
     el.side.hidden = true;
     el.chart.setAttribute("data-activity", "");
+    if (el.groupsBtn) el.groupsBtn.hidden = true;
+    renderGroupLegend(null);
     el.respondents.setAttribute("data-respondents", "0");
     setText(el.respondents, "0");
     var anyClosed = workshop.activities.some(function (a) { return a.state === "closed"; });
@@ -307,6 +325,7 @@
     bottom_left: "Not a priority"
   };
   store.showCi = !/[?&]ci=0\b/.test(window.location.search);
+  store.showGroups = /[?&]groups=1\b/.test(window.location.search);
 
   function consensusOf(entry) {
     if (!entry) return null;
@@ -355,6 +374,17 @@
     return { mean: a.score, ci95: Array.isArray(a.ci95) ? a.ci95 : null, consensus: a.consensus };
   }
 
+  // by_group of a criteria item ({g: {n, x: {score}, y: {score}} | null}) in the matrix shape ({x: {mean}}).
+  function scoreGroups(byGroup) {
+    if (!byGroup || typeof byGroup !== "object") return null;
+    var out = {};
+    Object.keys(byGroup).forEach(function (g) {
+      var b = byGroup[g];
+      out[g] = b ? { n: b.n, x: scoreAxis(b.x), y: scoreAxis(b.y) } : null;
+    });
+    return out;
+  }
+
   function criteriaResults(results) {
     if (!results) return null;
     var prev = null;
@@ -362,13 +392,14 @@
       prev = { round: results.previous.round, items: {} };
       Object.keys(results.previous.items).forEach(function (k) {
         var p = results.previous.items[k] || {};
-        prev.items[k] = { x: scoreAxis(p.x), y: scoreAxis(p.y) };
+        prev.items[k] = { x: scoreAxis(p.x), y: scoreAxis(p.y), by_group: scoreGroups(p.by_group) };
       });
     }
     return {
       activity: results.activity, respondents: results.respondents, groups: results.groups, previous: prev,
       items: (results.items || []).map(function (r) {
-        return { item: r.item, n: r.n, quadrant: r.quadrant, flags: r.flags, x: scoreAxis(r.x), y: scoreAxis(r.y) };
+        return { item: r.item, n: r.n, quadrant: r.quadrant, flags: r.flags, x: scoreAxis(r.x), y: scoreAxis(r.y),
+          by_group: scoreGroups(r.by_group) };
       })
     };
   }
@@ -547,6 +578,29 @@
     return { w: w, h: h, base: Math.round(base) };
   }
 
+  // A group's position on an item, or null when it is not shown: the group entry is null (below k) or an axis
+  // mean is null (held back for anonymity). Nothing hidden is ever drawn.
+  function groupPoint(entry, group) {
+    var b = entry && entry.by_group ? entry.by_group[group] : null;
+    if (!b || !b.x || !b.y || !isNum(b.x.mean) || !isNum(b.y.mean)) return null;
+    return { x: b.x.mean, y: b.y.mean };
+  }
+
+  function groupPositions(r, before) {
+    var out = [];
+    workshop.groups.forEach(function (group, i) {
+      var now = groupPoint(r, group.key);
+      if (!now) return;
+      out.push({ key: group.key, index: i, x: now.x, y: now.y, prev: groupPoint(before, group.key) });
+    });
+    return out;
+  }
+
+  function groupStyle(index) {
+    return { colour: GROUP_COLOURS[index % GROUP_COLOURS.length],
+      symbol: GROUP_SYMBOLS[index % GROUP_SYMBOLS.length] };
+  }
+
   function matrixModel(activity, results) {
     var ax = axisOf(activity, "x");
     var ay = axisOf(activity, "y");
@@ -564,6 +618,7 @@
       var px = before && before.x ? before.x.mean : null;
       var py = before && before.y ? before.y.mean : null;
       return {
+        groups: groupPositions(r, before),
         flags: (r && Array.isArray(r.flags)) ? r.flags.filter(function (f) { return SHOWN_FLAGS[f]; }) : [],
         prev: plotted && isNum(px) && isNum(py) ? { x: px, y: py } : null,
         consensusChange: consensusChange(r, before),
@@ -627,7 +682,8 @@
     var base = sz.base;
     var g = {
       base: base,
-      grid: { left: Math.round(base * 3.4), right: Math.round(base * 1.2), top: Math.round(base * 1.0),
+      grid: { left: Math.round(base * 3.4), right: Math.round(base * 1.2),
+        top: Math.round(base * (store.showGroups ? 2.6 : 1.0)),
         bottom: Math.round(base * 3.3) },
       labelSize: Math.round(base * 0.95),
       lineHeight: Math.round(base * 1.12),
@@ -734,6 +790,17 @@
       { x0: plot.x0, y0: mid[1] - 3, x1: plot.x1, y1: mid[1] + 3 }
     ];
 
+    // Group markers (when the overlay is on): better not covered by a title.
+    if (store.showGroups) {
+      var gr = g.markerSize * 0.35 + 2;
+      m.entries.forEach(function (e) {
+        e.groups.forEach(function (gp) {
+          var p = toPx(gp.x, gp.y);
+          softObstacles.push({ x0: p[0] - gr, y0: p[1] - gr, x1: p[0] + gr, y1: p[1] + gr });
+        });
+      });
+    }
+
     // Quadrant names sit in the plot's corners.
     var qh = g.quadrantSize * 1.25;
     var qd = g.quadrantDistance;
@@ -811,6 +878,126 @@
     return ok;
   }
 
+  // ---- group overlay
+
+  /* What the overlay draws: one marker per shown group and item (joined to the item's pooled marker), and in a
+     later Delphi round an arrow from the group's previous position, where both positions are shown. */
+  function groupOverlay(m) {
+    var out = { markers: [], links: [], arrows: [], groups: [] };
+    if (!store.showGroups) return out;
+    var seen = {};
+    m.entries.forEach(function (e) {
+      e.groups.forEach(function (gp) {
+        var id = e.key + ":" + gp.key;
+        out.markers.push({ id: id, item: e, group: gp });
+        if (e.plotted) out.links.push({ id: id, item: e, group: gp });
+        if (gp.prev) out.arrows.push({ id: id, item: e, group: gp });
+        seen[gp.key] = true;
+      });
+    });
+    workshop.groups.forEach(function (group, i) {
+      if (seen[group.key]) out.groups.push({ key: group.key, name: group.name || group.key, index: i });
+    });
+    return out;
+  }
+
+  function groupSeries(overlay, m, g) {
+    var base = g.base;
+    var size = Math.max(11, Math.round(g.markerSize * 0.8));
+    var plot = g.plot;
+    var perPx = [(m.ax.max - m.ax.min) / Math.max(1, plot.x1 - plot.x0),
+      (m.ay.max - m.ay.min) / Math.max(1, plot.y1 - plot.y0)];
+    // The arrow stops at the edge of the group's marker, so its head stays visible.
+    function arrowEnd(from, to) {
+      var dx = (to[0] - from[0]) / perPx[0], dy = (to[1] - from[1]) / perPx[1];
+      var len = Math.sqrt(dx * dx + dy * dy);
+      var cut = size * 0.55;
+      if (len <= cut * 2) return to;
+      return [to[0] - dx / len * cut * perPx[0], to[1] - dy / len * cut * perPx[1]];
+    }
+    var groupName = {};
+    workshop.groups.forEach(function (group) { groupName[group.key] = group.name || group.key; });
+    return [
+      {
+        id: "group-links",
+        type: "lines",
+        coordinateSystem: "cartesian2d",
+        silent: true,
+        z: 3,
+        symbol: "none",
+        data: overlay.links.map(function (l) {
+          var s = groupStyle(l.group.index);
+          return { id: l.id, coords: [[l.group.x, l.group.y], g.display[l.item.key] || [l.item.x, l.item.y]],
+            lineStyle: { color: s.colour, width: Math.max(1.5, base / 12), opacity: 0.7 } };
+        })
+      },
+      {
+        id: "group-arrows",
+        type: "lines",
+        coordinateSystem: "cartesian2d",
+        silent: true,
+        z: 3,
+        symbol: ["none", "arrow"],
+        symbolSize: Math.max(8, base * 0.6),
+        data: overlay.arrows.map(function (a) {
+          var s = groupStyle(a.group.index);
+          var from = [a.group.prev.x, a.group.prev.y];
+          return { id: a.id, coords: [from, arrowEnd(from, [a.group.x, a.group.y])],
+            lineStyle: { color: s.colour, width: Math.max(1.5, base / 10), type: "dashed", opacity: 0.85 } };
+        })
+      },
+      {
+        id: "group-markers",
+        type: "scatter",
+        silent: true,
+        clip: false,
+        z: 4,
+        emphasis: { disabled: true },
+        label: { show: false },
+        data: overlay.markers.map(function (mk) {
+          var s = groupStyle(mk.group.index);
+          return { id: mk.id, name: groupName[mk.group.key] + " · " + mk.item.title,
+            value: [mk.group.x, mk.group.y], symbol: s.symbol, symbolSize: size,
+            itemStyle: { color: s.colour, borderColor: "#ffffff", borderWidth: Math.max(1.5, base / 14),
+              opacity: 0.95 } };
+        })
+      }
+    ];
+  }
+
+  function renderGroupLegend(groups) {
+    var box = el.groupLegend;
+    if (!box) return;
+    clearChildren(box);
+    if (!groups) { box.hidden = true; return; }
+    if (!groups.length) {
+      var none = document.createElement("li");
+      none.className = "is-empty";
+      none.textContent = "Groups appear once " + (workshop.min_group_size || 5) +
+        " people of a group have rated an item";
+      box.appendChild(none);
+    }
+    groups.forEach(function (group) {
+      var s = groupStyle(group.index);
+      var li = document.createElement("li");
+      li.setAttribute("data-group", group.key);
+      var mark = document.createElement("span");
+      mark.className = "sc-group-legend__mark sc-group-legend__mark--" + s.symbol;
+      mark.style.color = s.colour;
+      mark.setAttribute("aria-hidden", "true");
+      li.appendChild(mark);
+      li.appendChild(document.createTextNode(group.name));
+      box.appendChild(li);
+    });
+    box.hidden = false;
+  }
+
+  function setGroups(on) {
+    store.showGroups = !!on;
+    if (el.groupsBtn) el.groupsBtn.setAttribute("aria-pressed", store.showGroups ? "true" : "false");
+    render();
+  }
+
   function renderMatrix(activity, results) {
     var m = matrixModel(activity, results);
 
@@ -832,6 +1019,14 @@
     el.chart.setAttribute("data-flags", m.entries.filter(function (e) { return e.flags.length; })
       .map(function (e) { return e.key + ":" + e.flags.join(","); }).join(" "));
     el.chart.setAttribute("data-arrows", String(m.entries.filter(function (e) { return e.prev; }).length));
+    var overlay = groupOverlay(m);
+    el.chart.setAttribute("data-groups", store.showGroups ? "on" : "off");
+    el.chart.setAttribute("data-group-markers", String(overlay.markers.length));
+    el.chart.setAttribute("data-group-arrows", String(overlay.arrows.length));
+    renderGroupLegend(store.showGroups ? overlay.groups : null);
+    store.groupOverlay = overlay.markers.map(function (mk) {
+      return { item: mk.item.key, group: mk.group.key, x: mk.group.x, y: mk.group.y, prev: mk.group.prev };
+    });
 
     var c = ensureChart();
     if (!c) { setText(el.note, "Chart library missing."); return; }
@@ -844,7 +1039,9 @@
       g = layoutMatrix(activity, m, sizes());
     }
     var mode = "activity:" + activity.key + ":" + (g.numbered ? "n" : "t");
-    c.setOption(matrixOption(activity, m, g), { notMerge: chartMode !== mode, lazyUpdate: false });
+    var option = matrixOption(activity, m, g);
+    option.series = option.series.concat(groupSeries(overlay, m, g));
+    c.setOption(option, { notMerge: chartMode !== mode, lazyUpdate: false });
     el.chart.setAttribute("data-mode", g.numbered ? "numbered" : "titles");
     chartMode = mode;
   }
@@ -1193,10 +1390,19 @@
       render();
     }
   });
+  // "g" (or the Groups button) shows or hides the group overlay; ?groups=1 starts with it on.
+  if (el.groupsBtn) {
+    el.groupsBtn.setAttribute("aria-pressed", store.showGroups ? "true" : "false");
+    el.groupsBtn.addEventListener("click", function () { setGroups(!store.showGroups); });
+  }
+  document.addEventListener("keydown", function (ev) {
+    if ((ev.key === "g" || ev.key === "G") && !ev.ctrlKey && !ev.metaKey && !ev.altKey) setGroups(!store.showGroups);
+  });
   connect();
 
   // For the harness and tests: render a results document without a socket.
   store.render = render;
   store.applyResults = onResults;
   store.applyState = onState;
+  store.setGroups = setGroups;
 })();
