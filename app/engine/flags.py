@@ -72,10 +72,16 @@ def axis_divergent(summary: AxisSummary) -> bool:
     shown = summary.shown_groups
     if len(shown) < 2 or summary.scale is None or summary.group_hists is None:
         return False
-    means = [summary.group_means[key] for key in shown]
-    if divergent_gap([m for m in means if m is not None], summary.scale.max - summary.scale.min):
+    width = summary.scale.max - summary.scale.min
+    if summary.spread is not None:
+        if width > 0 and summary.spread >= GAP_SHARE * width:
+            return True
+    elif divergent_gap([m for key in shown if (m := summary.group_means[key]) is not None], width):
         return True
-    kw = stats.kruskal_wallis([summary.group_hists[key] for key in shown])
+    if summary.prepared is not None:
+        kw = stats._kruskal_wallis_pairs([summary.prepared[key].pairs for key in shown])
+    else:
+        kw = stats.kruskal_wallis([summary.group_hists[key] for key in shown])
     return kw is not None and kw.epsilon2 >= EPSILON2_LARGE
 
 
@@ -92,12 +98,19 @@ def axis_polarised(summary: AxisSummary) -> bool:
         return False
     lo, hi = summary.scale.min, summary.scale.max
     medians = []
+    prepared = summary.prepared
     for key in shown:
-        hist = summary.group_hists[key]
-        consensus = stats.tastle_wierman(hist, lo, hi)
+        if prepared is not None:
+            h = prepared[key]
+            consensus = stats._tastle_wierman_pairs(h.pairs, h.m, h.s1, hi - lo)
+            median = stats._median_pairs(h.pairs, h.m)
+        else:
+            hist = summary.group_hists[key]
+            consensus = stats.tastle_wierman(hist, lo, hi)
+            median = stats.median(hist)
         if consensus is None or consensus < UNITED:
             return False
-        medians.append(stats.median(hist))
+        medians.append(median)
     values = [m for m in medians if m is not None]
     return max(values) - min(values) >= 1
 
@@ -107,14 +120,16 @@ def borderline(summary: AxisSummary) -> bool:
     if summary.ci95 is None or summary.scale is None:
         return False
     lo, hi = summary.ci95
-    mid = summary.scale.midpoint
-    return Fraction(lo) <= mid <= Fraction(hi)
+    # lo <= (min + max) / 2 <= hi, decided exactly: doubling a float is exact, and Python compares a float
+    # with an int exactly (no Fraction needed).
+    twice_mid = summary.scale.min + summary.scale.max
+    return 2 * lo <= twice_mid <= 2 * hi
 
 
 def positions(values: Mapping[str, Fraction | None], order: Sequence[str]) -> dict[str, int]:
     """1-based rank of each item with a value, highest first, ties in ``order``; items without a value unranked."""
     ranked = [key for key in order if values.get(key) is not None]
-    ranked.sort(key=lambda key: -values[key])  # stable: ties keep the item order
+    ranked.sort(key=values.__getitem__, reverse=True)  # reverse keeps stability: ties keep the item order
     return {key: i + 1 for i, key in enumerate(ranked)}
 
 

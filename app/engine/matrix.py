@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import flags as fl
-from .axis import AxisSummary, axis_mean, axis_summary, divergence
+from .axis import AxisSummary, _summarise
 from .common import (
     EQUAL_GROUPS,
-    PER_HEAD,
     GroupSpec,
     Scale,
     check_groups,
@@ -51,6 +50,11 @@ def quadrant(x_mean: Fraction | None, y_mean: Fraction | None, x: Scale, y: Scal
     """top/bottom from y, right/left from x; an axis is high at or above its midpoint. None if a mean is."""
     if x_mean is None or y_mean is None:
         return None
+    if type(x_mean) is Fraction and type(y_mean) is Fraction:
+        # mean >= (min + max) / 2  <=>  2 num >= (min + max) den (den > 0): exact, in integers, and cheap
+        top = 2 * y_mean.numerator >= (y.min + y.max) * y_mean.denominator
+        right = 2 * x_mean.numerator >= (x.min + x.max) * x_mean.denominator
+        return f"{'top' if top else 'bottom'}_{'right' if right else 'left'}"
     vertical = "top" if y_mean >= y.midpoint else "bottom"
     horizontal = "right" if x_mean >= x.midpoint else "left"
     return f"{vertical}_{horizontal}"
@@ -82,17 +86,23 @@ def _check_counts(item: str, key: str, n: int, respondents: int, x_m: int, y_m: 
         raise ValueError(f"item_n {n} of ({item!r}, {key!r}) exceeds the group's {respondents} respondents")
 
 
+def _divergence(*axes: AxisSummary) -> float | None:
+    """:func:`divergence` of the shown group means, from the ranges the summaries already hold."""
+    spreads = [a.spread for a in axes if a.spread is not None]
+    return float(max(spreads)) if spreads else None
+
+
 def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respondents: Mapping[str, int],
                  weighting: str) -> tuple[dict, dict[str, AxisSummary], dict[str, Fraction | None]]:
     """The item's document entry, its axis summaries and its means in the other weighting (for the flags)."""
     k = data.min_group_size
-    other = PER_HEAD if weighting == EQUAL_GROUPS else EQUAL_GROUPS
     axes: dict[str, AxisSummary] = {}
     other_means: dict[str, Fraction | None] = {}
+    values = data.values
     for axis, scale in (("x", data.x), ("y", data.y)):
-        hists = {key: data.values.get((item, key, axis), {}) for key in group_keys}
-        axes[axis] = axis_summary(hists, data.groups, scale, k, weighting, data.dont_know.get((item, axis), 0))
-        other_means[axis] = axis_mean(hists, data.groups, k, other)
+        hists = {key: values.get((item, key, axis), {}) for key in group_keys}
+        axes[axis], other_means[axis] = _summarise(hists, data.groups, group_keys, scale, k, weighting,
+                                                   data.dont_know.get((item, axis), 0))
     x, y = axes["x"], axes["y"]
 
     group_n = {key: data.item_n.get((item, key), 0) for key in group_keys}
@@ -100,7 +110,6 @@ def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respond
         _check_counts(item, key, group_n[key], respondents[key], x.group_counts[key], y.group_counts[key])
 
     by_group: dict[str, dict | None] = {}
-    shown: dict[str, list[Fraction | None]] = {"x": [], "y": []}
     for key in group_keys:
         if group_n[key] < k:
             by_group[key] = None
@@ -108,7 +117,6 @@ def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respond
         entry: dict = {"n": group_n[key]}
         for axis in AXES:
             value = axes[axis].group_means[key]
-            shown[axis].append(value)
             entry[axis] = {"mean": None if value is None else float(value)}
         by_group[key] = entry
 
@@ -120,7 +128,7 @@ def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respond
         "x": x.fields(),
         "y": y.fields(),
         "quadrant": quadrant(x.mean, y.mean, data.x, data.y),
-        "divergence": divergence(shown.values()),
+        "divergence": _divergence(x, y),
         "excluded_groups": excluded,
         "by_group": by_group,
     }

@@ -106,7 +106,7 @@ def ranking_results(data: RankingData, weighting: str) -> dict:
     tally: Counter[tuple[str, tuple[int, ...]]] = Counter()
     for group, ballot in data.ballots:
         _check_ballot(group, ballot, known, index)
-        tally[(group, tuple(index[item] for item in ballot))] += 1
+        tally[(group, tuple(map(index.__getitem__, ballot)))] += 1
 
     counts = dict.fromkeys(group_keys, 0)
     bit = [1 << (_FIELD * j) for j in range(m)]
@@ -114,22 +114,32 @@ def ranking_results(data: RankingData, weighting: str) -> dict:
     packed = {key: [0] * m for key in group_keys}  # group -> row a -> packed counts of "a above b"
     borda2 = {key: [0] * m for key in group_keys}  # group -> item -> sum of 2 * Borda points
     rank2 = [0] * m  # item -> sum of 2 * position, all ballots
+    # A top-t ballot gives each unranked item the same share; it is added to every item once at the end and
+    # taken back from the ranked ones here, so no ballot loops over the items it did not rank.
+    unranked_b2 = dict.fromkeys(group_keys, 0)
+    unranked_rank2 = 0
     for (group, ballot), c in tally.items():
         counts[group] += c
         t = len(ballot)
         rows, b2 = packed[group], borda2[group]
         below = everything
+        if t < m:
+            share_b2, share_rank2 = c * (m - t - 1), c * (t + 1 + m)
+            unranked_b2[group] += share_b2
+            unranked_rank2 += share_rank2
+        else:
+            share_b2 = share_rank2 = 0
         for r, a in enumerate(ballot, start=1):
             below -= bit[a]
             rows[a] += c * below
-            b2[a] += c * 2 * (m - r)
-            rank2[a] += c * 2 * r
-        if t < m:
-            ranked = set(ballot)
-            for a in range(m):
-                if a not in ranked:
-                    b2[a] += c * (m - t - 1)
-                    rank2[a] += c * (t + 1 + m)
+            b2[a] += c * 2 * (m - r) - share_b2
+            rank2[a] += c * 2 * r - share_rank2
+    for key in group_keys:
+        share = unranked_b2[key]
+        if share:
+            borda2[key] = [v + share for v in borda2[key]]
+    if unranked_rank2:
+        rank2 = [v + unranked_rank2 for v in rank2]
 
     total = sum(counts.values())
     weights, fell_back = ballot_weights(data.groups, counts, k, weighting)

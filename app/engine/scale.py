@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import flags as fl
-from .axis import axis_mean, axis_summary, divergence
+from .axis import _summarise
 from .common import (
     EQUAL_GROUPS,
-    PER_HEAD,
     GroupSpec,
     Scale,
     check_groups,
@@ -59,7 +58,6 @@ def scale_results(data: ScaleData, weighting: str) -> dict:
         if item not in items:
             raise ValueError(f"dont_know given for unknown item {item!r}")
     k = data.min_group_size
-    other = PER_HEAD if weighting == EQUAL_GROUPS else EQUAL_GROUPS
 
     rows = []
     mine: dict[str, Fraction | None] = {}
@@ -67,11 +65,12 @@ def scale_results(data: ScaleData, weighting: str) -> dict:
     summaries = {}
     for position, item in enumerate(data.items):
         hists = {key: data.values.get((item, key), {}) for key in group_keys}
-        summary = axis_summary(hists, data.groups, data.scale, k, weighting, data.dont_know.get(item, 0))
+        summary, other_mean = _summarise(hists, data.groups, group_keys, data.scale, k, weighting,
+                                         data.dont_know.get(item, 0))
         summaries[item] = summary
         # Ranks for weighting_sensitive: only items with >= k values, so a hidden item moves no other's flag.
         mine[item] = summary.mean if summary.m >= k else None
-        theirs[item] = axis_mean(hists, data.groups, k, other) if summary.m >= k else None
+        theirs[item] = other_mean if summary.m >= k else None
         for key in group_keys:
             if summary.group_counts[key] > respondents[key]:
                 raise ValueError(f"{summary.group_counts[key]} values of ({item!r}, {key!r}) exceed its respondents")
@@ -85,7 +84,7 @@ def scale_results(data: ScaleData, weighting: str) -> dict:
             "value": summary.fields(),
             "by_group": by_group,
             "excluded_groups": list(summary.below_k) if weighting == EQUAL_GROUPS else [],
-            "divergence": divergence([summary.group_means.values()]),
+            "divergence": None if summary.spread is None else float(summary.spread),
         }
         rows.append((summary.mean, position, doc_item))
 

@@ -139,7 +139,11 @@ def quantile(hist: Histogram, q: float) -> float | None:
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"quantile level must lie in [0, 1], got {q!r}")
     pairs = _items(hist)
-    m = sum(n for _, n in pairs)
+    return _quantile_pairs(pairs, sum(n for _, n in pairs), q)
+
+
+def _quantile_pairs(pairs: Sequence[tuple[int, int]], m: int, q: float) -> float | None:
+    """:func:`quantile` on already sorted, positive (value, count) pairs with m values in all."""
     if m == 0:
         return None
     h = (m - 1) * q
@@ -155,7 +159,11 @@ def quantile(hist: Histogram, q: float) -> float | None:
 def median(hist: Histogram) -> float | None:
     """Median; for an even count the mean of the two middle values. None when empty."""
     pairs = _items(hist)
-    m = sum(n for _, n in pairs)
+    return _median_pairs(pairs, sum(n for _, n in pairs))
+
+
+def _median_pairs(pairs: Sequence[tuple[int, int]], m: int) -> float | None:
+    """:func:`median` on already sorted, positive (value, count) pairs with m values in all."""
     if m == 0:
         return None
     if m % 2:
@@ -188,14 +196,17 @@ def tastle_wierman(hist: Histogram, lo: int, hi: int) -> float | None:
     pairs = _items(hist)
     _check_scale(pairs, lo, hi)
     m = sum(n for _, n in pairs)
+    return _tastle_wierman_pairs(pairs, m, sum(v * n for v, n in pairs), hi - lo)
+
+
+def _tastle_wierman_pairs(pairs: Sequence[tuple[int, int]], m: int, s1: int, width: int) -> float | None:
+    """:func:`tastle_wierman` on checked, sorted, positive pairs with m values summing to s1."""
     if m == 0:
         return None
-    width = hi - lo
     if width == 0 or len(pairs) == 1:
         return 1.0
     # 1 - |X_k - mu| / d = (m d - |m X_k - S|) / (m d) with S = sum of values: integers, one correctly
     # rounded division each, and no fractions in the loop (this runs for every item, axis and group).
-    s1 = sum(v * n for v, n in pairs)
     md = m * width
     total = math.fsum(n / m * math.log2((md - abs(m * v - s1)) / md) for v, n in pairs)
     return min(1.0, max(0.0, 1.0 + total))  # theoretically in [0, 1]; keep rounding from leaving it
@@ -232,19 +243,27 @@ def van_der_eijk(hist: Histogram, lo: int, hi: int) -> float | None:
     _check_scale(pairs, lo, hi)
     if hi - lo < 2:
         raise ValueError("van der Eijk's agreement needs a scale of at least three points")
+    return _van_der_eijk_pairs(pairs, lo, hi)
+
+
+def _van_der_eijk_pairs(pairs: Sequence[tuple[int, int]], lo: int, hi: int) -> float | None:
+    """:func:`van_der_eijk` on checked, sorted, positive pairs of a scale of >= 3 points."""
     freq = [0] * (hi - lo + 1)
     for value, n in pairs:
         freq[value - lo] = n
     total = sum(freq)
     if total == 0:
         return None
+    # Peel the distribution into layers: each layer is the 0/1 pattern of the points still above the previous
+    # layer's level, as thick as the step to the next distinct count (the same layers, and the same float
+    # operations in the same order, as repeatedly subtracting the smallest positive count).
     result = 0.0
-    while any(freq):
-        smallest = min(f for f in freq if f > 0)
-        pattern = tuple(f > 0 for f in freq)
-        weight = smallest * sum(pattern) / total
+    previous = 0
+    for level in sorted({n for _, n in pairs}):
+        pattern = tuple([f > previous for f in freq])
+        weight = (level - previous) * sum(pattern) / total
         result += weight * _pattern_agreement(pattern)
-        freq = [f - smallest if f > 0 else 0 for f in freq]
+        previous = level
     return result
 
 
@@ -280,7 +299,11 @@ def top_box(hist: Histogram, hi: int, boxes: int = 2, z: float = 1.96) -> TopBox
     """Top-``boxes`` share (values >= hi - boxes + 1), e.g. the share rating 4-5 on a 1-5 scale."""
     if boxes < 1:
         raise ValueError("boxes must be at least 1")
-    pairs = _items(hist)
+    return _top_box_pairs(_items(hist), hi, boxes, z)
+
+
+def _top_box_pairs(pairs: Sequence[tuple[int, int]], hi: int, boxes: int = 2, z: float = 1.96) -> TopBox:
+    """:func:`top_box` on sorted, positive pairs (``boxes`` already checked)."""
     n = sum(c for _, c in pairs)
     successes = sum(c for v, c in pairs if v >= hi - boxes + 1)
     return TopBox(
@@ -306,11 +329,18 @@ def kruskal_wallis(hists: Sequence[Histogram]) -> KruskalWallis | None:
     Works on mid-ranks per scale point, so the cost is groups x scale points, not voters. None
     when fewer than two groups have values or every value is the same (H is then undefined).
     """
-    groups = [dict(_items(h)) for h in hists]
-    groups = [g for g in groups if g]
+    return _kruskal_wallis_pairs([_items(h) for h in hists])
+
+
+def _kruskal_wallis_pairs(hists: Sequence[Sequence[tuple[int, int]]]) -> KruskalWallis | None:
+    """:func:`kruskal_wallis` on groups given as sorted, positive (value, count) pairs."""
+    groups = [pairs for pairs in hists if pairs]
     if len(groups) < 2:
         return None
-    pooled = merge(groups)
+    pooled: dict[int, int] = {}
+    for pairs in groups:
+        for value, c in pairs:
+            pooled[value] = pooled.get(value, 0) + c
     total = sum(pooled.values())
     twice_midrank: dict[int, int] = {}  # 2 x mid-rank is an integer: exact sums, one float division at the end
     below = 0
@@ -324,9 +354,9 @@ def kruskal_wallis(hists: Sequence[Histogram]) -> KruskalWallis | None:
         return None
     correction = 1 - ties / (total**3 - total)
     rank_term = 0.0
-    for g in groups:
-        n_g = sum(g.values())
-        r2 = sum(twice_midrank[v] * c for v, c in g.items())
+    for pairs in groups:
+        n_g = sum(c for _, c in pairs)
+        r2 = sum(twice_midrank[v] * c for v, c in pairs)
         rank_term += r2 * r2 / (4 * n_g)  # integer ratio, correctly rounded; H only meets a threshold
     h = (12 * rank_term / (total * (total + 1)) - 3 * (total + 1)) / correction
     return KruskalWallis(h=h, epsilon2=h / (total - 1), n=total)

@@ -682,7 +682,9 @@
     var base = sz.base;
     var g = {
       base: base,
-      grid: { left: Math.round(base * 3.4), right: Math.round(base * 1.2),
+      // Scores on 0..1 carry decimal tick labels ("0.75"): leave room so the axis name does not touch them.
+      wideTicks: activity.type === "criteria",
+      grid: { left: Math.round(base * (activity.type === "criteria" ? 4.4 : 3.4)), right: Math.round(base * 1.2),
         top: Math.round(base * (store.showGroups ? 2.6 : 1.0)),
         bottom: Math.round(base * 3.3) },
       labelSize: Math.round(base * 0.95),
@@ -1112,7 +1114,7 @@
       }),
       yAxis: Object.assign({}, axisCommon, {
         min: ay.min, max: ay.max, interval: integerTicks ? (ay.max - ay.min <= 1 ? 0.25 : 1) : null,
-        name: ay.label + " →", nameGap: Math.round(base * 2.0), nameRotate: 90
+        name: ay.label + " →", nameGap: Math.round(base * (g.wideTicks ? 3.0 : 2.0)), nameRotate: 90
       }),
       series: [
         {
