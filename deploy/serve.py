@@ -39,6 +39,22 @@ def _handler_class() -> type:
     return WebSocketAwareHandler
 
 
+def _audit_log(instance_path: str) -> str:
+    """Facilitator actions that change votes (removing a participant's answers) go to instance/audit.log and
+    the console, so a contested removal can be traced after the workshop."""
+    import logging
+
+    path = os.path.join(instance_path, "audit.log")
+    os.makedirs(instance_path, exist_ok=True)
+    audit = logging.getLogger("prioritas.audit")
+    audit.setLevel(logging.INFO)
+    formatter = logging.Formatter("%(asctime)s %(name)s %(message)s")
+    for handler in (logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler()):
+        handler.setFormatter(formatter)
+        audit.addHandler(handler)
+    return path
+
+
 def main() -> None:
     from app import create_app
     from app.extensions import socketio
@@ -46,11 +62,13 @@ def main() -> None:
 
     _raise_file_limit()
     app = create_app()
+    audit_path = _audit_log(app.instance_path)
     host, port = app.config["HOST"], int(app.config["PORT"])
     public = app.config.get("PUBLIC_URL") or f"http://{lan_address()}:{port}"
     print(f"\n  Prioritas is running ({socketio.async_mode}, {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}).")
     print(f"  On this laptop:          http://127.0.0.1:{port}/facilitator")
     print(f"  Phones on the same Wi-Fi: {public}/join")
+    print(f"  Audit log:               {audit_path}")
     print("  Stop with Ctrl+C.\n", flush=True)
     socketio.run(app, host=host, port=port, log_output=os.environ.get("PRIORITAS_ACCESS_LOG") == "1",
                  handler_class=_handler_class())

@@ -507,3 +507,48 @@ def activity_results(workshop_id: int, key: str) -> Page:
                            document=document, error=error, titles={i.key: i.title for i in workshop.items},
                            groups={g.key: g.name for g in workshop.groups}, round=round_ or activity.round,
                            item_keys=[i.key for i in activity.items], p=presenting, action_form=ActionForm())
+
+
+# --- running the room: lock joining, remove one participant's answers --------------------------------------
+
+@bp.post("/workshops/<int:workshop_id>/joining")
+@login_required
+def joining(workshop_id: int) -> Response:
+    """Lock or unlock joining (field `locked` = "1" or "0"); phones already in keep voting."""
+    workshop = _owned(workshop_id)
+    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
+    locked = request.form.get("locked") == "1"
+    with transaction():
+        workshops.set_joining_locked(workshop, locked)
+    if locked:
+        flash("Joining is locked: new phones are turned away; people already in keep voting.", "success")
+    else:
+        flash("Joining is open again: new phones can join with the code.", "success")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor="join-title"))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/remove-responses")
+@login_required
+def remove_responses(workshop_id: int, key: str) -> Response:
+    """Delete one participant's answers in the current round (field `pseudonym`, e.g. P017); logged."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
+    pseudonym = request.form.get("pseudonym", "")
+    try:
+        with transaction():
+            removed = workshops.remove_responses(activity, pseudonym, _me())
+    except Problem as problem:
+        if problem.status not in (409, 422):
+            raise
+        message = " ".join(e.message for e in problem.errors) or problem.detail or problem.title
+        flash(f"Nothing was removed. {message}", "error")
+    else:
+        name = pseudonym.strip().upper()
+        if removed:
+            flash(f"Removed {removed} value(s) of {name} from round {activity.round} of “{activity.title}”; "
+                  "the results are updated. This removal is logged.", "success")
+        else:
+            flash(f"{name} has no answers in round {activity.round} of “{activity.title}”; nothing was removed.",
+                  "info")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -402,3 +403,45 @@ def apply_weights(workshop: Workshop, preset: Any, weights: Any = None) -> dict[
 
     after_commit(announce)
     return new
+
+
+# --- running the room: lock joining, remove one participant's answers --------------------------------------
+
+audit_log = logging.getLogger("prioritas.audit")
+
+
+def set_joining_locked(workshop: Workshop, locked: bool) -> Workshop:
+    """Close or reopen the door: `participation.join` refuses new phones while locked; joined ones keep voting."""
+    workshop.joining_locked = bool(locked)
+    db.session.flush()
+    return workshop
+
+
+def remove_responses(activity: Activity, pseudonym: Any, actor: User) -> int:
+    """Delete one participant's answers in the activity's current round (a disruptive or mistaken entry).
+
+    Goes through `participation.delete_values`, so the derived tallies move with the votes and the screens
+    are told after commit. An unknown pseudonym is a 422 that changes nothing. Returns the rows removed,
+    and leaves an audit trail (who, when, what) in the `prioritas.audit` log once committed.
+    """
+    from app.services import participation  # participation imports this module
+
+    name = pseudonym.strip() if isinstance(pseudonym, str) else ""
+    participant = None
+    for candidate in dict.fromkeys((name, name.upper())) if name else ():  # "p017" finds P017
+        participant = participant or db.session.scalar(sa.select(Participant).where(
+            Participant.workshop_id == activity.workshop_id, Participant.pseudonym == candidate))
+    if participant is None:
+        shown = pseudonym.strip() if isinstance(pseudonym, str) and pseudonym.strip() else "(empty)"
+        raise invalid_field("pseudonym", f"No participant {shown[:20]} in this workshop; use a pseudonym such "
+                                         "as P017 from the CSV export.")
+    round_ = activity.round
+    removed = participation.delete_values(activity, participant, round=round_)
+    record = {"actor_id": actor.id, "actor": actor.email, "at": utcnow().isoformat(timespec="seconds"),
+              "workshop_id": activity.workshop_id, "activity": activity.key, "round": round_,
+              "pseudonym": participant.pseudonym, "values": removed}
+    after_commit(lambda: audit_log.info(
+        "responses removed by %(actor)s (user %(actor_id)s) at %(at)s: workshop %(workshop_id)s, "
+        "activity %(activity)s round %(round)s, participant %(pseudonym)s, %(values)s value(s)", record,
+        extra={"audit": record}))
+    return removed
