@@ -63,7 +63,8 @@ def on_connect(auth: Any = None) -> None:
                 raise ConnectionRefusedError("unknown screen token")
             _join_screen(workshop.id)
             for activity in participation.open_activities(workshop):
-                emit("results", results.live_document(activity))
+                emit("results", live.for_screen(activity, results.live_document(activity)))
+                _emit_timer(activity)
             return
         token = auth.get("participant_token") if isinstance(auth.get("participant_token"), str) else None
         if token is None and not auth:
@@ -75,21 +76,29 @@ def on_connect(auth: Any = None) -> None:
             join_room(live.workshop_room(participant.workshop_id))
             for activity in participant.workshop.activities:
                 emit("state", {"activity": activity.key, "state": activity.state})
+                _emit_timer(activity)
             return
         workshop_id = auth.get("workshop")
         if current_user.is_authenticated and isinstance(workshop_id, int):
             workshop = db.session.get(workshops.Workshop, workshop_id)
             if workshop is None or workshop.owner_id != current_user.id:
                 raise ConnectionRefusedError("not your workshop")
-            _join_screen(workshop.id)
+            join_room(live.workshop_room(workshop.id))  # not the screens room: full results come here
             join_room(live.facilitators_room(workshop.id))
             emit("participation", {"groups": workshops.participation(workshop)})
             for activity in participation.open_activities(workshop):
                 emit("results", results.live_document(activity))
+                _emit_timer(activity)
             return
         raise ConnectionRefusedError("credentials required")
     finally:
         db.session.remove()
+
+
+def _emit_timer(activity: Any) -> None:
+    """A running countdown, to the joining client alone (stopped timers are not sent)."""
+    if activity.state == "open" and (activity.settings or {}).get("timer_ends_at"):
+        emit("timer", live.timer_payload(activity))
 
 
 def _join_screen(workshop_id: int) -> None:

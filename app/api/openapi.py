@@ -386,6 +386,12 @@ SCHEMAS: dict[str, Any] = {
 }
 
 RESULT_TYPES = ("Matrix", "Scale", "Points", "Ranking", "Criteria")
+#: What the screen token reads (and screens are pushed) while an `on_reveal` activity is not revealed yet.
+HIDDEN_RESULTS = {"type": "object", "required": ["activity", "hidden", "respondents", "groups"], "properties": {
+    "activity": {"type": "string"}, "hidden": {"type": "boolean", "enum": [True]},
+    "respondents": {"type": "integer"},
+    "groups": {"type": "object", "additionalProperties": {"type": "object", "properties": {
+        "respondents": {"type": "integer"}}}}}}
 WORKSHOP_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ACTIVITY_KEY = {"name": "key", "in": "path", "required": True, "schema": KEY}
 FACILITATOR = [{"facilitator": []}]
@@ -453,8 +459,10 @@ def openapi_document() -> dict[str, Any]:
                                 "description": "A Delphi round (default: the current one); 404 for a round "
                                                "that has not started.",
                                 "schema": {"type": "integer", "minimum": 1}}],
-                "responses": {"200": _json({"anyOf": [_ref(f"{t}Results") for t in RESULT_TYPES]},
-                                           "The results document of the activity's type."),
+                "responses": {"200": _json({"anyOf": [*(_ref(f"{t}Results") for t in RESULT_TYPES), HIDDEN_RESULTS]},
+                                           "The results document of the activity's type; with the screen "
+                                           "token, counts only (hidden: true) while the facilitator holds "
+                                           "the figures back until she reveals them."),
                               **_errors("401", "404", "403", "422")}}},
             activity: {"patch": {
                 "summary": "Change the criterion weights of a criteria activity (any state)",
@@ -543,7 +551,11 @@ def openapi_document() -> dict[str, Any]:
                           "payload": {"activity": "key", "state": "open|closed|pending"},
                           "note": "also sent (state open) when POST .../rounds opens a new Delphi round"},
                 "results": {"to": "screens and facilitators",
-                            "payload": "a results document (equal_groups), coalesced a few times per second"},
+                            "payload": "a results document (equal_groups), coalesced a few times per second; "
+                                       "screens get {activity, hidden: true, respondents, groups} while the "
+                                       "facilitator holds the figures back"},
+                "timer": {"to": "everyone in the workshop",
+                          "payload": {"activity": "key", "ends_at": "ISO 8601 UTC, or null when stopped"}},
                 "participation": {"to": "facilitators", "payload": {"groups": {"<group>": "joined count"}}},
             },
         },

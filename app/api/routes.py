@@ -8,11 +8,11 @@ from flask import Response, current_app, jsonify, request
 
 from app import library, reports
 from app.api import bp
-from app.api.auth import require_facilitator, require_participant, results_reader
+from app.api.auth import bearer_token, require_facilitator, require_participant, results_reader
 from app.api.openapi import openapi_document
 from app.extensions import limiter
 from app.models import Activity
-from app.services import accounts, archive, exports, participation, results, workshops
+from app.services import accounts, archive, exports, live, participation, results, workshops
 from app.services.database import transaction
 from app.services.errors import invalid_field, not_found
 from app.services.ratelimit import join_code_key, login_key
@@ -138,8 +138,12 @@ def activity_results(workshop_id: int, key: str) -> Response:
     weighting = results.check_weighting(weighting)
     round_ = _round_param(activity)
     if round_ is None:
-        return jsonify(results.compute(activity, weighting))
-    return jsonify(results.compute(activity, weighting, round=round_))
+        document = results.compute(activity, weighting)
+    else:
+        document = results.compute(activity, weighting, round=round_)
+    if live.is_hidden(activity) and accounts.user_for_token(bearer_token() or "") is None:
+        document = live.for_screen(activity, document)  # the screen token sees counts only until revealed
+    return jsonify(document)
 
 
 @bp.get("/workshops/<int:workshop_id>/export")

@@ -552,3 +552,61 @@ def remove_responses(workshop_id: int, key: str) -> Response:
             flash(f"{name} has no answers in round {activity.round} of “{activity.title}”; nothing was removed.",
                   "info")
     return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+
+
+# --- running the room: hide results until revealed, countdown timer ----------------------------------------
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/reveal-mode")
+@login_required
+def reveal_mode(workshop_id: int, key: str) -> Response:
+    """Field `mode`: `live` (the screen shows figures as they come) or `on_reveal` (hidden until revealed)."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
+    try:
+        with transaction():
+            workshops.set_reveal_mode(activity, request.form.get("mode"))
+    except Problem as problem:
+        if problem.status != 422:
+            raise
+        flash("Nothing was changed: the screen mode is live or hidden until revealed.", "error")
+    else:
+        flash("The screen shows live results." if request.form.get("mode") == "live"
+              else "The screen hides the results until you reveal them.", "success")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/reveal")
+@login_required
+def reveal(workshop_id: int, key: str) -> Response:
+    """Field `revealed` = "1" shows the results on the screen at once, "0" hides them again."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    ActionForm().validate_on_submit()
+    shown = request.form.get("revealed", "1") == "1"
+    with transaction():
+        workshops.reveal(activity, shown)
+    flash("The results are on the screen." if shown else "The results are hidden from the screen again.",
+          "success")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/timer")
+@login_required
+def timer(workshop_id: int, key: str) -> Response:
+    """Field `minutes` (1, 2, 3 or 5) starts a countdown on screens and phones; `stop` ends it."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    ActionForm().validate_on_submit()
+    raw = request.form.get("minutes", "")
+    minutes = None if "stop" in request.form else (int(raw) if raw.isascii() and raw.isdigit() else -1)
+    try:
+        with transaction():
+            workshops.set_timer(activity, minutes)
+    except Problem as problem:
+        if problem.status not in (409, 422):
+            raise
+        flash(f"No timer was started. {' '.join(e.message for e in problem.errors) or problem.detail}", "error")
+    else:
+        flash(f"Timer: {minutes} min." if minutes else "The timer is stopped.", "success")
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))

@@ -48,6 +48,7 @@ class RawRow:
     axis: str
     value: int | None
     submitted_at: datetime
+    channel: str = "phone"
 
 
 @dataclass
@@ -60,6 +61,7 @@ class WorkshopReport:
     raw: list[RawRow]
     app_version: str
     generated_at: datetime = field(default_factory=utcnow)
+    paper: dict[str, int] = field(default_factory=dict)  # group key -> paper ballots entered by the facilitator
 
     @property
     def item_titles(self) -> dict[str, str]:
@@ -105,7 +107,7 @@ def _raw_rows(workshop: Workshop) -> list[RawRow]:
     groups = {g.id: g.key for g in workshop.groups}
     return [
         RawRow(activity.key, round_, item, groups[participant.group_id], participant.pseudonym, dimension, value,
-               submitted_at)
+               submitted_at, participant.channel or "phone")
         for activity, participant, item, dimension, value, submitted_at, round_ in archive.value_rows(workshop)
     ]
 
@@ -120,11 +122,15 @@ def collect(workshop: Workshop, app_version: str) -> WorkshopReport:
         computed, error = activity_results(activity)
         reports.append(ActivityReport(activity, workshops.activity_document(activity), computed, error))
     joined = dict.fromkeys((g.key for g in workshop.groups), 0)
+    paper = dict.fromkeys((g.key for g in workshop.groups), 0)
     groups = {g.id: g.key for g in workshop.groups}
-    for group_id, count in db.session.execute(
-        sa.select(Participant.group_id, sa.func.count()).where(Participant.workshop_id == workshop.id)
-        .group_by(Participant.group_id)
+    for group_id, channel, count in db.session.execute(
+        sa.select(Participant.group_id, Participant.channel, sa.func.count())
+        .where(Participant.workshop_id == workshop.id)
+        .group_by(Participant.group_id, Participant.channel)
     ):
-        joined[groups[group_id]] = int(count)
+        joined[groups[group_id]] += int(count)
+        if channel == "paper":
+            paper[groups[group_id]] += int(count)
     return WorkshopReport(workshop, document, reports, joined, _respondents(workshop), _raw_rows(workshop),
-                          app_version)
+                          app_version, paper=paper)

@@ -177,22 +177,23 @@ def _by_group(sheet: Worksheet, report: WorkshopReport) -> None:
 
 def _raw(sheet: Worksheet, report: WorkshopReport) -> None:
     _header(sheet, 1, ["workshop_id", "activity", "round", "item", "group", "participant", "axis", "value",
-                       "submitted_at"])
+                       "submitted_at", "channel"])
     wid = report.document["id"]
     for n, raw in enumerate(report.raw, start=2):
         for col, value in enumerate([wid, raw.activity, raw.round, raw.item, raw.group, raw.participant, raw.axis,
-                                     raw.value, timestamp(raw.submitted_at)], start=1):
+                                     raw.value, timestamp(raw.submitted_at), raw.channel], start=1):
             sheet.cell(row=n, column=col, value=cell(value))
     _widths(sheet, 12, 14)
 
 
 def _participation(sheet: Worksheet, report: WorkshopReport) -> None:
     keys = [a.document["key"] for a in report.activities]
-    _header(sheet, 1, ["group", "name", "weight", "observer", "expected", "joined",
+    _header(sheet, 1, ["group", "name", "weight", "observer", "expected", "joined", "paper ballots",
                        *(f"respondents: {k}" for k in keys)])
     for n, group in enumerate(report.document["groups"], start=2):
         _row(sheet, n, [group["key"], group["name"], group["weight"], bool(group.get("observer")),
                         group.get("expected"), report.joined.get(group["key"], 0),
+                        report.paper.get(group["key"], 0),
                         *(report.respondents.get(k, {}).get(group["key"], 0) for k in keys)])
     _widths(sheet, 14, 16)
 

@@ -17,7 +17,10 @@ from app.services.errors import FieldError, invalid
 
 ARCHIVE_FORMAT = "prioritas-workshop"
 ARCHIVE_VERSION = 1
-CSV_COLUMNS = ("workshop_id", "activity", "item", "group", "participant", "axis", "value", "submitted_at")
+#: The contract's eight columns, then `channel` (phone or paper): an extension after them, so positional readers
+#: of the first eight are unaffected.
+CSV_COLUMNS = ("workshop_id", "activity", "item", "group", "participant", "axis", "value", "submitted_at",
+               "channel")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -70,7 +73,7 @@ def export_csv(workshop: Workshop) -> str:
         writer.writerow([
             workshop.id, neutralise(activity.key), neutralise(item), neutralise(groups[participant.group_id]),
             neutralise(participant.pseudonym), neutralise(dimension), "" if value is None else value,
-            timestamp(submitted_at),
+            timestamp(submitted_at), participant.channel or "phone",
         ])
     return buffer.getvalue()
 

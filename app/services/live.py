@@ -27,7 +27,8 @@ def workshop_room(workshop_id: int) -> str:
 
 
 def screens_room(workshop_id: int) -> str:
-    """Screens and facilitators (for `results`)."""
+    """Screens (for `results`, hidden while an `on_reveal` activity is not revealed); facilitators get full
+    results in their own room."""
     return f"screens:{workshop_id}"
 
 
@@ -240,7 +241,8 @@ class LiveHub:
                     if activity is None:
                         continue
                     document = results.live_document(activity)
-                    socketio.emit("results", document, to=screens_room(activity.workshop_id))
+                    socketio.emit("results", document, to=facilitators_room(activity.workshop_id))
+                    socketio.emit("results", for_screen(activity, document), to=screens_room(activity.workshop_id))
                 for workshop_id in sorted(workshops):
                     workshop = db.session.get(Workshop, workshop_id)
                     if workshop is not None:
@@ -271,3 +273,27 @@ def announce_states(workshop_id: int, events: list[tuple[int, str, str]]) -> Non
         payload: dict[str, Any] = {"activity": key, "state": state}
         socketio.emit("state", payload, to=workshop_room(workshop_id))
         hub.results_changed(activity_id)
+
+
+def is_hidden(activity: Any) -> bool:
+    """An `on_reveal` activity's figures stay off the screen until the facilitator reveals them."""
+    settings = activity.settings or {}
+    return settings.get("reveal", "live") == "on_reveal" and not settings.get("revealed", False)
+
+
+def for_screen(activity: Any, document: dict[str, Any]) -> dict[str, Any]:
+    """The results document a screen may see: while hidden only counts, so the room sees participation but
+    not the figures (against herding)."""
+    if not is_hidden(activity):
+        return document
+    return {"activity": document.get("activity", activity.key), "hidden": True,
+            "respondents": document.get("respondents", 0), "groups": document.get("groups", {})}
+
+
+def timer_payload(activity: Any) -> dict[str, Any]:
+    return {"activity": activity.key, "ends_at": (activity.settings or {}).get("timer_ends_at")}
+
+
+def announce_timer(workshop_id: int, payload: dict[str, Any]) -> None:
+    """Phones, screens and facilitators are all in the workshop room."""
+    socketio.emit("timer", payload, to=workshop_room(workshop_id))

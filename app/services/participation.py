@@ -35,11 +35,18 @@ def join(code: Any, group_key: Any, *, channel: str = "phone") -> tuple[Particip
         ) + 1 + attempt
         participant = Participant(workshop_id=workshop.id, group_id=group.id, pseudonym=f"P{number:03d}",
                                   token_digest=token_digest(token), channel=channel)
-        try:
-            with db.session.begin_nested():
-                db.session.add(participant)
-        except sa.exc.IntegrityError:
-            continue  # another worker took this pseudonym a moment ago
+        if db.engine.dialect.name == "sqlite":
+            # One writer at a time (`transaction()` holds the write lock), so the count above is exact. And no
+            # SAVEPOINT: pysqlite opens no transaction before one, so its RELEASE would commit the participant
+            # even when the caller's unit of work (a paper ballot) is then rejected and rolled back.
+            db.session.add(participant)
+            db.session.flush()
+        else:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(participant)
+            except sa.exc.IntegrityError:
+                continue  # another worker took this pseudonym a moment ago
         after_commit(lambda workshop_id=workshop.id: live.participation_changed(workshop_id))
         return participant, token
     raise Problem(503, "Busy", "Too many people joined at once; please try again.")

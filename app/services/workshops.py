@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -445,3 +446,54 @@ def remove_responses(activity: Activity, pseudonym: Any, actor: User) -> int:
         "activity %(activity)s round %(round)s, participant %(pseudonym)s, %(values)s value(s)", record,
         extra={"audit": record}))
     return removed
+
+
+# --- running the room: hide results until revealed, countdown timer ----------------------------------------
+
+REVEAL_MODES = ("live", "on_reveal")
+TIMER_MINUTES = (1, 2, 3, 5)
+
+
+def set_reveal_mode(activity: Activity, mode: Any) -> Activity:
+    """`live` shows figures on the screen as votes come in; `on_reveal` hides them (against herding) until
+    `reveal`. Switching mode starts hidden again, so a mode change never shows figures by surprise."""
+    if mode not in REVEAL_MODES:
+        raise invalid_field("reveal", "The reveal mode is live or on_reveal.")
+    settings = dict(activity.settings or {})
+    settings["reveal"] = mode
+    settings["revealed"] = False
+    activity.settings = settings  # a new dict, so the JSON column is saved
+    db.session.flush()
+    activity_id = activity.id
+    after_commit(lambda: live.results_changed(activity_id))
+    return activity
+
+
+def reveal(activity: Activity, revealed: bool) -> Activity:
+    """Show (or hide again) an `on_reveal` activity's figures on the screen; screens get them at once."""
+    settings = dict(activity.settings or {})
+    settings["revealed"] = bool(revealed)
+    activity.settings = settings
+    db.session.flush()
+    activity_id = activity.id
+    after_commit(lambda: live.results_changed(activity_id))
+    return activity
+
+
+def set_timer(activity: Activity, minutes: Any) -> Activity:
+    """Start a countdown of 1, 2, 3 or 5 minutes (or stop it with None). It only informs the room: the
+    activity stays open at zero, the facilitator decides when to close."""
+    settings = dict(activity.settings or {})
+    if minutes is None:
+        settings.pop("timer_ends_at", None)
+    else:
+        if minutes not in TIMER_MINUTES:
+            raise invalid_field("minutes", "The timer runs for 1, 2, 3 or 5 minutes.")
+        require_open(activity)
+        ends = utcnow().replace(microsecond=0) + timedelta(minutes=minutes)
+        settings["timer_ends_at"] = ends.isoformat() + "Z"  # utcnow() is naive UTC
+    activity.settings = settings
+    db.session.flush()
+    workshop_id, payload = activity.workshop_id, live.timer_payload(activity)
+    after_commit(lambda: live.announce_timer(workshop_id, payload))
+    return activity

@@ -6,6 +6,20 @@
 (function () {
   "use strict";
 
+  // A running countdown (set with the Timer buttons): the time left, as the screen and phones show it.
+  document.querySelectorAll("[data-timer-ends]").forEach(function (form) {
+    var ends = Date.parse(form.getAttribute("data-timer-ends"));
+    var out = form.querySelector("[data-timer-left]");
+    if (isNaN(ends) || !out) { return; }
+    function tick() {
+      var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+      var ss = left % 60;
+      out.textContent = left === 0 ? "· time is up" : "· " + Math.floor(left / 60) + ":" + (ss < 10 ? "0" : "") + ss;
+    }
+    tick();
+    setInterval(tick, 500);
+  });
+
   // Criterion weights: sliders beside the number boxes; a change is posted at once and the screen re-plots.
   function postWeights(form) {
     var status = form.querySelector("[data-weights-status]");

@@ -69,10 +69,54 @@
     decideTimer = setTimeout(decide, 150);  /* "close A, open B" arrives as two events: act once */
   }
 
+  /* A countdown the facilitator started: small, near the top. At zero it says so; the activity stays open
+     until she closes it. No JavaScript, no countdown (the page works the same). */
+  var timers = {};
+  var timerEl = null;
+  var timerTick = null;
+
+  function timerEnds() {
+    var shown = data("activity");
+    if (shown) return timers[shown] || null;
+    var keys = Object.keys(timers);
+    return keys.length ? timers[keys[keys.length - 1]] : null;
+  }
+
+  function renderTimer() {
+    var ends = timerEnds();
+    if (!ends) {
+      if (timerEl) timerEl.hidden = true;
+      if (timerTick) { clearInterval(timerTick); timerTick = null; }
+      return;
+    }
+    if (!timerEl) {
+      timerEl = document.createElement("p");
+      timerEl.className = "phone-timer";
+      timerEl.setAttribute("role", "timer");
+      timerEl.style.cssText = "margin:0 0 .5em;text-align:center;font-weight:700;font-variant-numeric:tabular-nums";
+      root.insertBefore(timerEl, root.firstChild);
+    }
+    var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+    var mm = Math.floor(left / 60), ss = left % 60;
+    timerEl.hidden = false;
+    timerEl.setAttribute("data-remaining", String(left));
+    timerEl.textContent = left === 0 ? "Time is up" : "Time left " + mm + ":" + (ss < 10 ? "0" : "") + ss;
+    if (!timerTick) timerTick = setInterval(renderTimer, 500);
+  }
+
+  function onTimer(msg) {
+    if (!msg || typeof msg.activity !== "string") return;
+    var ends = msg.ends_at ? Date.parse(msg.ends_at) : NaN;
+    if (isNaN(ends)) delete timers[msg.activity];
+    else timers[msg.activity] = ends;
+    renderTimer();
+  }
+
   function connect() {
     if (typeof window.io !== "function") return;
     socket = window.io({ reconnectionDelayMax: 10000 });
     socket.on("state", onState);
+    socket.on("timer", onTimer);
     /* Marks the page as following live (for the stylesheet, and for tests that wait for it). */
     socket.on("connect", function () { document.documentElement.dataset.live = "connected"; });
     socket.on("disconnect", function () { document.documentElement.dataset.live = "offline"; });

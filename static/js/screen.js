@@ -6,7 +6,9 @@
  * Data in:  <script id="workshop-data">  the workshop document (contract.md), matrix activities may carry
  *           `quadrants` {top_right, top_left, bottom_right, bottom_left};
  *           <script id="screen-config">   {screen_token, script_root}.
- * Live:     Socket.IO `results` (equal_groups results document of one activity) and `state` ({activity, state}).
+ * Live:     Socket.IO `results` (equal_groups results document of one activity, or {activity, hidden: true,
+ *           respondents, groups} while the facilitator holds the figures back), `state` ({activity, state})
+ *           and `timer` ({activity, ends_at: ISO UTC | null}).
  * Test hooks: window.prioritasScreen = {workshop, results: {key: doc}, current: key|null, updates: n,
  *             showGroups: bool}; the chart element carries data-groups ("on"/"off"), data-group-markers and
  *             data-group-arrows (counts drawn), the group legend #group-legend has one li[data-group] per group drawn.
@@ -92,8 +94,15 @@
     groupLegend: $("group-legend"),
     groupsBtn: $("groups-btn"),
     conn: $("conn"),
-    fsBtn: $("fullscreen-btn")
+    fsBtn: $("fullscreen-btn"),
+    hiddenNote: $("hidden-note"),
+    hiddenCount: $("hidden-count"),
+    hiddenText: $("hidden-text"),
+    timer: $("timer"),
+    timerText: $("timer-text")
   };
+  var timers = {};             // activity key -> ends_at (ms since epoch) of a running countdown
+  var timerTick = null;
 
   // ------------------------------------------------------------------ helpers
 
@@ -209,6 +218,8 @@
 
     var results = store.results[key] || null;
     renderHeader(activity, results);
+    renderTimer();
+    if (renderHidden(results)) return;
     var isMatrix = activity.type === "matrix" || activity.type === "criteria";
     if (el.groupsBtn) el.groupsBtn.hidden = !isMatrix;
     if (!isMatrix) {
@@ -244,7 +255,60 @@
     }
   }
 
+  // While the facilitator holds the results back (reveal on demand) the screen gets counts only: show them
+  // large instead of the chart, so the room sees participation but not the figures.
+  function renderHidden(results) {
+    var hidden = !!(results && results.hidden);
+    if (el.hiddenNote) el.hiddenNote.hidden = !hidden;
+    if (!hidden) return false;
+    el.screen.setAttribute("data-view", "hidden");
+    el.chart.hidden = true;
+    if (el.board) el.board.hidden = true;
+    el.summary.hidden = true;
+    if (el.groupsBtn) el.groupsBtn.hidden = true;
+    disposeChart();
+    renderLegend(null);
+    renderGroupLegend(null);
+    el.chart.setAttribute("data-group-markers", "0");
+    el.chart.setAttribute("data-group-arrows", "0");
+    var n = isNum(results.respondents) ? results.respondents : 0;
+    setText(el.hiddenCount, String(n));
+    setText(el.hiddenText, n === 1 ? "person has responded" : "people have responded");
+    setText(el.note, "");
+    return true;
+  }
+
+  // A countdown set by the facilitator; at zero it says so, the activity stays open (she decides).
+  function renderTimer() {
+    if (!el.timer) return;
+    var current = store.current ? activityByKey(store.current) : null;
+    var ends = current && current.state === "open" ? timers[current.key] : null;  // closing ends the countdown
+    if (!ends) {
+      el.timer.hidden = true;
+      el.timer.removeAttribute("data-remaining");
+      if (timerTick) { clearInterval(timerTick); timerTick = null; }
+      return;
+    }
+    var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+    el.timer.hidden = false;
+    el.timer.setAttribute("data-remaining", String(left));
+    el.timer.classList.toggle("is-up", left === 0);
+    var mm = Math.floor(left / 60), ss = left % 60;
+    setText(el.timerText, left === 0 ? "Time is up" : mm + ":" + (ss < 10 ? "0" : "") + ss);
+    if (!timerTick) timerTick = setInterval(renderTimer, 250);
+  }
+
+  function onTimer(msg) {
+    if (!msg || !msg.activity) return;
+    var ends = msg.ends_at ? Date.parse(msg.ends_at) : NaN;
+    if (isNum(ends)) timers[msg.activity] = ends;
+    else delete timers[msg.activity];
+    renderTimer();
+  }
+
   function renderJoin() {
+    renderTimer();
+    if (el.hiddenNote) el.hiddenNote.hidden = true;
     el.screen.classList.add("is-join");
     el.screen.setAttribute("data-view", "join");
     el.joinView.hidden = false;
@@ -1316,6 +1380,7 @@
     });
     socket.on("results", onResults);
     socket.on("state", onState);
+    socket.on("timer", onTimer);
     store.socket = socket;
   }
 
@@ -1406,5 +1471,6 @@
   store.render = render;
   store.applyResults = onResults;
   store.applyState = onState;
+  store.applyTimer = onTimer;
   store.setGroups = setGroups;
 })();

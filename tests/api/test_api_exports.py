@@ -17,7 +17,8 @@ from .support import API, BACKENDS, activity_url, assert_problem, counts, csv_ro
 
 pytestmark = BACKENDS
 
-HEADER = "workshop_id,activity,item,group,participant,axis,value,submitted_at"
+#: The contract's eight columns, then our `channel` extension (phone or paper).
+HEADER = "workshop_id,activity,item,group,participant,axis,value,submitted_at,channel"
 DANGEROUS = ("=", "+", "-", "@")
 
 
@@ -97,10 +98,11 @@ def test_csv_export(api: Any, join: Callable[..., str]) -> None:
 
     rows = list(csv.reader(io.StringIO(text)))[1:]
     assert len(rows) == 6  # one row per saved value: 2 ratings x 2 axes + 1 rating x 2 axes
-    assert all(len(row) == 8 for row in rows)
+    assert all(len(row) == 9 for row in rows)
     records = [dict(zip(HEADER.split(","), row, strict=True)) for row in rows]
     assert {r["workshop_id"] for r in records} == {str(wid)}
     assert {r["activity"] for r in records} == {"constraints"}
+    assert {r["channel"] for r in records} == {"phone"}
     pseudonyms = {r["group"]: r["participant"] for r in records}
     assert set(pseudonyms) == {"gov", "firms"}
     assert len(set(pseudonyms.values())) == 2

@@ -112,7 +112,7 @@ def test_raw_responses_are_the_csv_rows_with_numbers(api: Any, voted: dict[str, 
     rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert header == ("workshop_id", "activity", "round", "item", "group", "participant", "axis", "value",
-                      "submitted_at")
+                      "submitted_at", "channel")
     csv_records = csv_rows(api, voted["id"])
     assert len(body) == len(csv_records) == len(VOTES) * 3 * 2
     got = sorted((r[1], r[3], r[4], r[5], r[6], r[7]) for r in body)
@@ -150,6 +150,7 @@ def test_participation_method_and_by_group(api: Any, voted: dict[str, Any]) -> N
     joined = {g: sum(1 for vote in VOTES if vote[0] == g) for g in ("gov", "firms", "workers", "academia")}
     for group, count in joined.items():
         assert table[group]["joined"] == count
+        assert table[group]["paper ballots"] == 0
         assert table[group]["respondents: constraints"] == count
         assert table[group]["respondents: summary"] == 0
     assert table["gov"]["expected"] == 4 and table["workers"]["expected"] is None
