@@ -36,7 +36,7 @@ from app.facilitator.forms import (
     WeightsForm,
     attach_errors,
 )
-from app.models import User, Workshop
+from app.models import Activity, User, Workshop
 from app.services import accounts, editing, exports, results, workshops
 from app.services.database import transaction
 from app.services.errors import Problem
@@ -396,6 +396,29 @@ def _change_state(workshop_id: int, key: str, state: str) -> Response:
     return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
 
 
+def _activity_action(workshop_id: int, key: str, change: Callable[[Activity], Any],
+                     done: Callable[[Activity, Any], tuple[str, str]], failed: Callable[[Problem], str]) -> Response:
+    """One console button on one activity: apply `change` in a transaction, flash what happened (or why nothing
+    did, for a 409/422), and go back to that activity in the console."""
+    workshop = _owned(workshop_id)
+    activity = workshops.get_activity(workshop, key)
+    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
+    try:
+        with transaction():
+            outcome = change(activity)
+    except Problem as problem:
+        if problem.status not in (409, 422):
+            raise
+        flash(failed(problem), "error")
+    else:
+        flash(*done(activity, outcome))
+    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+
+
+def _problem_text(problem: Problem) -> str:
+    return " ".join(e.message for e in problem.errors) or problem.detail or problem.title
+
+
 @bp.post("/workshops/<int:workshop_id>/activities/<key>/open")
 @login_required
 def open_activity(workshop_id: int, key: str) -> Response:
@@ -431,21 +454,11 @@ def weights(workshop_id: int) -> Page:
 @login_required
 def next_round(workshop_id: int, key: str) -> Response:
     """Delphi: close this round and open the next; phones see the last round's results, then re-rate."""
-    workshop = _owned(workshop_id)
-    activity = workshops.get_activity(workshop, key)
-    form = ActionForm()
-    form.validate_on_submit()  # CSRFProtect has already checked the token
-    try:
-        with transaction():
-            workshops.next_round(activity)
-    except Problem as problem:
-        if problem.status not in (409, 422):
-            raise
-        flash(problem.detail or problem.title, "error")
-    else:
-        flash(f"Round {activity.round} of “{activity.title}” is open: phones show round {activity.round - 1}'s "
-              "results, then ask again.", "success")
-    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+    return _activity_action(
+        workshop_id, key, workshops.next_round,
+        lambda activity, _: (f"Round {activity.round} of “{activity.title}” is open: phones show round "
+                             f"{activity.round - 1}'s results, then ask again.", "success"),
+        lambda problem: problem.detail or problem.title)
 
 
 def _wants_json() -> bool:
@@ -531,27 +544,18 @@ def joining(workshop_id: int) -> Response:
 @login_required
 def remove_responses(workshop_id: int, key: str) -> Response:
     """Delete one participant's answers in the current round (field `pseudonym`, e.g. P017); logged."""
-    workshop = _owned(workshop_id)
-    activity = workshops.get_activity(workshop, key)
-    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
     pseudonym = request.form.get("pseudonym", "")
-    try:
-        with transaction():
-            removed = workshops.remove_responses(activity, pseudonym, _me())
-    except Problem as problem:
-        if problem.status not in (409, 422):
-            raise
-        message = " ".join(e.message for e in problem.errors) or problem.detail or problem.title
-        flash(f"Nothing was removed. {message}", "error")
-    else:
-        name = pseudonym.strip().upper()
+    name = pseudonym.strip().upper()
+
+    def done(activity: Activity, removed: int) -> tuple[str, str]:
         if removed:
-            flash(f"Removed {removed} value(s) of {name} from round {activity.round} of “{activity.title}”; "
-                  "the results are updated. This removal is logged.", "success")
-        else:
-            flash(f"{name} has no answers in round {activity.round} of “{activity.title}”; nothing was removed.",
-                  "info")
-    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+            return (f"Removed {removed} value(s) of {name} from round {activity.round} of “{activity.title}”; "
+                    "the results are updated. This removal is logged.", "success")
+        return (f"{name} has no answers in round {activity.round} of “{activity.title}”; nothing was removed.",
+                "info")
+
+    return _activity_action(workshop_id, key, lambda activity: workshops.remove_responses(activity, pseudonym, _me()),
+                            done, lambda problem: f"Nothing was removed. {_problem_text(problem)}")
 
 
 # --- running the room: hide results until revealed, countdown timer ----------------------------------------
@@ -560,53 +564,33 @@ def remove_responses(workshop_id: int, key: str) -> Response:
 @login_required
 def reveal_mode(workshop_id: int, key: str) -> Response:
     """Field `mode`: `live` (the screen shows figures as they come) or `on_reveal` (hidden until revealed)."""
-    workshop = _owned(workshop_id)
-    activity = workshops.get_activity(workshop, key)
-    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
-    try:
-        with transaction():
-            workshops.set_reveal_mode(activity, request.form.get("mode"))
-    except Problem as problem:
-        if problem.status != 422:
-            raise
-        flash("Nothing was changed: the screen mode is live or hidden until revealed.", "error")
-    else:
-        flash("The screen shows live results." if request.form.get("mode") == "live"
-              else "The screen hides the results until you reveal them.", "success")
-    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+    mode = request.form.get("mode")
+    return _activity_action(
+        workshop_id, key, lambda activity: workshops.set_reveal_mode(activity, mode),
+        lambda *_: ("The screen shows live results." if mode == "live"
+                    else "The screen hides the results until you reveal them.", "success"),
+        lambda _: "Nothing was changed: the screen mode is live or hidden until revealed.")
 
 
 @bp.post("/workshops/<int:workshop_id>/activities/<key>/reveal")
 @login_required
 def reveal(workshop_id: int, key: str) -> Response:
     """Field `revealed` = "1" shows the results on the screen at once, "0" hides them again."""
-    workshop = _owned(workshop_id)
-    activity = workshops.get_activity(workshop, key)
-    ActionForm().validate_on_submit()
     shown = request.form.get("revealed", "1") == "1"
-    with transaction():
-        workshops.reveal(activity, shown)
-    flash("The results are on the screen." if shown else "The results are hidden from the screen again.",
-          "success")
-    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+    return _activity_action(
+        workshop_id, key, lambda activity: workshops.reveal(activity, shown),
+        lambda *_: ("The results are on the screen." if shown else "The results are hidden from the screen again.",
+                    "success"),
+        _problem_text)
 
 
 @bp.post("/workshops/<int:workshop_id>/activities/<key>/timer")
 @login_required
 def timer(workshop_id: int, key: str) -> Response:
     """Field `minutes` (1, 2, 3 or 5) starts a countdown on screens and phones; `stop` ends it."""
-    workshop = _owned(workshop_id)
-    activity = workshops.get_activity(workshop, key)
-    ActionForm().validate_on_submit()
     raw = request.form.get("minutes", "")
     minutes = None if "stop" in request.form else (int(raw) if raw.isascii() and raw.isdigit() else -1)
-    try:
-        with transaction():
-            workshops.set_timer(activity, minutes)
-    except Problem as problem:
-        if problem.status not in (409, 422):
-            raise
-        flash(f"No timer was started. {' '.join(e.message for e in problem.errors) or problem.detail}", "error")
-    else:
-        flash(f"Timer: {minutes} min." if minutes else "The timer is stopped.", "success")
-    return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
+    return _activity_action(
+        workshop_id, key, lambda activity: workshops.set_timer(activity, minutes),
+        lambda *_: (f"Timer: {minutes} min." if minutes else "The timer is stopped.", "success"),
+        lambda problem: f"No timer was started. {_problem_text(problem)}")

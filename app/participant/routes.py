@@ -150,7 +150,7 @@ def leave() -> Page:
 
 @dataclass
 class MatrixForm:
-    """A matrix form read back from the phone: the body for `save_matrix` and what to show again."""
+    """A matrix form read back from the phone: the body for `save_responses` and what to show again."""
 
     body: dict[str, list[dict[str, Any]]]
     shown: dict[str, dict[str, str]]
@@ -281,7 +281,7 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
         else:
             try:
                 with transaction():
-                    saved = participation.save_matrix(participant, activity, form.body)
+                    saved = participation.save_responses(participant, activity, form.body)
             except Problem as problem:
                 if problem.status == 409:
                     return _render("closed.html", workshop, participant=participant, activity=activity,

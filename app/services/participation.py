@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.models import Activity, Participant, Response, Workshop, new_token, token_digest, utcnow
+from app.models import Activity, Item, Participant, Response, Workshop, new_token, token_digest, utcnow
 from app.services import live, tally, workshops
 from app.services.database import after_commit
 from app.services.definitions import is_int
@@ -73,6 +73,21 @@ def open_activities(workshop: Workshop) -> list[Activity]:
     return [a for a in workshop.activities if a.is_open]
 
 
+def _rated_item(rating: dict[str, Any], path: str, items: dict[str, Item], seen: set[str],
+                errors: list[FieldError]) -> Item | None:
+    """The item a rating names, once per request; None (with the error recorded) otherwise."""
+    key = rating.get("item")
+    item = items.get(key) if isinstance(key, str) else None
+    if item is None:
+        errors.append(FieldError(f"{path}.item", f"'{key}' is not an item of this activity."))
+        return None
+    if key in seen:
+        errors.append(FieldError(f"{path}.item", f"'{key}' appears more than once."))
+        return None
+    seen.add(key)
+    return item
+
+
 def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | None]]:
     """Validate a whole matrix submission; returns (item id, axis, value) rows or raises one 422."""
     if not isinstance(body, dict) or not isinstance(body.get("ratings"), list):
@@ -90,14 +105,7 @@ def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | No
         if not isinstance(rating, dict):
             errors.append(FieldError(path, "Each rating is an object with item, x and y."))
             continue
-        key = rating.get("item")
-        item = items.get(key) if isinstance(key, str) else None
-        if item is None:
-            errors.append(FieldError(f"{path}.item", f"'{key}' is not an item of this activity."))
-        elif key in seen:
-            errors.append(FieldError(f"{path}.item", f"'{key}' appears more than once."))
-        else:
-            seen.add(key)
+        item = _rated_item(rating, path, items, seen, errors)
         for axis, (low, high) in scales.items():
             if axis not in rating:
                 errors.append(FieldError(f"{path}.{axis}", f"Give {axis} (a whole number or null for don't know)."))
@@ -111,14 +119,6 @@ def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | No
     if errors:
         raise invalid(errors, "One or more ratings are invalid; nothing was saved.")
     return rows
-
-
-def save_matrix(participant: Participant, activity: Activity, body: Any) -> int:
-    """Replace this participant's values for the items sent; returns the number of ratings saved."""
-    workshops.require_open(activity)
-    rows = parse_matrix(activity, body)
-    upsert_values(activity, participant, rows)
-    return len(rows) // 2
 
 
 Rows = list[tuple[int, str, int | None]]
@@ -153,15 +153,7 @@ def parse_scale(activity: Activity, body: Any) -> Rows:
         if not isinstance(rating, dict):
             errors.append(FieldError(path, "Each rating is an object with item and value."))
             continue
-        key = rating.get("item")
-        item = items.get(key) if isinstance(key, str) else None
-        if item is None:
-            errors.append(FieldError(f"{path}.item", f"'{key}' is not an item of this activity."))
-        elif key in seen:
-            errors.append(FieldError(f"{path}.item", f"'{key}' appears more than once."))
-            item = None
-        else:
-            seen.add(key)
+        item = _rated_item(rating, path, items, seen, errors)
         if "value" not in rating:
             errors.append(FieldError(f"{path}.value", "Give a value (a whole number, or null for don't know)."))
         elif _check_value(rating["value"], low, high, f"{path}.value", errors) and item is not None:
