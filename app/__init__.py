@@ -31,10 +31,11 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.config["APP_VERSION"] = __version__
     app.json.sort_keys = False  # keep documents in the workshop's order (groups, items)
 
-    from app import cli, errors, realtime
+    from app import cli, errors, i18n, realtime
     from app.services import database
 
     database.init_app(app)
+    i18n.init_app(app)
     _init_auth(app)
     realtime.init_app(app)
     _init_blueprints(app)

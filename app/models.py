@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,6 +92,8 @@ class Workshop(db.Model):
     owner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     language: so.Mapped[str] = so.mapped_column(sa.String(12), default="en")
+    #: Language of the items' second text (`Item.title_2`), shown beside the first; empty when there is none.
+    second_language: so.Mapped[str] = so.mapped_column(sa.String(12), default="", server_default="")
     min_group_size: so.Mapped[int] = so.mapped_column(default=5)
     join_code: so.Mapped[str] = so.mapped_column(sa.String(12), unique=True)
     screen_token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
@@ -163,7 +165,11 @@ class Item(db.Model):
     key: so.Mapped[str] = so.mapped_column(sa.String(40))
     kind: so.Mapped[str] = so.mapped_column(sa.String(20), default=ItemKind.constraint.value)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: The title in the workshop's second language, shown side by side with `title`.
+    title_2: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: Short facts and an optional link, shown on phones before rating.
+    evidence: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     category: so.Mapped[str] = so.mapped_column(sa.String(60), default="")
     #: Who could act on it (PACA): local, regional, national or international; empty when not set.
     locus: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
@@ -309,3 +315,90 @@ class Tally(db.Model):
     dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
     value: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     n: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class ProposalKind(enum.StrEnum):
+    constraint = "constraint"
+    sector = "sector"
+    outlier_firm = "outlier_firm"
+
+
+class ProposalStatus(enum.StrEnum):
+    pending = "pending"
+    approved = "approved"
+    merged = "merged"
+    rejected = "rejected"
+
+
+class Proposal(db.Model):
+    """Something a participant says is missing: a constraint, a sector or an outlier firm.
+
+    The facilitator approves it (it becomes an item that can join the next activity), merges it into an existing
+    item, or rejects it. Only the group is reported, never who proposed it.
+    """
+
+    __tablename__ = "proposal"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    participant_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("participant.id", ondelete="SET NULL"), index=True
+    )
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stakeholder_group.id", ondelete="SET NULL"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default=ProposalKind.constraint.value)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default=ProposalStatus.pending.value)
+    #: The item it became (approved) or was merged into (merged).
+    item_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("item.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    decided_at: so.Mapped[datetime | None] = so.mapped_column()
+
+    group: so.Mapped[StakeholderGroup | None] = so.relationship()
+    item: so.Mapped[Item | None] = so.relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('constraint', 'sector', 'outlier_firm')", name="proposal_kind_known"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'approved', 'merged', 'rejected')", name="proposal_status_known"
+        ),
+    )
+
+
+class Action(db.Model):
+    """A next step agreed for an item of the top priority quadrant: who, by when, and what."""
+
+    __tablename__ = "action"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    activity_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id", ondelete="CASCADE"))
+    owner: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    due_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    activity: so.Mapped[Activity] = so.relationship()
+    item: so.Mapped[Item] = so.relationship()
+
+
+class WorkshopTemplate(db.Model):
+    """A facilitator's own template: a workshop definition (contract shape) cloned from the library or saved
+    from a workshop. Workshops created from it carry its `key` in `Workshop.template_key`, which is what the
+    comparison across workshops matches on."""
+
+    __tablename__ = "workshop_template"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    owner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    definition: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    #: The library template or workshop it started from, for the facilitator's orientation.
+    source: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: so.Mapped[User] = so.relationship()
