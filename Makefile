@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint simulate bench clean
+.PHONY: run test lint simulate bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ test: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+
+# Re-extract every translatable string, merge it into each language's .po and compile the .mo files (which are
+# committed, so `run` and `test` need no compile step; tests/i18n checks that the .mo match the .po).
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+		--project Prioritas -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching \
+		--ignore-obsolete --init-missing
+	$(BIN)/pybabel compile -d app/translations --statistics
 
 # Forty simulated phones join the demo workshop and vote over HTTP and Socket.IO (start `make run` first).
 simulate: $(VENV)/.runtime

@@ -39,6 +39,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     _init_auth(app)
     realtime.init_app(app)
     _init_blueprints(app)
+    _init_static(app)
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -54,6 +55,45 @@ def _init_auth(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
+
+
+def _init_static(app: Flask) -> None:
+    """Phones on a slow venue network: pages, CSS, JS and JSON travel compressed (gzip; brotli over HTTPS), and
+    static URLs carry a content hash (`?v=`) so a phone keeps them for a year and never asks again.
+
+    Socket.IO never reaches Flask (Engine.IO answers it first), and binary exports (XLSX, PDF, PNG, CSV) are not
+    in the compressed types, so downloads are sent as they are."""
+    import hashlib
+
+    from flask import request
+
+    from app.extensions import compress
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])  # static files are sent as streams
+    compress.init_app(app)
+    hashes: dict[tuple[str, float], str] = {}
+
+    def version(filename: str) -> str | None:
+        path = Path(app.static_folder or "") / filename
+        try:
+            key = (filename, path.stat().st_mtime)
+        except OSError:
+            return None
+        if key not in hashes:
+            hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return hashes[key]
+
+    @app.url_defaults
+    def _static_version(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "v" not in values and (v := version(str(values.get("filename", "")))):
+            values["v"] = v
+
+    @app.after_request
+    def _cache_versioned(response: Any) -> Any:
+        if request.endpoint == "static" and request.args.get("v") and response.status_code in (200, 304):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
 
 
 def _init_blueprints(app: Flask) -> None:

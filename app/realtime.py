@@ -76,6 +76,8 @@ def on_connect(auth: Any = None) -> None:
             join_room(live.workshop_room(participant.workshop_id))
             for activity in participant.workshop.activities:
                 emit("state", {"activity": activity.key, "state": activity.state})
+                if activity.state == "open":
+                    emit("round", live.round_payload(activity))
                 _emit_timer(activity)
             return
         workshop_id = auth.get("workshop")
@@ -86,6 +88,9 @@ def on_connect(auth: Any = None) -> None:
             join_room(live.workshop_room(workshop.id))  # not the screens room: full results come here
             join_room(live.facilitators_room(workshop.id))
             emit("participation", {"groups": workshops.participation(workshop)})
+            from app.services import proposals
+
+            emit("proposals", {"pending": proposals.pending_count(workshop.id)})
             for activity in participation.open_activities(workshop):
                 emit("results", results.live_document(activity))
                 _emit_timer(activity)

@@ -102,7 +102,13 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {"key": KEY, "kind": {"enum": ["constraint", "sector"]}, "title": {"type": "string"},
                        "description": {"type": "string"}, "category": {"type": "string"},
-                       "locus": {"enum": ["", "local", "regional", "national", "international"]}},
+                       "locus": {"enum": ["", "local", "regional", "national", "international"]},
+                       "title_2": {"type": "string",
+                                   "description": "Extension: the title in the workshop's second_language "
+                                                  "(at most 200 characters)."},
+                       "evidence": {"type": "string",
+                                    "description": "Extension: short facts (may hold a URL), shown on phones "
+                                                   "before rating (at most 2,000 characters)."}},
         "required": ["key", "title"],
     },
     "Axis": {
@@ -182,6 +188,9 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {
             "title": {"type": "string"}, "language": {"enum": ["en", "fr", "es", "pt", "ar"], "default": "en"},
+            "second_language": {"enum": ["", "en", "fr", "es", "pt", "ar"], "default": "",
+                                "description": "Extension: the language of items' title_2; differs from "
+                                               "language, or empty."},
             "min_group_size": {"type": "integer", "minimum": 3, "default": 5},
             "groups": {"type": "array", "items": _ref("Group"), "minItems": 1},
             "items": {"type": "array", "items": _ref("Item"), "minItems": 1},
@@ -204,9 +213,25 @@ SCHEMAS: dict[str, Any] = {
             "required": ["id", "join_code", "join_url", "screen_url", "screen_token", "min_group_size"],
         }],
     },
-    "Template": {"type": "object", "properties": {"key": {"type": "string"}, "title": {"type": "string"},
-                                                  "description": {"type": "string"}},
+    "Template": {"type": "object", "properties": {
+        "key": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+        "own": {"type": "boolean", "description": "Extension: true for the caller's own templates."},
+        "groups": {"type": "integer"}, "items": {"type": "integer"}, "activities": {"type": "integer"},
+        "source": {"type": "string", "description": "Own templates: what it started from (library:<key>, "
+                                                    "template:<key>, workshop:<id> or api)."}},
                  "required": ["key", "title", "description"]},
+    "OwnTemplate": {"allOf": [_ref("Template"), {
+        "type": "object", "properties": {"definition": _ref("WorkshopDefinition")}, "required": ["definition"]}]},
+    "NewTemplate": {
+        "type": "object",
+        "description": "Either workshop_id (one of the caller's workshops, as it is now; no participants or "
+                       "answers) or definition (checked like POST /workshops). The title defaults to the "
+                       "workshop's or definition's title.",
+        "properties": {"workshop_id": {"type": "integer"}, "definition": _ref("WorkshopDefinition"),
+                       "title": {"type": "string", "description": "At most 200 characters."},
+                       "description": {"type": "string", "description": "At most 1,000 characters."}},
+        "oneOf": [{"required": ["workshop_id"]}, {"required": ["definition"]}],
+    },
     "MatrixResponses": {
         "type": "object",
         "properties": {"ratings": {"type": "array", "minItems": 1, "items": {
@@ -392,9 +417,193 @@ HIDDEN_RESULTS = {"type": "object", "required": ["activity", "hidden", "responde
     "respondents": {"type": "integer"},
     "groups": {"type": "object", "additionalProperties": {"type": "object", "properties": {
         "respondents": {"type": "integer"}}}}}}
+#: Participants' proposals, reveal and timer (brief H4).
+SCHEMAS.update({
+    "Proposal": {
+        "type": "object",
+        "description": "Something a participant says is missing. Carries the proposer's group, never who it was.",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"enum": ["constraint", "sector", "outlier_firm"]},
+            "title": {"type": "string"}, "description": {"type": "string"},
+            "status": {"enum": ["pending", "approved", "merged", "rejected"]},
+            "group": {"type": ["string", "null"]}, "group_name": {"type": ["string", "null"]},
+            "item": {"type": ["string", "null"], "description": "The item it became (approved) or was merged "
+                                                                "into (merged)."},
+            "created_at": {"type": "string", "format": "date-time"},
+            "decided_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "required": ["id", "kind", "title", "description", "status", "group", "item", "created_at", "decided_at"],
+    },
+    "NewProposal": {
+        "type": "object",
+        "properties": {"kind": {"enum": ["constraint", "sector", "outlier_firm"]},
+                       "title": {"type": "string", "minLength": 1, "description": "At most 120 characters."},
+                       "description": {"type": "string", "description": "Optional, at most 500 characters."}},
+        "required": ["kind", "title"],
+        "description": "The same participant may not send the same kind and title twice (409), nor more than 10 "
+                       "proposals in 10 minutes (429).",
+    },
+    "ActivityPatch": {
+        "type": "object",
+        "description": "criteria (criteria activities) and/or reveal_mode; at least one. Changing reveal_mode "
+                       "starts hidden again (revealed: false).",
+        "properties": {"criteria": SCHEMAS["CriteriaWeights"]["properties"]["criteria"],
+                       "reveal_mode": {"enum": ["live", "on_reveal"]}},
+    },
+})
+
+
+def _h4_paths(activity: str) -> dict[str, Any]:
+    """Reveal and timer on an activity; participants' proposals and the facilitator's decisions."""
+    proposal_id = {"name": "pid", "in": "path", "required": True, "schema": {"type": "integer"}}
+    proposal = "/workshops/{id}/proposals/{pid}"
+    decision = {"200": _json(_ref("Proposal")),
+                **_errors("401", "404", "403"),
+                "409": _problem("The proposal was already decided, or the activity has started."),
+                "422": ERRORS["422"]}
+    return {
+        activity + "/reveal": {"post": {
+            "summary": "Show an on_reveal activity's figures on the screen (revealed: false hides them again)",
+            "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"revealed": {"type": "boolean", "default": True}}}}}},
+            "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403"),
+                          "409": _problem("The activity shows live results (reveal_mode live)."),
+                          "422": ERRORS["422"]}}},
+        activity + "/timer": {"post": {
+            "summary": "Start a countdown on screens and phones, or stop it",
+            "description": "seconds 60, 120, 180 or 300 starts it (the activity must be open: 409); 0 stops it. "
+                           "The activity's settings then hold timer_ends_at (ISO 8601 UTC) and the timer event "
+                           "goes to the workshop room. At zero the activity stays open.",
+            "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"seconds": {"enum": [0, 60, 120, 180, 300]}},
+                "required": ["seconds"]}}}},
+            "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "409", "422")}}},
+        "/workshops/{id}/proposals": {
+            "get": {
+                "summary": "Proposals: all of them for the facilitator, one's own for a participant",
+                "security": [{"facilitator": []}, {"participant": []}],
+                "parameters": [WORKSHOP_ID, {"name": "status", "in": "query", "required": False, "schema": {
+                    "enum": ["pending", "approved", "merged", "rejected"]}}],
+                "responses": {"200": _json({"type": "array", "items": _ref("Proposal")}),
+                              **_errors("401", "404", "403", "422")}},
+            "post": {
+                "summary": "Suggest a missing constraint, sector or outlier firm (participant)",
+                "security": [{"participant": []}], "parameters": [WORKSHOP_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewProposal")}}},
+                "responses": {"201": _json(_ref("Proposal"), "Created"), **_errors("401", "404", "403"),
+                              "409": _problem("The same suggestion was already sent by this participant."),
+                              **_errors("422", "429")}}},
+        proposal + "/approve": {"post": {
+            "summary": "Approve: the proposal becomes an item (an outlier firm a sector item)",
+            "description": "With activity, the item also joins that activity, which must not have started "
+                           "(409) and must rate items of the same kind (422).",
+            "security": FACILITATOR, "parameters": [WORKSHOP_ID, proposal_id],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"activity": KEY}}}}},
+            "responses": decision}},
+        proposal + "/merge": {"post": {
+            "summary": "Merge the proposal into an existing item", "security": FACILITATOR,
+            "parameters": [WORKSHOP_ID, proposal_id],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"item": KEY}, "required": ["item"]}}}},
+            "responses": decision}},
+        proposal + "/reject": {"post": {
+            "summary": "Reject the proposal", "security": FACILITATOR, "parameters": [WORKSHOP_ID, proposal_id],
+            "responses": {k: v for k, v in decision.items() if k != "422"}}},
+    }
+
+
 WORKSHOP_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ACTIVITY_KEY = {"name": "key", "in": "path", "required": True, "schema": KEY}
+TEMPLATE_KEY = {"name": "key", "in": "path", "required": True, "schema": KEY}
 FACILITATOR = [{"facilitator": []}]
+
+
+# --- actions and comparisons (brief H2) ---------------------------------------------------------------------
+
+SCHEMAS["ActionInput"] = {
+    "type": "object",
+    "description": "An action for an item of a matrix or criteria activity. PATCH changes the fields sent.",
+    "properties": {"item": KEY, "owner": {"type": "string", "minLength": 1, "maxLength": 120},
+                   "due_date": {"type": ["string", "null"], "format": "date"},
+                   "note": {"type": "string", "maxLength": 2000}},
+    "required": ["item", "owner"],
+}
+SCHEMAS["Action"] = {
+    "type": "object",
+    "properties": {"id": {"type": "integer"}, "activity": KEY, "item": KEY, "owner": {"type": "string"},
+                   "due_date": {"type": ["string", "null"], "format": "date"}, "note": {"type": "string"},
+                   "quadrant": {"type": ["string", "null"], "enum": ["top_right", "top_left", "bottom_right",
+                                                                      "bottom_left", None],
+                                "description": "The item's current quadrant under equal_groups (not stored)."},
+                   "quadrant_name": {"type": ["string", "null"]}},
+    "required": ["id", "activity", "item", "owner", "due_date", "note", "quadrant"],
+}
+_CELL = {"type": ["object", "null"], "description": "null: the item is not in that workshop's activity.",
+         "properties": {"workshop": {"type": "integer"}, "n": {"type": ["integer", "null"]},
+                        "x": NULLABLE_NUMBER, "y": NULLABLE_NUMBER, "quadrant": {"type": ["string", "null"]},
+                        "score": NULLABLE_NUMBER, "rank": {"type": ["integer", "null"]}}}
+SCHEMAS["Comparison"] = {
+    "type": "object",
+    "description": "One activity across workshops of one template (docs/methods.md: pooled, rank, rank change).",
+    "properties": {
+        "template": {"type": "string"}, "activity": KEY, "type": {"type": "string"},
+        "weighting": {"enum": ["per_head", "equal_groups"]}, "title": {"type": "string"},
+        "workshops": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"}, "created_at": {"type": "string"},
+            "min_group_size": {"type": "integer"}, "respondents": {"type": "integer"}}}},
+        "skipped": {"type": "array", "items": {"type": "object"}},
+        "pooled": {"type": ["object", "null"], "description": "null when the workshops' scales differ."},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "item": KEY, "title": {"type": "string"}, "workshops": {"type": "array", "items": _CELL},
+            "pooled": _CELL, "rank_change": {"type": ["integer", "null"]}}}},
+    },
+    "required": ["template", "activity", "type", "weighting", "workshops", "items", "pooled"],
+}
+ACTION_ID = {"name": "action_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _action_paths(activity: str) -> dict[str, Any]:
+    """Actions from the top quadrant and the comparison of workshops."""
+    return {
+        "/workshops/{id}/actions": {"get": {
+            "summary": "The workshop's actions, each with its item's current quadrant",
+            "security": FACILITATOR, "parameters": [WORKSHOP_ID],
+            "responses": {"200": _json({"type": "array", "items": _ref("Action")}),
+                          **_errors("401", "404", "403")}}},
+        activity + "/actions": {"post": {
+            "summary": "Make an action for an item of a matrix or criteria activity",
+            "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ActionInput")}}},
+            "responses": {"201": _json(_ref("Action"), "Created"), **_errors("401", "404", "403", "422")}}},
+        "/workshops/{id}/actions/{action_id}": {
+            "patch": {"summary": "Change an action (the fields sent)", "security": FACILITATOR,
+                      "parameters": [WORKSHOP_ID, ACTION_ID],
+                      "requestBody": {"required": True, "content": {"application/json": {
+                          "schema": {**_ref("ActionInput"), "required": []}}}},
+                      "responses": {"200": _json(_ref("Action")), **_errors("401", "404", "403", "422")}},
+            "delete": {"summary": "Delete an action", "security": FACILITATOR,
+                       "parameters": [WORKSHOP_ID, ACTION_ID],
+                       "responses": {"204": {"description": "Deleted"}, **_errors("401", "404", "403")}}},
+        "/comparisons": {"get": {
+            "summary": "Compare one activity across your workshops created from the same template",
+            "description": "Per item and workshop: position (x/y means or scores; a score for other types), n and "
+                           "rank; a pooled column computed on everyone's data (each workshop's groups keep their "
+                           "weight and must reach k on their own); rank change from the first workshop to the last. "
+                           "Each workshop's own small-group suppression applies.",
+            "security": FACILITATOR,
+            "parameters": [{"name": "template", "in": "query", "required": True, "schema": {"type": "string"}},
+                           {"name": "activity", "in": "query", "required": True, "schema": KEY},
+                           {"name": "workshops", "in": "query", "required": False,
+                            "description": "Comma-separated workshop ids (default: all of the template's).",
+                            "schema": {"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}},
+                           {"name": "weighting", "in": "query", "required": False,
+                            "schema": {"enum": ["per_head", "equal_groups"], "default": "equal_groups"}}],
+            "responses": {"200": _json(_ref("Comparison")), **_errors("401", "404", "403", "422")}}},
+    }
 
 
 def openapi_document() -> dict[str, Any]:
@@ -427,9 +636,25 @@ def openapi_document() -> dict[str, Any]:
                     "required": ["email", "password"]}}}},
                 "responses": {"200": _json({"type": "object", "properties": {"token": {"type": "string"}}}),
                               **_errors("401", "422", "429")}}},
-            "/templates": {"get": {"summary": "Built-in workshop templates", "security": FACILITATOR,
-                                   "responses": {"200": _json({"type": "array", "items": _ref("Template")}),
-                                                 **_errors("401")}}},
+            "/templates": {
+                "get": {"summary": "Built-in workshop templates, then the caller's own (own: true)",
+                        "security": FACILITATOR,
+                        "responses": {"200": _json({"type": "array", "items": _ref("Template")}),
+                                      **_errors("401")}},
+                "post": {"summary": "Extension: save an own template from a workshop or a definition",
+                         "security": FACILITATOR,
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": _ref("NewTemplate")}}},
+                         "responses": {"201": _json(_ref("OwnTemplate"), "Created; its key (my-...) works in "
+                                                    "POST /workshops {\"template\": key}"),
+                                       **_errors("401", "404", "403", "422")}}},
+            "/templates/{key}": {
+                "get": {"summary": "Extension: a built-in or own template's definition", "security": FACILITATOR,
+                        "parameters": [TEMPLATE_KEY],
+                        "responses": {"200": _json(_ref("WorkshopDefinition")), **_errors("401", "404")}},
+                "delete": {"summary": "Extension: delete an own template (another's or a built-in key: 404)",
+                           "security": FACILITATOR, "parameters": [TEMPLATE_KEY],
+                           "responses": {"204": {"description": "Deleted"}, **_errors("401", "404")}}},
             "/workshops": {"post": {
                 "summary": "Create a workshop from a template or a full definition", "security": FACILITATOR,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -465,10 +690,10 @@ def openapi_document() -> dict[str, Any]:
                                            "the figures back until she reveals them."),
                               **_errors("401", "404", "403", "422")}}},
             activity: {"patch": {
-                "summary": "Change the criterion weights of a criteria activity (any state)",
+                "summary": "Change the criterion weights of a criteria activity and/or the reveal mode (any state)",
                 "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": _ref("CriteriaWeights")}}},
+                    "schema": _ref("ActivityPatch")}}},
                 "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/rounds": {"post": {
                 "summary": "Delphi: close the current round and open the next",
@@ -496,9 +721,11 @@ def openapi_document() -> dict[str, Any]:
                 "description": "csv: one row per saved value; json: the archive that import reads; xlsx: a "
                                "workbook with a Summary sheet, one sheet per activity (every figure and flag "
                                "under equal_groups and per_head), By group, Raw responses (pseudonymised), "
-                               "Participation and Method; pdf: the workshop report (cover, method, "
-                               "participation, each activity's chart and equal_groups table with the per-head "
-                               "mean beside it, in the workshop's language where translated). Text cells that "
+                               "Participation (with paper ballots), Actions, Proposals and Method; pdf: the "
+                               "workshop report (cover, method, participation, each activity's chart and "
+                               "equal_groups table with the per-head mean beside it, then the actions and the "
+                               "participants' proposals when there are any, in the workshop's language where "
+                               "translated; Arabic is shaped and set right to left). Text cells that "
                                "start with =, +, - or @ are neutralised with a leading quote.",
                 "parameters": [WORKSHOP_ID, {"name": "format", "in": "query", "required": False,
                                              "schema": {"enum": ["csv", "json", "xlsx", "pdf"],
@@ -533,6 +760,7 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "Import a JSON export as a new workshop", "security": FACILITATOR,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Archive")}}},
                 "responses": {"201": _json(_ref("Workshop"), "Created"), **_errors("401", "422")}}},
+            **_h4_paths(activity),
             "/join": {"post": {
                 "summary": "Join a workshop as a participant of a group", "security": [],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -541,6 +769,7 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"201": _json({"type": "object", "properties": {
                     "participant_token": {"type": "string"}, "workshop": {"type": "integer"}}}, "Joined"),
                     **_errors("404", "409", "422", "429")}}},
+            **_action_paths(activity),
         },
         "x-socketio": {
             "namespace": "/",
@@ -557,6 +786,8 @@ def openapi_document() -> dict[str, Any]:
                 "timer": {"to": "everyone in the workshop",
                           "payload": {"activity": "key", "ends_at": "ISO 8601 UTC, or null when stopped"}},
                 "participation": {"to": "facilitators", "payload": {"groups": {"<group>": "joined count"}}},
+                "proposals": {"to": "facilitators",
+                              "payload": {"pending": "proposals waiting for a decision (also sent on connect)"}},
             },
         },
     }

@@ -6,15 +6,18 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from app import library, reports
+from app import reports
 from app.api import bp
 from app.api.auth import bearer_token, require_facilitator, require_participant, results_reader
 from app.api.openapi import openapi_document
 from app.extensions import limiter
 from app.models import Activity
-from app.services import accounts, archive, exports, live, participation, results, workshops
+from app.services import accounts, archive, comparison, exports, live, participation, results, workshops
+from app.services import actions as action_service
+from app.services import proposals as proposal_service
+from app.services import templates as own_templates
 from app.services.database import transaction
-from app.services.errors import invalid_field, not_found
+from app.services.errors import conflict, forbidden, invalid_field, not_found, unauthorized
 from app.services.ratelimit import join_code_key, login_key
 
 
@@ -44,8 +47,35 @@ def issue_token() -> tuple[Response, int]:
 
 @bp.get("/templates")
 def templates() -> Response:
-    require_facilitator()
-    return jsonify(library.list_templates())
+    """The built-in templates, then the caller's own (`"own": true`, an extension of the contract)."""
+    user = require_facilitator()
+    return jsonify([t.as_json() for t in own_templates.summaries(user)])
+
+
+@bp.post("/templates")
+def create_template() -> tuple[Response, int]:
+    """Extension: an own template from one of the caller's workshops or from a definition."""
+    user = require_facilitator()
+    body = json_body()
+    with transaction():
+        template = own_templates.create_from_body(user, body)
+    return jsonify(own_templates.document(user, template)), 201
+
+
+@bp.get("/templates/<key>")
+def get_template(key: str) -> Response:
+    """Extension: a built-in or own template's definition (someone else's is a 404)."""
+    user = require_facilitator()
+    return jsonify(own_templates.export_definition(user, key))
+
+
+@bp.delete("/templates/<key>")
+def delete_template(key: str) -> tuple[str, int]:
+    """Extension: delete an own template; built-in and other people's keys are a 404."""
+    user = require_facilitator()
+    with transaction():
+        own_templates.delete(user, key)
+    return "", 204
 
 
 @bp.post("/workshops")
@@ -85,12 +115,22 @@ def close_activity(workshop_id: int, key: str) -> Response:
 
 @bp.patch("/workshops/<int:workshop_id>/activities/<key>")
 def patch_activity(workshop_id: int, key: str) -> Response:
-    """Change a criteria activity's weights, in any state; screens get the new results at once."""
+    """Change a criteria activity's weights and/or the reveal mode, in any state, in one transaction; screens
+    get the new results at once."""
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
     body = json_body()
+    if not isinstance(body, dict) or not ({"criteria", "reveal_mode"} & set(body)):
+        raise invalid_field("criteria", 'Send {"criteria": [{"key": ..., "weight": ...}]} and/or '
+                                        '{"reveal_mode": "live"|"on_reveal"}.')
+    if "reveal_mode" in body and body["reveal_mode"] not in workshops.REVEAL_MODES:
+        raise invalid_field("reveal_mode", "The reveal mode is live (figures on the screen as votes come in) or "
+                                           "on_reveal (hidden until revealed).")
     with transaction():
-        workshops.set_criteria_weights(activity, body)
+        if "criteria" in body:
+            workshops.set_criteria_weights(activity, {"criteria": body["criteria"]})
+        if "reveal_mode" in body:
+            workshops.set_reveal_mode(activity, body["reveal_mode"])
     return jsonify(workshops.activity_document(activity))
 
 
@@ -201,3 +241,175 @@ def save_responses(workshop_id: int, key: str) -> Response:
     with transaction():
         saved = participation.save_responses(participant, activity, body)
     return jsonify({"saved": saved})
+
+
+# --- actions and comparisons (brief H2) ---------------------------------------------------------------------
+
+def _owned_action(workshop_id: int, action_id: int) -> Any:
+    """404 for a missing workshop or action before 403 for someone else's (the contract's order)."""
+    user = require_facilitator()
+    workshop = workshops.find(workshop_id)
+    action = action_service.get(workshop, action_id)
+    workshops.check_owner(workshop, user)
+    return action
+
+
+@bp.get("/workshops/<int:workshop_id>/actions")
+def list_actions(workshop_id: int) -> Response:
+    user = require_facilitator()
+    workshop = workshops.get_owned(workshop_id, user)
+    return jsonify(action_service.documents(workshop))
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/actions")
+def create_action(workshop_id: int, key: str) -> tuple[Response, int]:
+    user = require_facilitator()
+    activity = workshops.owned_activity(workshop_id, key, user)
+    body = json_body()
+    with transaction():
+        action = action_service.create(activity, body)
+        document = action_service.document(action, action_service.quadrants(activity).get(action.item.key),
+                                           action_service.quadrant_names(activity))
+    return jsonify(document), 201
+
+
+@bp.patch("/workshops/<int:workshop_id>/actions/<int:action_id>")
+def update_action(workshop_id: int, action_id: int) -> Response:
+    action = _owned_action(workshop_id, action_id)
+    body = json_body()
+    with transaction():
+        action_service.update(action, body)
+        activity = action.activity
+        document = action_service.document(action, action_service.quadrants(activity).get(action.item.key),
+                                           action_service.quadrant_names(activity))
+    return jsonify(document)
+
+
+@bp.delete("/workshops/<int:workshop_id>/actions/<int:action_id>")
+def delete_action(workshop_id: int, action_id: int) -> tuple[str, int]:
+    action = _owned_action(workshop_id, action_id)
+    with transaction():
+        action_service.delete(action)
+    return "", 204
+
+
+@bp.get("/comparisons")
+def compare_workshops() -> Response:
+    """Items of one activity across the facilitator's workshops of one template, with a pooled column."""
+    user = require_facilitator()
+    ids = comparison.parse_ids(request.args.get("workshops"))
+    return jsonify(comparison.compare(user, request.args.get("template"), request.args.get("activity"), ids,
+                                      request.args.get("weighting")))
+
+
+# --- reveal, timer and participants' proposals (brief H4) -------------------------------------------------
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/reveal")
+def reveal_activity(workshop_id: int, key: str) -> Response:
+    """Show an `on_reveal` activity's figures on the screen (`{"revealed": false}` hides them again)."""
+    user = require_facilitator()
+    activity = workshops.owned_activity(workshop_id, key, user)
+    if (activity.settings or {}).get("reveal", "live") != "on_reveal":
+        raise conflict(f"The activity '{activity.key}' shows live results; set reveal_mode to on_reveal first.")
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict) or not isinstance(body.get("revealed", True), bool):
+        raise invalid_field("revealed", 'Send no body, or {"revealed": true|false}.')
+    with transaction():
+        workshops.reveal(activity, body.get("revealed", True))
+    return jsonify(workshops.activity_document(activity))
+
+
+TIMER_SECONDS = {m * 60: m for m in workshops.TIMER_MINUTES}
+
+
+@bp.post("/workshops/<int:workshop_id>/activities/<key>/timer")
+def activity_timer(workshop_id: int, key: str) -> Response:
+    """`{"seconds": 60|120|180|300}` starts a countdown (the activity must be open); `{"seconds": 0}` stops it."""
+    user = require_facilitator()
+    activity = workshops.owned_activity(workshop_id, key, user)
+    body = request.get_json(silent=True)
+    seconds = body.get("seconds") if isinstance(body, dict) else None
+    if seconds != 0 or isinstance(seconds, bool):
+        workshops.require_open(activity)  # 409 before 422, as everywhere
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or (seconds and seconds not in TIMER_SECONDS):
+        raise invalid_field("seconds", "seconds is 60, 120, 180 or 300 to start a countdown, or 0 to stop it.")
+    with transaction():
+        workshops.set_timer(activity, TIMER_SECONDS[seconds] if seconds else None)
+    return jsonify(workshops.activity_document(activity))
+
+
+@bp.get("/workshops/<int:workshop_id>/proposals")
+def list_proposals(workshop_id: int) -> Response:
+    """Facilitator: every proposal (`?status=pending`...); participant token: that participant's own."""
+    token = bearer_token()
+    user = accounts.user_for_token(token) if token else None
+    participant = None if user else participation.participant_for_token(token)
+    if user is None and participant is None:
+        raise unauthorized("Send a facilitator or participant token: Authorization: Bearer <token>.")
+    workshop = workshops.find(workshop_id)
+    if user is not None:
+        workshops.check_owner(workshop, user)
+        status = proposal_service.check_status(request.args.get("status"))
+        found = proposal_service.for_workshop(workshop, status)
+    else:
+        assert participant is not None
+        if participant.workshop_id != workshop.id:
+            raise forbidden("This participant belongs to another workshop.")
+        found = proposal_service.for_participant(participant)
+    return jsonify([proposal_service.document(p) for p in found])
+
+
+@bp.post("/workshops/<int:workshop_id>/proposals")
+def create_proposal(workshop_id: int) -> tuple[Response, int]:
+    """A participant suggests a missing constraint, sector or outlier firm (10 per 10 minutes each)."""
+    participant = require_participant()
+    workshop = workshops.find(workshop_id)
+    if participant.workshop_id != workshop.id:
+        raise forbidden("This participant belongs to another workshop.")
+    body = json_body()
+    with transaction():
+        proposal = proposal_service.submit(participant, body)
+    return jsonify(proposal_service.document(proposal)), 201
+
+
+def _owned_proposal(workshop_id: int, proposal_id: int) -> tuple[Any, Any]:
+    """404 for a missing workshop or proposal before 403 for someone else's (the contract's order)."""
+    user = require_facilitator()
+    workshop = workshops.find(workshop_id)
+    proposal = proposal_service.get(workshop, proposal_id)
+    workshops.check_owner(workshop, user)
+    return workshop, proposal
+
+
+def _decision_body() -> dict[str, Any]:
+    body = request.get_json(silent=True) if request.data else {}
+    if not isinstance(body, dict):
+        raise invalid_field("", "The body must be a JSON object.")
+    return body
+
+
+@bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/approve")
+def approve_proposal(workshop_id: int, proposal_id: int) -> Response:
+    """Create the item (an outlier firm as a sector); `{"activity": key}` adds it to a pending activity."""
+    workshop, proposal = _owned_proposal(workshop_id, proposal_id)
+    body = _decision_body()
+    with transaction():
+        proposal_service.approve(workshop, proposal, body.get("activity"))
+    return jsonify(proposal_service.document(proposal))
+
+
+@bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/merge")
+def merge_proposal(workshop_id: int, proposal_id: int) -> Response:
+    workshop, proposal = _owned_proposal(workshop_id, proposal_id)
+    body = _decision_body()
+    with transaction():
+        proposal_service.merge(workshop, proposal, body.get("item"))
+    return jsonify(proposal_service.document(proposal))
+
+
+@bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/reject")
+def reject_proposal(workshop_id: int, proposal_id: int) -> Response:
+    _, proposal = _owned_proposal(workshop_id, proposal_id)
+    with transaction():
+        proposal_service.reject(proposal)
+    return jsonify(proposal_service.document(proposal))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -37,9 +38,13 @@ from app.services.errors import Problem
 LANGUAGE_CHOICES = [SelectChoice(value, label) for value, label in (
     ("en", "English"), ("fr", "Français"), ("es", "Español"), ("pt", "Português"), ("ar", "العربية"))]
 KEY_RULE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
-KEY_MESSAGE = "1 to 40 characters: lower-case letters, digits, '_' or '-', starting with a letter or digit."
-QUADRANT_LABELS = {"top_left": "Top left", "top_right": "Top right", "bottom_left": "Bottom left",
-                   "bottom_right": "Bottom right"}
+KEY_MESSAGE = _l("1 to 40 characters: lower-case letters, digits, '_' or '-', starting with a letter or digit.")
+#: How the editor names item kinds and loci (the stored values stay English keys).
+KIND_LABELS = {"constraint": _l("Constraint"), "sector": _l("Sector")}
+LOCUS_LABELS = {"": _l("Not set"), "local": _l("Local"), "regional": _l("Regional"), "national": _l("National"),
+                "international": _l("International")}
+QUADRANT_LABELS = {"top_left": _l("Top left"), "top_right": _l("Top right"), "bottom_left": _l("Bottom left"),
+                   "bottom_right": _l("Bottom right")}
 
 
 def strip(value: Any) -> Any:
@@ -47,7 +52,7 @@ def strip(value: Any) -> Any:
 
 
 def key_field(noun: str) -> StringField:
-    return StringField("Key", [DataRequired(), Regexp(KEY_RULE, message=KEY_MESSAGE)], filters=[strip],
+    return StringField(_l("Key"), [DataRequired(), Regexp(KEY_RULE, message=KEY_MESSAGE)], filters=[strip],
                        description=f"Short code used in exports and the API, e.g. '{noun}'.")
 
 
@@ -61,17 +66,17 @@ class MultiCheckboxField(SelectMultipleField):
 # --- accounts ----------------------------------------------------------------------------------------------
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", [InputRequired(), Length(max=254)], filters=[strip])
-    password = PasswordField("Password", [InputRequired()])
-    remember = BooleanField("Keep me signed in on this computer")
+    email = EmailField(_l("E-mail"), [InputRequired(), Length(max=254)], filters=[strip])
+    password = PasswordField(_l("Password"), [InputRequired()])
+    remember = BooleanField(_l("Keep me signed in on this computer"))
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Your name", [Optional(), Length(max=120)], filters=[strip])
-    email = EmailField("E-mail", [InputRequired(), Length(max=254)], filters=[strip])
-    password = PasswordField("Password", [InputRequired(), Length(min=8, message="Use at least 8 characters.")])
-    confirm = PasswordField("Repeat the password",
-                            [InputRequired(), EqualTo("password", message="The two passwords differ.")])
+    name = StringField(_l("Your name"), [Optional(), Length(max=120)], filters=[strip])
+    email = EmailField(_l("E-mail"), [InputRequired(), Length(max=254)], filters=[strip])
+    password = PasswordField(_l("Password"), [InputRequired(), Length(min=8, message=_l("Use at least 8 characters."))])
+    confirm = PasswordField(_l("Repeat the password"),
+                            [InputRequired(), EqualTo("password", message=_l("The two passwords differ."))])
 
 
 class ActionForm(FlaskForm):
@@ -79,29 +84,29 @@ class ActionForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    direction = SelectField("Direction", choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")])
+    direction = SelectField(_l("Direction"), choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
 
 
 class OpenForm(FlaskForm):
-    close_others = BooleanField("Close the other open activities")
+    close_others = BooleanField(_l("Close the other open activities"))
 
 
 # --- workshops ---------------------------------------------------------------------------------------------
 
 class TemplateWorkshopForm(FlaskForm):
-    template = RadioField("Template", [InputRequired(message="Choose a template.")])
-    title = StringField("Workshop title", [DataRequired(), Length(max=200)], filters=[strip])
+    template = RadioField(_l("Template"), [InputRequired(message=_l("Choose a template."))])
+    title = StringField(_l("Workshop title"), [DataRequired(), Length(max=200)], filters=[strip])
 
 
 class BlankWorkshopForm(FlaskForm):
-    title = StringField("Workshop title", [DataRequired(), Length(max=200)], filters=[strip])
-    language = SelectField("Language", choices=LANGUAGE_CHOICES, default="en",
-                           description="What the phones and the screen show.")
+    title = StringField(_l("Workshop title"), [DataRequired(), Length(max=200)], filters=[strip])
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en",
+                           description=_l("What the phones and the screen show."))
     min_group_size = IntegerField(
-        "Minimum group size (k)",
-        [InputRequired(), NumberRange(min=3, max=1000, message="A whole number of at least 3 (at most 1000).")],
+        _l("Minimum group size (k)"),
+        [InputRequired(), NumberRange(min=3, max=1000, message=_l("A whole number of at least 3 (at most 1000)."))],
         default=5,
-        description="A group with fewer answers than this is never shown on its own (anonymity). At least 3.")
+        description=_l("A group with fewer answers than this is never shown on its own (anonymity). At least 3."))
 
     def payload(self) -> dict[str, Any]:
         return {"title": self.title.data, "language": self.language.data,
@@ -109,32 +114,37 @@ class BlankWorkshopForm(FlaskForm):
 
 
 class SettingsForm(BlankWorkshopForm):
-    method_note = TextAreaField("Method note", [Optional(), Length(max=4000)], filters=[strip],
-                                description="How the votes are read, in your words; printed with the results.")
+    second_language = SelectField(
+        _l("Second language"), choices=[SelectChoice("", _l("None")), *LANGUAGE_CHOICES], default="",
+        description=_l("Items can carry a title in this language, shown beside the first on phones and screen."))
+    method_note = TextAreaField(_l("Method note"), [Optional(), Length(max=4000)], filters=[strip],
+                                description=_l("How the votes are read, in your words; printed with the results."))
 
     def payload(self) -> dict[str, Any]:
         return {"title": self.title.data, "language": self.language.data,
+                "second_language": self.second_language.data or "",
                 "min_group_size": self.min_group_size.data, "method_note": self.method_note.data or ""}
 
     @staticmethod
     def values(workshop: Workshop) -> dict[str, Any]:
         return {"title": workshop.title, "language": workshop.language,
+                "second_language": workshop.second_language or "",
                 "min_group_size": workshop.min_group_size, "method_note": workshop.method_note}
 
 
 class GroupForm(FlaskForm):
     key = key_field("workers")
-    name = StringField("Name", [DataRequired(), Length(max=120)], filters=[strip])
-    weight = FloatField("Weight", [InputRequired(), NumberRange(min=0, message="A number of at least 0.")],
+    name = StringField(_l("Name"), [DataRequired(), Length(max=120)], filters=[strip])
+    weight = FloatField(_l("Weight"), [InputRequired(), NumberRange(min=0, message=_l("A number of at least 0."))],
                         default=1.0,
-                        description="1 = counts like the other groups; 0 = observers, shown but not counted.")
-    expected = IntegerField("Expected participants",
-                            [Optional(), NumberRange(min=0, message="A whole number of at least 0.")],
-                            description="Optional: shows how full the group is on the console.")
-    description = TextAreaField("Who belongs here", [Optional(), Length(max=400)], filters=[strip],
-                                description="Shown on the phones when people choose their group.")
-    observer = BooleanField("Observers (academia, NGOs…): weight 0 under the Equal groups preset",
-                            description="Their answers are shown but do not count in the group-weighted results.")
+                        description=_l("1 = counts like the other groups; 0 = observers, shown but not counted."))
+    expected = IntegerField(_l("Expected participants"),
+                            [Optional(), NumberRange(min=0, message=_l("A whole number of at least 0."))],
+                            description=_l("Optional: shows how full the group is on the console."))
+    description = TextAreaField(_l("Who belongs here"), [Optional(), Length(max=400)], filters=[strip],
+                                description=_l("Shown on the phones when people choose their group."))
+    observer = BooleanField(_l("Observers (academia, NGOs…): weight 0 under the Equal groups preset"),
+                            description=_l("Their answers are shown but do not count in the group-weighted results."))
 
     def payload(self) -> dict[str, Any]:
         return {"key": self.key.data, "name": self.name.data, "weight": self.weight.data,
@@ -147,15 +157,15 @@ class GroupForm(FlaskForm):
                 "description": group.description, "observer": bool(getattr(group, "observer", False))}
 
 
-WEIGHT_PRESETS = [SelectChoice("equal", "Equal groups (observers 0)"),
-                  SelectChoice("ilo", "ILO tripartite 2 : 1 : 1 (government 2, employers 1, workers 1, others 0)"),
-                  SelectChoice("custom", "Custom weights")]
+WEIGHT_PRESETS = [SelectChoice("equal", _l("Equal groups (observers 0)")),
+                  SelectChoice("ilo", _l("ILO tripartite 2 : 1 : 1 (government 2, employers 1, workers 1, others 0)")),
+                  SelectChoice("custom", _l("Custom weights"))]
 
 
 class WeightsForm(FlaskForm):
     """Weighting presets for the equal_groups results; per head is a results view, not a weight."""
 
-    preset = RadioField("Group weights", [InputRequired(message="Choose a preset.")], choices=WEIGHT_PRESETS,
+    preset = RadioField(_l("Group weights"), [InputRequired(message=_l("Choose a preset."))], choices=WEIGHT_PRESETS,
                         default="equal")
 
     @classmethod
@@ -180,24 +190,31 @@ class WeightsForm(FlaskForm):
 
 class ItemForm(FlaskForm):
     key = key_field("finance")
-    kind = SelectField("Kind", choices=[SelectChoice(k, k.capitalize()) for k in ITEM_KINDS], default="constraint")
-    title = StringField("Title", [DataRequired(), Length(max=200)], filters=[strip])
-    description = TextAreaField("Description", [Optional(), Length(max=2000)], filters=[strip],
-                                description="One sentence participants read before rating.")
-    category = StringField("Category", [Optional(), Length(max=60)], filters=[strip],
-                           description="E.g. the systemic-competitiveness level: micro, meso, macro, meta.")
-    locus = SelectField("Who could act on it", choices=[SelectChoice(v, v.capitalize() or "Not set") for v in LOCI],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS.get(k, k)) for k in ITEM_KINDS],
+                       default="constraint")
+    title = StringField(_l("Title"), [DataRequired(), Length(max=200)], filters=[strip])
+    title_2 = StringField(_l("Title in second language"), [Optional(), Length(max=200)], filters=[strip],
+                          description=_l("Shown beside the title when the workshop has a second language."))
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=2000)], filters=[strip],
+                                description=_l("One sentence participants read before rating."))
+    evidence = TextAreaField(_l("Evidence"), [Optional(), Length(max=2000)], filters=[strip],
+                             description=_l("Short facts and a link, shown on the phones before rating."))
+    category = StringField(_l("Category"), [Optional(), Length(max=60)], filters=[strip],
+                           description=_l("E.g. the systemic-competitiveness level: micro, meso, macro, meta."))
+    locus = SelectField(_l("Who could act on it"), choices=[SelectChoice(v, LOCUS_LABELS.get(v, v)) for v in LOCI],
                         default="")
 
     def payload(self) -> dict[str, Any]:
         return {"key": self.key.data, "kind": self.kind.data, "title": self.title.data,
-                "description": self.description.data or "", "category": self.category.data or "",
+                "title_2": self.title_2.data or "", "description": self.description.data or "",
+                "evidence": self.evidence.data or "", "category": self.category.data or "",
                 "locus": self.locus.data or ""}
 
     @staticmethod
     def values(item: Item) -> dict[str, Any]:
-        return {"key": item.key, "kind": item.kind, "title": item.title, "description": item.description,
-                "category": item.category, "locus": item.locus}
+        return {"key": item.key, "kind": item.kind, "title": item.title, "title_2": item.title_2,
+                "description": item.description, "evidence": item.evidence, "category": item.category,
+                "locus": item.locus}
 
 
 class BaseActivityForm(FlaskForm):
@@ -205,8 +222,8 @@ class BaseActivityForm(FlaskForm):
 
     type_name = "matrix"
     key = key_field("constraints")
-    title = StringField("Title", [DataRequired(), Length(max=200)], filters=[strip])
-    items = MultiCheckboxField("Items to rate", [InputRequired(message="Tick at least one item.")])
+    title = StringField(_l("Title"), [DataRequired(), Length(max=200)], filters=[strip])
+    items = MultiCheckboxField(_l("Items to rate"), [InputRequired(message=_l("Tick at least one item."))])
 
     @classmethod
     def for_workshop(cls, workshop: Workshop, **kwargs: Any) -> Any:
@@ -225,14 +242,14 @@ class BaseActivityForm(FlaskForm):
 
 
 class ActivityForm(BaseActivityForm):
-    x_label = StringField("Label", [DataRequired(), Length(max=80)], filters=[strip])
-    x_min = IntegerField("From", [InputRequired()], default=1)
-    x_max = IntegerField("To", [InputRequired()], default=5)
-    x_hint = StringField("Question shown on the phones", [Optional(), Length(max=200)], filters=[strip])
-    y_label = StringField("Label", [DataRequired(), Length(max=80)], filters=[strip])
-    y_min = IntegerField("From", [InputRequired()], default=1)
-    y_max = IntegerField("To", [InputRequired()], default=5)
-    y_hint = StringField("Question shown on the phones", [Optional(), Length(max=200)], filters=[strip])
+    x_label = StringField(_l("Label"), [DataRequired(), Length(max=80)], filters=[strip])
+    x_min = IntegerField(_l("From"), [InputRequired()], default=1)
+    x_max = IntegerField(_l("To"), [InputRequired()], default=5)
+    x_hint = StringField(_l("Question shown on the phones"), [Optional(), Length(max=200)], filters=[strip])
+    y_label = StringField(_l("Label"), [DataRequired(), Length(max=80)], filters=[strip])
+    y_min = IntegerField(_l("From"), [InputRequired()], default=1)
+    y_max = IntegerField(_l("To"), [InputRequired()], default=5)
+    y_hint = StringField(_l("Question shown on the phones"), [Optional(), Length(max=200)], filters=[strip])
     q_top_left = StringField(QUADRANT_LABELS["top_left"], [Optional(), Length(max=80)], filters=[strip])
     q_top_right = StringField(QUADRANT_LABELS["top_right"], [Optional(), Length(max=80)], filters=[strip])
     q_bottom_left = StringField(QUADRANT_LABELS["bottom_left"], [Optional(), Length(max=80)], filters=[strip])
@@ -309,11 +326,11 @@ class ScaleActivityForm(BaseActivityForm):
     """One rating per item on a single scale (importance, urgency, agreement...)."""
 
     type_name = "scale"
-    scale_label = StringField("Question", [DataRequired(), Length(max=80)], filters=[strip],
-                              description="What people rate, e.g. 'How important is this for jobs?'")
-    scale_min = IntegerField("From", [InputRequired(message="A whole number.")], default=1)
-    scale_max = IntegerField("To", [InputRequired(message="A whole number.")], default=5,
-                             description="At most 11 points; the phone shows one big button per point.")
+    scale_label = StringField(_l("Question"), [DataRequired(), Length(max=80)], filters=[strip],
+                              description=_l("What people rate, e.g. 'How important is this for jobs?'"))
+    scale_min = IntegerField(_l("From"), [InputRequired(message=_l("A whole number."))], default=1)
+    scale_max = IntegerField(_l("To"), [InputRequired(message=_l("A whole number."))], default=5,
+                             description=_l("At most 11 points; the phone shows one big button per point."))
 
     def payload(self) -> dict[str, Any]:
         return {**self.base_payload(), "scale": {"label": self.scale_label.data, "min": self.scale_min.data,
@@ -335,11 +352,11 @@ class PointsActivityForm(BaseActivityForm):
     """Dot voting: a budget of points to spread, with a cap per item."""
 
     type_name = "points"
-    budget = IntegerField("Points per person", [Optional(), NumberRange(min=1, message="At least 1 point.")],
-                          description="Leave empty for a third of the items (at least 1).")
-    max_per_item = IntegerField("At most on one item",
-                                [InputRequired(message="A whole number of at least 1."),
-                                 NumberRange(min=1, message="At least 1 point.")], default=3)
+    budget = IntegerField(_l("Points per person"), [Optional(), NumberRange(min=1, message=_l("At least 1 point."))],
+                          description=_l("Leave empty for a third of the items (at least 1)."))
+    max_per_item = IntegerField(_l("At most on one item"),
+                                [InputRequired(message=_l("A whole number of at least 1.")),
+                                 NumberRange(min=1, message=_l("At least 1 point."))], default=3)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -370,8 +387,8 @@ class RankingActivityForm(BaseActivityForm):
     """Order the items; `top` limits how many places a phone asks for."""
 
     type_name = "ranking"
-    top = IntegerField("Places to fill", [Optional(), NumberRange(min=1, message="At least 1 place.")],
-                       description="E.g. 3 for 'your top three'. Leave empty to rank every item.")
+    top = IntegerField(_l("Places to fill"), [Optional(), NumberRange(min=1, message=_l("At least 1 place."))],
+                       description=_l("E.g. 3 for 'your top three'. Leave empty to rank every item."))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -398,7 +415,7 @@ class RankingActivityForm(BaseActivityForm):
 
 
 AXIS_CHOICES = [SelectChoice("y", "y ↑"), SelectChoice("x", "x →")]
-DIRECTION_CHOICES = [SelectChoice("1", "+ (more is better)"), SelectChoice("-1", "− (more is worse)")]
+DIRECTION_CHOICES = [SelectChoice("1", _l("+ (more is better)")), SelectChoice("-1", _l("− (more is worse)"))]
 CRITERIA_ROWS = 10
 DEFAULT_CRITERIA = [
     ("demand", "Market demand and growth", "y", "1"), ("employment", "Employment potential", "y", "1"),
@@ -410,11 +427,11 @@ DEFAULT_CRITERIA = [
 class CriterionForm(Form):
     """One row of the criteria table (no CSRF of its own: the outer form carries it)."""
 
-    key = StringField("Key", [Optional(), Regexp(KEY_RULE, message=KEY_MESSAGE)], filters=[strip])
-    label = StringField("Label", [Optional(), Length(max=120)], filters=[strip])
-    axis = SelectField("Axis", choices=AXIS_CHOICES, default="y")
-    direction = SelectField("Direction", choices=DIRECTION_CHOICES, default="1")
-    weight = FloatField("Weight", [Optional(), NumberRange(min=0, message="At least 0.")], default=1.0)
+    key = StringField(_l("Key"), [Optional(), Regexp(KEY_RULE, message=KEY_MESSAGE)], filters=[strip])
+    label = StringField(_l("Label"), [Optional(), Length(max=120)], filters=[strip])
+    axis = SelectField(_l("Axis"), choices=AXIS_CHOICES, default="y")
+    direction = SelectField(_l("Direction"), choices=DIRECTION_CHOICES, default="1")
+    weight = FloatField(_l("Weight"), [Optional(), NumberRange(min=0, message=_l("At least 0."))], default=1.0)
 
     def blank(self) -> bool:
         return not self.key.data and not self.label.data
@@ -425,11 +442,11 @@ class CriteriaActivityForm(BaseActivityForm):
 
     type_name = "criteria"
     criteria = FieldList(FormField(CriterionForm), min_entries=CRITERIA_ROWS, max_entries=40)
-    scale_min = IntegerField("From", [InputRequired(message="A whole number.")], default=1)
-    scale_max = IntegerField("To", [InputRequired(message="A whole number.")], default=5)
-    x_label = StringField("Horizontal axis (x)", [Optional(), Length(max=80)], filters=[strip],
+    scale_min = IntegerField(_l("From"), [InputRequired(message=_l("A whole number."))], default=1)
+    scale_max = IntegerField(_l("To"), [InputRequired(message=_l("A whole number."))], default=5)
+    x_label = StringField(_l("Horizontal axis (x)"), [Optional(), Length(max=80)], filters=[strip],
                           default="Feasibility")
-    y_label = StringField("Vertical axis (y)", [Optional(), Length(max=80)], filters=[strip],
+    y_label = StringField(_l("Vertical axis (y)"), [Optional(), Length(max=80)], filters=[strip],
                           default="Attractiveness")
     q_top_left = StringField(QUADRANT_LABELS["top_left"], [Optional(), Length(max=80)], filters=[strip])
     q_top_right = StringField(QUADRANT_LABELS["top_right"], [Optional(), Length(max=80)], filters=[strip])
@@ -512,9 +529,9 @@ def _padded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 ACTIVITY_FORMS: dict[str, type[BaseActivityForm]] = {
     "matrix": ActivityForm, "scale": ScaleActivityForm, "points": PointsActivityForm,
     "ranking": RankingActivityForm, "criteria": CriteriaActivityForm}
-ACTIVITY_TYPE_NAMES = {"matrix": "Priority matrix (two axes)", "scale": "Rating scale (one question)",
-                       "points": "Dot voting (points)", "ranking": "Ranking (put in order)",
-                       "criteria": "Sector scoring on criteria"}
+ACTIVITY_TYPE_NAMES = {"matrix": _l("Priority matrix (two axes)"), "scale": _l("Rating scale (one question)"),
+                       "points": _l("Dot voting (points)"), "ranking": _l("Ranking (put in order)"),
+                       "criteria": _l("Sector scoring on criteria")}
 
 
 # --- service errors next to the fields ---------------------------------------------------------------------

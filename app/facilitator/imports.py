@@ -8,6 +8,8 @@ saves all of them in one transaction, or none.
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -29,7 +31,7 @@ MAX_TOKEN = 400_000
 
 
 class UploadForm(FlaskForm):
-    file = FileField("CSV or XLSX file", validators=[FileRequired("Choose a CSV or XLSX file.")])
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a CSV or XLSX file."))])
 
 
 class ConfirmForm(FlaskForm):
@@ -57,7 +59,7 @@ def _preview_page(workshop: Workshop, preview: item_import.Preview, error: str =
         token = _serializer().dumps({"workshop": workshop.id, "rows": item_import.rows_payload(preview.rows)})
         if len(token) > MAX_TOKEN:
             token = ""
-            error = error or "The file is too large to confirm in one go; split it into smaller files."
+            error = error or gettext("The file is too large to confirm in one go; split it into smaller files.")
     confirm.rows.data = token
     status = 200 if preview.ok and not error else 422
     return render_template("facilitator/imports/preview.html", workshop=workshop, preview=preview,
@@ -90,7 +92,8 @@ def confirm_import(workshop_id: int) -> Page:
     workshop = _owned(workshop_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return _upload_page(workshop, UploadForm(formdata=None), "The form expired; upload the file again.", 400)
+        return _upload_page(workshop, UploadForm(formdata=None),
+                            gettext("The form expired; upload the file again."), 400)
     try:
         payload = _serializer().loads(form.rows.data or "", max_age=MAX_AGE)
         if not isinstance(payload, dict) or payload.get("workshop") != workshop.id:
@@ -98,7 +101,8 @@ def confirm_import(workshop_id: int) -> Page:
         rows = item_import.rows_from_payload(payload.get("rows"))
     except (BadSignature, item_import.ImportRefused):
         return _upload_page(workshop, UploadForm(formdata=None),
-                            "The import could not be confirmed (it expired or was changed); upload the file again.",
+                            gettext("The import could not be confirmed (it expired or was changed); "
+                                    "upload the file again."),
                             400)
     try:
         with transaction():
@@ -107,6 +111,7 @@ def confirm_import(workshop_id: int) -> Page:
         if problem.status != 422:
             raise
         preview = item_import.Preview(item_import.validate(workshop, rows), [], [])
-        return _preview_page(workshop, preview, "The workshop changed since the preview; nothing was imported.")
-    flash(f"Imported {len(items)} item(s).", "success")
+        return _preview_page(workshop, preview,
+                             gettext("The workshop changed since the preview; nothing was imported."))
+    flash(gettext("Imported %(n)s item(s).", n=len(items)), "success")
     return redirect(url_for(".edit", workshop_id=workshop.id, _anchor="items"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -30,7 +31,7 @@ def _read(activity: Activity) -> ballots.Ballot:
     """The phone's parsers: the matrix one (half-answered items are reported, not sent) or `ballots.read`."""
     if activity.type == "matrix":
         form = _read_matrix(activity, request.form, {})
-        errors = {key: ["Answer both questions (or choose Don't know)."] for key in form.incomplete}
+        errors = {key: [gettext("Answer both questions (or choose Don't know).")] for key in form.incomplete}
         return ballots.Ballot(form.body, form.shown, errors, empty=not form.body["ratings"])
     return ballots.read(activity, request.form)
 
@@ -76,9 +77,9 @@ def paper_ballot(workshop_id: int, key: str) -> Page:
     again = {"shown": ballot.shown, "group": group_key}
     if workshop.group(group_key) is None:
         return _page(workshop, activity, 422, **again, item_errors=ballot.errors, general=list(ballot.general),
-                     group_error="Choose the group written on the ballot.")
+                     group_error=gettext("Choose the group written on the ballot."))
     if ballot.errors or ballot.general or ballot.empty:
-        general = list(ballot.general) or (["Nothing was saved: the ballot is empty."] if ballot.empty else [])
+        general = list(ballot.general) or ([gettext("Nothing was saved: the ballot is empty.")] if ballot.empty else [])
         return _page(workshop, activity, 422, **again, item_errors=ballot.errors, general=general)
     try:
         with transaction():
@@ -93,5 +94,6 @@ def paper_ballot(workshop_id: int, key: str) -> Page:
         item_errors, general = _problem_errors(activity, problem, ballot.body)
         return _page(workshop, activity, 422, **again, item_errors=item_errors, general=general)
     group = workshop.group(group_key)
-    flash(f"Paper ballot saved as {pseudonym} ({group.name if group else group_key}).", "success")
+    flash(gettext("Paper ballot saved as %(pseudonym)s (%(group)s).", pseudonym=pseudonym,
+                  group=group.name if group else group_key), "success")
     return redirect(url_for(".paper_ballot", workshop_id=workshop.id, key=activity.key, saved=pseudonym))

@@ -11,12 +11,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from app import library
 from app.extensions import limiter
 from app.facilitator import bp, presenting
 from app.facilitator.forms import (
@@ -38,6 +38,7 @@ from app.facilitator.forms import (
 )
 from app.models import Activity, User, Workshop
 from app.services import accounts, editing, exports, results, workshops
+from app.services import templates as own_templates
 from app.services.database import transaction
 from app.services.errors import Problem
 from app.services.ratelimit import login_key
@@ -109,7 +110,7 @@ def register() -> Page:
             accounts.create_user(form.email.data or "", form.password.data or "", form.name.data or "")))
         if status is None:
             login_user(created[0])
-            flash("Welcome! Your facilitator account is ready.", "success")
+            flash(gettext("Welcome! Your facilitator account is ready."), "success")
             return redirect(url_for(".index"))
     return render_template("facilitator/register.html", form=form), status
 
@@ -118,7 +119,7 @@ def register() -> Page:
 def logout() -> Response:
     ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
     logout_user()
-    flash("You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for(".login"))
 
 
@@ -132,11 +133,19 @@ def index() -> str:
                            participants=editing.participant_totals(w.id for w in mine))
 
 
+def _template_choices(form: TemplateWorkshopForm) -> list[Any]:
+    """The built-in templates and the facilitator's own (app.services.templates)."""
+    rows = own_templates.summaries(_me())
+    form.template.choices = [SelectChoice(t.key, t.title) for t in rows]
+    return rows
+
+
 def _new_page(template_form: TemplateWorkshopForm | None = None, blank_form: BlankWorkshopForm | None = None,
               status: int = 200) -> tuple[str, int]:
-    templates = library.list_templates()
-    template_form = template_form or TemplateWorkshopForm(prefix="tpl")
-    template_form.template.choices = [SelectChoice(t["key"], t["title"]) for t in templates]
+    template_form = template_form or TemplateWorkshopForm(prefix="tpl", data={"template": request.args.get("template")})
+    templates = _template_choices(template_form)
+    if template_form.template.data not in {t.key for t in templates}:
+        template_form.template.data = None  # an unknown ?template= preselects the first, as without one
     return render_template("facilitator/new.html", templates=templates, template_form=template_form,
                            blank_form=blank_form or BlankWorkshopForm(prefix="blank")), status
 
@@ -151,7 +160,7 @@ def new_workshop() -> tuple[str, int]:
 @login_required
 def create_from_template() -> Page:
     form = TemplateWorkshopForm(prefix="tpl")
-    form.template.choices = [SelectChoice(t["key"], t["title"]) for t in library.list_templates()]
+    _template_choices(form)
     if not form.validate_on_submit():
         return _new_page(template_form=form, status=422)
     created: list[Workshop] = []
@@ -159,8 +168,8 @@ def create_from_template() -> Page:
         workshops.create_from_template(_me(), form.template.data, form.title.data)))
     if status is not None:
         return _new_page(template_form=form, status=status)
-    flash(f"Workshop “{created[0].title}” created from the template. Check the groups and items, then run it.",
-          "success")
+    flash(gettext("Workshop “%(title)s” created from the template. Check the groups and items, then run it.",
+                  title=created[0].title), "success")
     return redirect(url_for(".edit", workshop_id=created[0].id))
 
 
@@ -174,8 +183,8 @@ def create_blank() -> Page:
     status = _save(form, lambda: created.append(editing.create_blank(_me(), form.payload())))
     if status is not None:
         return _new_page(blank_form=form, status=status)
-    flash(f"Workshop “{created[0].title}” created with the tripartite groups. Add items and an activity next.",
-          "success")
+    flash(gettext("Workshop “%(title)s” created with the tripartite groups. Add items and an activity next.",
+                  title=created[0].title), "success")
     return redirect(url_for(".edit", workshop_id=created[0].id))
 
 
@@ -195,6 +204,7 @@ def _editor(workshop: Workshop, settings_form: SettingsForm | None = None, statu
         activity_responses=editing.activity_responses(workshop),
         missing=editing.readiness(workshop),
         alert=alert,
+        own_template=own_templates.own_template_of(_me(), workshop),
     ), status
 
 
@@ -214,13 +224,14 @@ def settings(workshop_id: int) -> Page:
     status = _save(form, lambda: editing.update_settings(workshop, form.payload()))
     if status is not None:
         return _editor(workshop, form, status)
-    flash("Settings saved.", "success")
+    flash(gettext("Settings saved."), "success")
     return redirect(url_for(".edit", workshop_id=workshop.id))
 
 
 _FORMS: dict[str, type[GroupForm] | type[ItemForm] | type[ActivityForm]] = {
     "groups": GroupForm, "items": ItemForm, "activities": ActivityForm}
-_NOUN = {"groups": "stakeholder group", "items": "item", "activities": "activity"}
+_NOUN = {"groups": lazy_gettext("stakeholder group"), "items": lazy_gettext("item"),
+         "activities": lazy_gettext("activity")}
 
 
 def _preset_of(workshop: Workshop) -> str:
@@ -277,7 +288,7 @@ def _frozen(workshop: Workshop, kind: str, key: str | None) -> bool:
 
 def _saved(workshop: Workshop, kind: str, form: Any) -> Response:
     title = form.name.data if "name" in form else form.title.data
-    flash(f"{_NOUN[kind].capitalize()} “{title}” saved.", "success")
+    flash(gettext("%(noun)s “%(title)s” saved.", noun=str(_NOUN[kind]).capitalize(), title=title), "success")
     return redirect(url_for(".edit", workshop_id=workshop.id, _anchor=kind))
 
 
@@ -289,7 +300,7 @@ def entity_new(workshop_id: int, kind: str) -> Page:
     defaults = ACTIVITY_FORMS[type_name].defaults(workshop) if type_name and request.method == "GET" else None
     form = _entity_form(workshop, kind, defaults, type_name)
     if kind == "activities" and not workshop.items and request.method == "GET":
-        flash("Add at least one item before creating an activity.", "error")
+        flash(gettext("Add at least one item before creating an activity."), "error")
         return redirect(url_for(".edit", workshop_id=workshop.id, _anchor="items"))
     if form.is_submitted():
         if not form.validate():
@@ -335,7 +346,7 @@ def entity_delete(workshop_id: int, kind: str, key: str) -> Page:
     status = _save(form, lambda: deleter(workshop, key))
     if status is not None:
         return _editor(workshop, status=status, alert=" ".join(form.form_errors))
-    flash(f"{_NOUN[kind].capitalize()} '{key}' deleted.", "success")
+    flash(gettext("%(noun)s '%(key)s' deleted.", noun=str(_NOUN[kind]).capitalize(), key=key), "success")
     return redirect(url_for(".edit", workshop_id=workshop.id, _anchor=kind))
 
 
@@ -391,8 +402,8 @@ def _change_state(workshop_id: int, key: str, state: str) -> Response:
     close_others = state == "open" and bool(form.close_others.data)
     with transaction():
         workshops.set_state(activity, state, close_others=close_others)
-    verb = "open: phones can answer now" if state == "open" else "closed"
-    flash(f"“{activity.title}” is {verb}.", "success")
+    verb = gettext("open: phones can answer now") if state == "open" else gettext("closed")
+    flash(gettext("“%(title)s” is %(state)s.", title=activity.title, state=verb), "success")
     return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
 
 
@@ -446,7 +457,8 @@ def weights(workshop_id: int) -> Page:
     if status is not None:
         form.group_weights = {g.key: request.form.get(f"w-{g.key}", "") for g in workshop.groups}
         return _editor(workshop, status=status, weights_form=form)
-    flash("Group weights saved: " + ", ".join(f"{g.name} {g.weight:g}" for g in workshop.groups) + ".", "success")
+    weights = ", ".join(f"{g.name} {g.weight:g}" for g in workshop.groups)
+    flash(gettext("Group weights saved: %(weights)s.", weights=weights), "success")
     return redirect(url_for(".edit", workshop_id=workshop.id, _anchor="groups"))
 
 
@@ -456,8 +468,9 @@ def next_round(workshop_id: int, key: str) -> Response:
     """Delphi: close this round and open the next; phones see the last round's results, then re-rate."""
     return _activity_action(
         workshop_id, key, workshops.next_round,
-        lambda activity, _: (f"Round {activity.round} of “{activity.title}” is open: phones show round "
-                             f"{activity.round - 1}'s results, then ask again.", "success"),
+        lambda activity, _: (gettext("Round %(n)s of “%(title)s” is open: phones show round %(previous)s's results, "
+                                     "then ask again.", n=activity.round, title=activity.title,
+                                     previous=activity.round - 1), "success"),
         lambda problem: problem.detail or problem.title)
 
 
@@ -490,11 +503,13 @@ def criteria_weights(workshop_id: int, key: str) -> Page:
     except Problem as problem:
         if problem.status != 422 or _wants_json():
             raise  # the JSON caller gets problem+json with the field errors
-        flash("The weights were not changed: " + " ".join(e.message for e in problem.errors), "error")
+        why = " ".join(e.message for e in problem.errors)
+        flash(gettext("The weights were not changed: %(why)s", why=why), "error")
     else:
         if _wants_json():
             return jsonify({"criteria": activity.settings.get("criteria", [])})  # type: ignore[return-value]
-        flash(f"Criterion weights of “{activity.title}” saved; the screen shows the new scores.", "success")
+        flash(gettext("Criterion weights of “%(title)s” saved; the screen shows the new scores.", title=activity.title),
+              "success")
     return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
 
 
@@ -534,9 +549,9 @@ def joining(workshop_id: int) -> Response:
     with transaction():
         workshops.set_joining_locked(workshop, locked)
     if locked:
-        flash("Joining is locked: new phones are turned away; people already in keep voting.", "success")
+        flash(gettext("Joining is locked: new phones are turned away; people already in keep voting."), "success")
     else:
-        flash("Joining is open again: new phones can join with the code.", "success")
+        flash(gettext("Joining is open again: new phones can join with the code."), "success")
     return redirect(url_for(".console", workshop_id=workshop.id, _anchor="join-title"))
 
 
@@ -567,9 +582,9 @@ def reveal_mode(workshop_id: int, key: str) -> Response:
     mode = request.form.get("mode")
     return _activity_action(
         workshop_id, key, lambda activity: workshops.set_reveal_mode(activity, mode),
-        lambda *_: ("The screen shows live results." if mode == "live"
-                    else "The screen hides the results until you reveal them.", "success"),
-        lambda _: "Nothing was changed: the screen mode is live or hidden until revealed.")
+        lambda *_: (gettext("The screen shows live results.") if mode == "live"
+                    else gettext("The screen hides the results until you reveal them."), "success"),
+        lambda _: gettext("Nothing was changed: the screen mode is live or hidden until revealed."))
 
 
 @bp.post("/workshops/<int:workshop_id>/activities/<key>/reveal")
@@ -579,8 +594,8 @@ def reveal(workshop_id: int, key: str) -> Response:
     shown = request.form.get("revealed", "1") == "1"
     return _activity_action(
         workshop_id, key, lambda activity: workshops.reveal(activity, shown),
-        lambda *_: ("The results are on the screen." if shown else "The results are hidden from the screen again.",
-                    "success"),
+        lambda *_: (gettext("The results are on the screen.") if shown
+                    else gettext("The results are hidden from the screen again."), "success"),
         _problem_text)
 
 
@@ -592,5 +607,6 @@ def timer(workshop_id: int, key: str) -> Response:
     minutes = None if "stop" in request.form else (int(raw) if raw.isascii() and raw.isdigit() else -1)
     return _activity_action(
         workshop_id, key, lambda activity: workshops.set_timer(activity, minutes),
-        lambda *_: (f"Timer: {minutes} min." if minutes else "The timer is stopped.", "success"),
-        lambda problem: f"No timer was started. {_problem_text(problem)}")
+        lambda *_: (gettext("Timer: %(n)s min.", n=minutes) if minutes else gettext("The timer is stopped."),
+                    "success"),
+        lambda problem: gettext("No timer was started.") + " " + _problem_text(problem))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.models import Activity
@@ -129,7 +130,7 @@ def _read_points(activity: Activity, form: MultiDict[str, str]) -> Ballot:
         if not raw:
             continue
         if not _INTEGER.match(raw):
-            errors.setdefault(item.key, []).append("Give a whole number of points.")
+            errors.setdefault(item.key, []).append(_("Give a whole number of points."))
             continue
         if int(raw) != 0:
             points[item.key] = int(raw)  # a negative number is passed on for the service to reject
@@ -147,7 +148,7 @@ def _read_ranking(activity: Activity, form: MultiDict[str, str]) -> Ballot:
             continue
         shown[item.key] = raw
         if not _INTEGER.match(raw) or int(raw) < 1:
-            errors.setdefault(item.key, []).append("Choose a place from the list.")
+            errors.setdefault(item.key, []).append(_("Choose a place from the list."))
             continue
         places[item.key] = int(raw)
     by_place: dict[int, list[str]] = {}
@@ -157,11 +158,11 @@ def _read_ranking(activity: Activity, form: MultiDict[str, str]) -> Ballot:
     for place, keys in sorted(by_place.items()):
         if len(keys) > 1:
             for key in keys:
-                errors.setdefault(key, []).append(f"Place {place} is given to more than one item.")
+                errors.setdefault(key, []).append(_("Place %(place)s is given to more than one item.", place=place))
     used = sorted(by_place)
     if used and used != list(range(1, len(used) + 1)):
         missing = next(n for n in range(1, used[-1] + 1) if n not in by_place)
-        general.append(f"Place {missing} is empty: number your choices 1, 2, 3… without gaps.")
+        general.append(_("Place %(place)s is empty: number your choices 1, 2, 3… without gaps.", place=missing))
     order = [k for _, k in sorted((p, k) for k, p in places.items())]
     return Ballot({"ranking": order}, shown, errors, general, empty=not order)
 
@@ -198,10 +199,45 @@ def problem_errors(activity: Activity, problem: Problem, body: dict[str, Any]) -
             if points:
                 item_key = points.group(1)
         if item_key and any(i.key == item_key for i in activity.items):
-            by_item.setdefault(item_key, []).append(error.message)
+            by_item.setdefault(item_key, []).append(service_message(error.message))
         else:
-            general.append(error.message)
+            general.append(service_message(error.message))
     return by_item, general
+
+
+#: The participation service's English messages a phone can meet, and how to say them in the phone's language.
+_SERVICE_MESSAGES: tuple[tuple[re.Pattern[str], Any], ...] = (
+    (re.compile(r"^No workshop has this join code\. Check the code on the screen\.$"),
+     lambda m: _("No workshop has this join code. Check the code on the screen.")),
+    (re.compile(r"^The facilitator has closed joining for this workshop\.$"),
+     lambda m: _("The facilitator has closed joining for this workshop.")),
+    (re.compile(r"^Choose one of the workshop's stakeholder groups\.$"),
+     lambda m: _("Choose one of the workshop's stakeholder groups.")),
+    (re.compile(r"^Too many people joined at once; please try again\.$"),
+     lambda m: _("Too many people joined at once; please try again.")),
+    (re.compile(r"^The value must be a whole number from (-?\d+) to (-?\d+), or null\.$"),
+     lambda m: _("Choose a number from %(low)s to %(high)s, or Don't know.", low=m[1], high=m[2])),
+    (re.compile(r"^Give a value \(a whole number, or null for don't know\)\.$"),
+     lambda m: _("Choose a number, or Don't know.")),
+    (re.compile(r"^Points are whole numbers of at least 0\.$"),
+     lambda m: _("Points are whole numbers of at least 0.")),
+    (re.compile(r"^At most (\d+) points per item\.$"), lambda m: _("At most %(cap)s points per item.", cap=m[1])),
+    (re.compile(r"^Rank at most (\d+) items\.$"), lambda m: _("Rank at most %(top)s items.", top=m[1])),
+    (re.compile(r"^Rate at least one item\.$"), lambda m: _("Rate at least one item.")),
+    (re.compile(r"^The ballot is invalid; nothing was saved\.$|^The ranking is invalid; nothing was saved\.$"
+                r"|^One or more (ratings|scores) are invalid; nothing was saved\.$"),
+     lambda m: _("please check the highlighted items.")),
+)
+
+
+def service_message(text: str) -> str:
+    """A validation message from the participation service, translated at the view layer (the service and the
+    engine stay free of Flask); a message not listed here is shown as the service wrote it."""
+    for pattern, say in _SERVICE_MESSAGES:
+        match = pattern.match(text or "")
+        if match:
+            return str(say(match))
+    return text
 
 
 # --- Delphi: the previous round, as the phone shows it -----------------------------------------------------
@@ -215,7 +251,8 @@ def previous_summary(activity: Activity, document: dict[str, Any] | None) -> lis
     if activity.type == "ranking":
         borda = document.get("borda") or {}
         for n, key in enumerate(document.get("schulze") or [], 1):
-            figure = f"{borda[key]:.1f} Borda points" if isinstance(borda.get(key), int | float) else ""
+            figure = (_("%(points)s Borda points", points=f"{borda[key]:.1f}")
+                      if isinstance(borda.get(key), int | float) else "")
             rows.append({"item": titles.get(key, key), "figure": f"#{n}", "detail": figure})
         return rows
     for entry in document.get("items") or []:
@@ -226,7 +263,8 @@ def previous_summary(activity: Activity, document: dict[str, Any] | None) -> lis
             score = entry.get("score")
             figure = f"{score * 100:.0f} %" if isinstance(score, int | float) else "–"
             breadth = entry.get("breadth")
-            detail = f"chosen by {breadth * 100:.0f} %" if isinstance(breadth, int | float) else ""
+            detail = (_("chosen by %(share)s", share=f"{breadth * 100:.0f} %")
+                      if isinstance(breadth, int | float) else "")
         elif activity.type == "matrix":
             settings = activity.settings or {}
             figure = " · ".join(
@@ -244,6 +282,6 @@ def previous_summary(activity: Activity, document: dict[str, Any] | None) -> lis
             mean = value.get("mean")
             figure = f"{mean:.1f}" if isinstance(mean, int | float) else "–"
             consensus = value.get("consensus")
-            detail = f"consensus {consensus:.2f}" if isinstance(consensus, int | float) else ""
+            detail = _("consensus %(value)s", value=f"{consensus:.2f}") if isinstance(consensus, int | float) else ""
         rows.append({"item": titles[key], "figure": figure, "detail": detail})
     return rows

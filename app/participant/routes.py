@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import limiter
+from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
 from app.participant import ballots, bp
 from app.services import participation, results, workshops
@@ -24,7 +27,6 @@ from app.services.errors import Problem, not_found
 from app.services.ratelimit import join_code_key
 
 DONT_KNOW = "dk"
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 #: Axes in the order a phone asks them: the vertical one ("how much does it matter?") first.
 AXIS_ORDER = ("y", "x")
 MAX_CODE_LENGTH = 40
@@ -38,20 +40,29 @@ Page = Response | tuple[str, int] | str
 
 def _participant() -> Participant | None:
     """The phone's participant, from the permanent session cookie."""
-    token = session.get("participant_token")
-    return participation.participant_for_token(token) if isinstance(token, str) else None
+    if "phone_participant" not in g:  # looked up once per request (the language hook needs it first)
+        token = session.get("participant_token")
+        g.phone_participant = participation.participant_for_token(token) if isinstance(token, str) else None
+    return g.phone_participant
+
+
+@bp.before_request
+def _workshop_language() -> None:
+    """Speak the workshop's language (unless the phone picked its own) before any message is translated."""
+    participant = _participant()
+    workshop = participant.workshop if participant is not None else None
+    code = (request.view_args or {}).get("code")
+    if isinstance(code, str):
+        workshop = workshops.by_join_code(_normalise_code(code)) or workshop
+    if workshop is not None:
+        use_workshop_language(workshop.language)
 
 
 def _render(template: str, workshop: Workshop | None = None, status: int = 200, **context: Any) -> tuple[str, int]:
-    """Render with the workshop's language and writing direction (Arabic workshops read right to left)."""
-    language = workshop.language if workshop is not None else "en"
-    html = render_template(
-        f"participant/{template}",
-        workshop=workshop,
-        page_language=language,
-        page_direction="rtl" if language in RTL_LANGUAGES else "ltr",
-        **context,
-    )
+    """Render in the selected language (the phone's choice, else the workshop's); `<html lang dir>` follow it."""
+    if workshop is not None and g.get("workshop_language") != workshop.language:
+        use_workshop_language(workshop.language)
+    html = render_template(f"participant/{template}", workshop=workshop, **context)
     return html, status
 
 
@@ -64,7 +75,7 @@ def _need_participant() -> Participant | Response:
     participant = _participant()
     if participant is None:
         session.pop("participant_token", None)
-        flash("Join a workshop first: type the code shown on the screen.", "info")
+        flash(_("Join a workshop first: type the code shown on the screen."), "info")
         return redirect(url_for(".join"))
     return participant
 
@@ -79,7 +90,7 @@ def _no_store(response: Response) -> Response:
 @bp.errorhandler(CSRFError)
 def _csrf_failed(_error: CSRFError) -> Response:
     """An expired or missing form token: explain and show the page again rather than a bare 400."""
-    flash("This page had expired, so nothing was sent. Please try again.", "error")
+    flash(_("This page had expired, so nothing was sent. Please try again."), "error")
     return redirect(request.path)
 
 
@@ -100,8 +111,8 @@ def join() -> Page:
         workshop = workshops.by_join_code(code) if code else None
         if workshop is not None:
             return redirect(url_for(".join_code", code=workshop.join_code))
-        error = (f"No workshop has the code {code}. Check the code on the screen and try again."
-                 if code else "Type the code shown on the screen.")
+        error = (_("No workshop has the code %(code)s. Check the code on the screen and try again.", code=code)
+                 if code else _("Type the code shown on the screen."))
     return _render("join.html", code=code, error=error, participant=_participant(),
                    status=422 if error else 200)
 
@@ -113,7 +124,7 @@ def join_code(code: str) -> Page:
     workshop = workshops.by_join_code(_normalise_code(code))
     if workshop is None:
         return _render("join.html", code=_normalise_code(code), participant=_participant(), status=404,
-                       error="No workshop has this code. Check the code on the screen and try again.")
+                       error=_("No workshop has this code. Check the code on the screen and try again."))
     participant = _participant()
     if participant is not None and participant.workshop_id == workshop.id:
         return redirect(url_for(".vote"))
@@ -121,9 +132,9 @@ def join_code(code: str) -> Page:
     if request.method == "POST":
         try:
             with transaction():
-                _, token = participation.join(workshop.join_code, request.form.get("group", ""))
+                _joined, token = participation.join(workshop.join_code, request.form.get("group", ""))
         except Problem as problem:
-            error = problem.errors[0].message if problem.errors else problem.detail
+            error = ballots.service_message(problem.errors[0].message if problem.errors else problem.detail)
             status = problem.status
         else:
             session["participant_token"] = token
@@ -209,19 +220,16 @@ def _item_errors(activity: Activity, problem: Problem, sent: list[dict[str, Any]
         item_key, axis = sent[int(match.group(1))]["item"], match.group(2)
         if axis in labels:
             a = labels[axis]
-            message = f"{a['label']}: choose a number from {a['min']} to {a['max']}, or Don't know."
+            message = _("%(axis)s: choose a number from %(min)s to %(max)s, or Don't know.", axis=a["label"],
+                        min=a["min"], max=a["max"])
         else:
-            message = "This item could not be saved; please answer it again."
+            message = _("This item could not be saved; please answer it again.")
         errors.setdefault(item_key, []).append(message)
     return errors
 
 
 def _answered(activity: Activity, saved: dict[tuple[str, str], int | None]) -> list[str]:
     return [i.key for i in activity.items if (i.key, "x") in saved and (i.key, "y") in saved]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @bp.route("/p", methods=["GET", "POST"])
@@ -237,7 +245,7 @@ def vote(activity_key: str | None = None) -> Page:
     if key:
         activity = workshop.activity(key)
         if activity is None:
-            raise not_found("This workshop has no such activity.")
+            raise not_found(_("This workshop has no such activity."))
         return _activity_page(participant, activity)
     open_now = participation.open_activities(workshop)
     if len(open_now) == 1:
@@ -256,7 +264,9 @@ def vote(activity_key: str | None = None) -> Page:
 def _activity_page(participant: Participant, activity: Activity) -> Page:
     workshop = participant.workshop
     open_keys = [a.key for a in participation.open_activities(workshop)]
-    if not activity.is_open:
+    # A form of an earlier round (sent late from a phone's offline queue) must not count in the current round.
+    stale = request.method == "POST" and request.form.get("round", str(activity.round)) != str(activity.round)
+    if not activity.is_open or stale:
         saved = participation.saved_values(participant, activity)
         late = request.method == "POST"
         answered = _answered(activity, saved) if activity.type == "matrix" else ballots.answered(activity, saved)
@@ -272,12 +282,13 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
     if request.method == "POST":
         form = _read_matrix(activity, request.form, shown)
         incomplete = form.incomplete
-        waiting = (f" {_plural(len(incomplete), 'item')} not saved yet: answer both questions, or choose "
-                   "Don't know." if incomplete else "")
+        waiting = (" " + ngettext("%(num)s item not saved yet: answer both questions, or choose Don't know.",
+                                  "%(num)s items not saved yet: answer both questions, or choose Don't know.",
+                                  len(incomplete)) if incomplete else "")
         if not form.body["ratings"]:
             status = 422
-            message = {"kind": "error", "text": "Nothing was saved: choose an answer for both questions of at "
-                                                "least one item (Don't know counts as an answer)."}
+            message = {"kind": "error", "text": _("Nothing was saved: choose an answer for both questions of at "
+                                                  "least one item (Don't know counts as an answer).")}
         else:
             try:
                 with transaction():
@@ -289,11 +300,11 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
                 if problem.status != 422:
                     raise
                 status, item_errors = 422, _item_errors(activity, problem, form.body["ratings"])
-                message = {"kind": "error", "text": "Nothing was saved: please check the highlighted items."}
+                message = {"kind": "error", "text": _("Nothing was saved: please check the highlighted items.")}
             else:
                 message = {"kind": "ok" if not incomplete else "warn",
-                           "text": f"Saved {_plural(saved, 'rating')}. You can change them until the facilitator "
-                                   f"closes this activity.{waiting}"}
+                           "text": ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved) + " "
+                           + _("You can change them until the facilitator closes this activity.") + waiting}
     saved_now = participation.saved_values(participant, activity)
     return _render(
         "vote.html", workshop, status=status, participant=participant, activity=activity, items=activity.items,
@@ -321,18 +332,19 @@ def _save_ballot(participant: Participant, activity: Activity, body: dict[str, A
     """Through the shared service: the API's validation, one transaction, nothing saved on a 422."""
     saver = getattr(participation, "save_responses", None)
     if saver is None:
-        raise Problem(503, "Not available", "This server cannot save this kind of activity yet.")
+        raise Problem(503, _("Not available"), _("This server cannot save this kind of activity yet."))
     with transaction():
         return int(saver(participant, activity, body) or 0)
 
 
 def _saved_text(activity: Activity, saved: int) -> str:
-    nouns = {"scale": "rating", "criteria": "score"}
     if activity.type == "points":
-        return "Your points are saved."
+        return _("Your points are saved.")
     if activity.type == "ranking":
-        return "Your order is saved."
-    return f"Saved {_plural(saved, nouns[activity.type])}."
+        return _("Your order is saved.")
+    if activity.type == "criteria":
+        return ngettext("Saved %(num)s score.", "Saved %(num)s scores.", saved)
+    return ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved)
 
 
 def _typed_page(participant: Participant, activity: Activity, open_keys: list[str]) -> Page:
@@ -347,8 +359,8 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
         item_errors, general = ballot.errors, list(ballot.general)
         if ballot.empty and not item_errors and not general:
             status = 422
-            general.append("Nothing was saved: answer at least one item first." if activity.type != "ranking"
-                           else "Nothing was saved: give place 1 to at least one item.")
+            general.append(_("Nothing was saved: answer at least one item first.") if activity.type != "ranking"
+                           else _("Nothing was saved: give place 1 to at least one item."))
         elif item_errors or general:
             status = 422
         else:
@@ -363,13 +375,13 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
                 status = 422
                 item_errors, general = ballots.problem_errors(activity, problem, ballot.body)
                 if not item_errors and not general:
-                    general.append(problem.detail or problem.title)
+                    general.append(ballots.service_message(problem.detail or problem.title))
             else:
-                message = {"kind": "ok", "text": f"{_saved_text(activity, saved)} You can change your answers "
-                                                 "until the facilitator closes this activity."}
+                message = {"kind": "ok", "text": _saved_text(activity, saved) + " " + _(
+                    "You can change your answers until the facilitator closes this activity.")}
         if status == 422:
-            message = {"kind": "error", "text": "Nothing was saved: " + (
-                " ".join(general) if general else "please check the highlighted items.")}
+            message = {"kind": "error", "text": _("Nothing was saved: %(why)s", why=(
+                " ".join(general) if general else _("please check the highlighted items.")))}
     saved_now = participation.saved_values(participant, activity)
     if status == 200:
         shown = ballots.shown_from_saved(activity, saved_now)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Activity, Participant, Response, Workshop, utcnow
+from app.models import Action, Activity, Participant, Proposal, Response, Workshop, utcnow
+from app.services import actions as action_service
 from app.services import archive, results, workshops
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,35 @@ class RawRow:
 
 
 @dataclass
+class ActionRow:
+    """One action with its item's quadrant in the report's own (equal_groups) results."""
+
+    activity: str
+    activity_title: str
+    item: str
+    item_title: str
+    quadrant: str | None
+    quadrant_name: str | None
+    owner: str
+    due_date: date | None
+    note: str
+
+
+@dataclass
+class ProposalRow:
+    """One participant proposal as decided by the facilitator; only the group is reported, never the person."""
+
+    title: str
+    kind: str
+    group: str
+    status: str
+    item: str  # the item it became or was merged into (its title), or ""
+    description: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass
 class WorkshopReport:
     workshop: Workshop
     document: dict[str, Any]
@@ -62,6 +92,8 @@ class WorkshopReport:
     app_version: str
     generated_at: datetime = field(default_factory=utcnow)
     paper: dict[str, int] = field(default_factory=dict)  # group key -> paper ballots entered by the facilitator
+    actions: list[ActionRow] = field(default_factory=list)
+    proposals: list[ProposalRow] = field(default_factory=list)
 
     @property
     def item_titles(self) -> dict[str, str]:
@@ -133,4 +165,30 @@ def collect(workshop: Workshop, app_version: str) -> WorkshopReport:
         if channel == "paper":
             paper[groups[group_id]] += int(count)
     return WorkshopReport(workshop, document, reports, joined, _respondents(workshop), _raw_rows(workshop),
-                          app_version, paper=paper)
+                          app_version, paper=paper, actions=_actions(workshop, reports),
+                          proposals=_proposals(workshop))
+
+
+def _actions(workshop: Workshop, reports: list[ActivityReport]) -> list[ActionRow]:
+    """Actions with the quadrant their item has in the results printed beside them (no second computation)."""
+    placed = {entry.activity.id: {i["item"]: i.get("quadrant") for i in (entry.equal or {}).get("items", [])}
+              for entry in reports}
+    rows = []
+    names: dict[int, dict[str, str]] = {}
+    action: Action
+    for action in action_service.for_workshop(workshop):
+        activity = action.activity
+        if activity.id not in names:
+            names[activity.id] = action_service.quadrant_names(activity)
+        quadrant = placed.get(activity.id, {}).get(action.item.key)
+        rows.append(ActionRow(activity.key, activity.title, action.item.key, action.item.title, quadrant,
+                              names[activity.id].get(quadrant) if quadrant else None, action.owner,
+                              action.due_date, action.note))
+    return rows
+
+
+def _proposals(workshop: Workshop) -> list[ProposalRow]:
+    rows = db.session.scalars(sa.select(Proposal).where(Proposal.workshop_id == workshop.id)
+                              .order_by(Proposal.created_at, Proposal.id))
+    return [ProposalRow(p.title, p.kind, p.group.name if p.group else "", p.status, p.item.title if p.item else "",
+                        p.description or "", p.created_at, p.decided_at) for p in rows]

@@ -8,6 +8,8 @@ DejaVu Sans font shipped inside matplotlib, so accents, Arabic letters and the l
 from __future__ import annotations
 
 import io
+import json
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,13 +18,23 @@ from typing import Any
 import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
 from app.reports import charts
 from app.reports.collect import ActivityReport, WorkshopReport
 
+log = logging.getLogger(__name__)
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
+#: Arabic letters DejaVu lacks come from Noto Sans Arabic (Debian fonts-noto-core) when it is installed.
+ARABIC_FONTS = (Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"),
+                Path("/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"))
+ARABIC_FONT = "NotoSansArabic"
+#: Scripts whose letters change shape with their neighbours or run right to left (Hebrew, Arabic, Syriac,
+#: Thaana, N'Ko, Indic, Thai...): a report containing any of them is set with HarfBuzz shaping and the Unicode
+#: bidirectional algorithm, so Arabic letters join and read right to left.
+COMPLEX_SCRIPTS = ((0x0590, 0x0EFF), (0x1000, 0x109F), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 HEAD_FILL = (221, 231, 240)
 FLAG_FILL = (252, 228, 214)
 #: Share of the scale width from which a gap between group means is highlighted (domain.md 3.5: 1 point on 1-5).
@@ -58,6 +70,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "highlights": "Highlights (equal_groups)", "leading": "Leading", "split": "Groups disagree on",
         "change": "Change since round {round}",
         "before": "Round {round}", "now": "Now",
+        "paper": "Paper ballots", "actions": "Actions", "owner": "Owner", "due": "Due", "next_step": "Next step",
+        "actions_text": "Next steps agreed for the items of the top quadrant. The quadrant is the item's place in "
+                        "the results of this report (groups weighted).",
+        "proposals": "Proposals from participants", "title": "Title", "kind": "Kind", "status": "Status",
+        "became": "Item (became / merged into)",
+        "kinds": "constraint=Constraint;sector=Sector;outlier_firm=Outlier firm",
+        "statuses": "pending=Pending;approved=Approved;merged=Merged;rejected=Rejected",
     },
     "fr": {
         "report": "Rapport d'atelier", "generated": "Produit le", "language": "Langue",
@@ -89,6 +108,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "highlights": "Points saillants (equal_groups)", "leading": "En tête", "split": "Les groupes divergent sur",
         "change": "Évolution depuis le tour {round}",
         "before": "Tour {round}", "now": "Maintenant",
+        "paper": "Bulletins papier", "actions": "Actions", "owner": "Responsable", "due": "Échéance",
+        "next_step": "Prochaine étape",
+        "actions_text": "Prochaines étapes convenues pour les éléments du quadrant prioritaire. Le quadrant est la "
+                        "place de l'élément dans les résultats de ce rapport (groupes pondérés).",
+        "proposals": "Propositions des participants", "title": "Titre", "kind": "Type", "status": "Statut",
+        "became": "Élément (créé / fusionné avec)",
+        "kinds": "constraint=Contrainte;sector=Secteur;outlier_firm=Entreprise atypique",
+        "statuses": "pending=En attente;approved=Approuvée;merged=Fusionnée;rejected=Rejetée",
     },
     "es": {
         "report": "Informe del taller", "generated": "Generado", "language": "Idioma",
@@ -113,6 +140,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "ph": "por persona", "sensitivity": "Sensibilidad a los pesos", "top1": "Primero", "top3": "Tres primeros",
         "highlights": "Lo más destacado (equal_groups)", "leading": "En cabeza", "split": "Los grupos discrepan sobre",
         "change": "Cambio desde la ronda {round}", "before": "Ronda {round}", "now": "Ahora",
+        "paper": "Papeletas en papel", "actions": "Acciones", "owner": "Responsable", "due": "Plazo",
+        "next_step": "Próximo paso",
+        "actions_text": "Próximos pasos acordados para los elementos del cuadrante prioritario. El cuadrante es el "
+                        "lugar del elemento en los resultados de este informe (grupos ponderados).",
+        "proposals": "Propuestas de los participantes", "title": "Título", "kind": "Tipo", "status": "Estado",
+        "became": "Elemento (creado / fusionado con)",
+        "kinds": "constraint=Restricción;sector=Sector;outlier_firm=Empresa atípica",
+        "statuses": "pending=Pendiente;approved=Aprobada;merged=Fusionada;rejected=Rechazada",
     },
     "pt": {
         "report": "Relatório da oficina", "generated": "Gerado", "language": "Idioma",
@@ -137,6 +172,51 @@ STRINGS: dict[str, dict[str, str]] = {
         "ph": "por pessoa", "sensitivity": "Sensibilidade aos pesos", "top1": "Primeiro", "top3": "Três primeiros",
         "highlights": "Destaques (equal_groups)", "leading": "À frente", "split": "Os grupos divergem sobre",
         "change": "Mudança desde a ronda {round}", "before": "Ronda {round}", "now": "Agora",
+        "paper": "Boletins em papel", "actions": "Ações", "owner": "Responsável", "due": "Prazo",
+        "next_step": "Próximo passo",
+        "actions_text": "Próximos passos acordados para os elementos do quadrante prioritário. O quadrante é o "
+                        "lugar do elemento nos resultados deste relatório (grupos ponderados).",
+        "proposals": "Propostas dos participantes", "title": "Título", "kind": "Tipo", "status": "Estado",
+        "became": "Elemento (criado / fundido com)",
+        "kinds": "constraint=Restrição;sector=Setor;outlier_firm=Empresa atípica",
+        "statuses": "pending=Pendente;approved=Aprovada;merged=Fundida;rejected=Rejeitada",
+    },
+    "ar": {
+        "report": "تقرير ورشة العمل", "generated": "تاريخ الإعداد", "language": "اللغة",
+        "version": "إصدار Prioritas", "joined": "المشاركون المنضمون", "activities": "الأنشطة", "method": "المنهجية",
+        "method_text": (
+            "انضم المشاركون من هواتفهم واختار كل منهم مجموعته. النتائج المعروضة على القاعة تُرجِّح المجموعات "
+            "(equal_groups): يُحتسب متوسط كل مجموعة بحسب وزنها، ولا تُستخدم أو تُعرض إلا المجموعات التي لديها "
+            "k = {k} إجابات على الأقل عن البند، حتى لا يمكن تمييز أي مجموعة صغيرة. يُعرض المتوسط لكل فرد "
+            "للمقارنة. الفترات هي فترات t بمستوى 95 % محصورة في حدود المقياس؛ والتوافق هو مقياس Tastle-Wierman "
+            "(0 انقسام، 1 إجماع). هذه تصورات القاعة، وينبغي مقارنتها بالبيانات."),
+        "weights": "أوزان المجموعات", "group": "المجموعة", "weight": "الوزن", "expected": "العدد المتوقع",
+        "participation": "المشاركة", "respondents": "المجيبون", "item": "البند", "axis": "المحور",
+        "mean": "المتوسط", "median": "الوسيط", "ci": "فترة الثقة 95 %", "consensus": "التوافق",
+        "quadrant": "الربع", "flags": "تنبيهات", "per_head": "المتوسط (لكل فرد)",
+        "disagree": "حيث تختلف المجموعات",
+        "no_disagreement": "لا يُظهر أي بند فجوة كبيرة بين المجموعات التي يمكن عرضها.",
+        "not_available": "تعذّر حساب نتائج هذا النشاط في هذا الإصدار.",
+        "no_results": "لا توجد نتائج بعد.", "score": "الدرجة", "total": "المجموع", "breadth": "الانتشار",
+        "rank": "الترتيب", "borda": "بوردا", "mean_rank": "متوسط الترتيب", "criteria": "المعايير والأوزان",
+        "criterion": "المعيار", "direction": "الاتجاه", "page": "صفحة", "note": "ملاحظة منهجية الورشة",
+        "hidden": "لا تُعرض المجموعات التي يقل عددها عن k", "state": "الحالة", "type": "النوع",
+        "ph": "لكل فرد", "sensitivity": "الحساسية للأوزان",
+        "overtakes": "يتقدّم {b} على {a} إذا تغيّر وزن «{criterion}» من {start} إلى {end}.",
+        "no_critical": "لا يؤدي أي تغيير في الأوزان بين 0 و1 إلى تبديل البنود المتصدرة.",
+        "acceptability": "نسبة السحوبات العشوائية للأوزان ({draws} سحبًا، البذرة {seed}) التي يكون فيها كل بند "
+                          "الأول، أو ضمن الثلاثة الأوائل، أو في كل ربع.",
+        "top1": "الأول", "top3": "الثلاثة الأوائل",
+        "highlights": "أبرز النتائج (equal_groups)", "leading": "في الصدارة", "split": "تختلف المجموعات حول",
+        "change": "التغيّر منذ الجولة {round}", "before": "الجولة {round}", "now": "الآن",
+        "paper": "بطاقات ورقية", "actions": "الإجراءات", "owner": "المسؤول", "due": "الموعد",
+        "next_step": "الخطوة التالية",
+        "actions_text": "الخطوات التالية المتفق عليها لبنود الربع ذي الأولوية. الربع هو موقع البند في نتائج هذا "
+                        "التقرير (بترجيح المجموعات).",
+        "proposals": "مقترحات المشاركين", "title": "العنوان", "kind": "النوع", "status": "الحالة",
+        "became": "البند (الذي أصبح / الذي دُمج فيه)",
+        "kinds": "constraint=قيد;sector=قطاع;outlier_firm=شركة متميزة",
+        "statuses": "pending=قيد الانتظار;approved=مقبول;merged=مدمج;rejected=مرفوض",
     },
 }
 
@@ -166,11 +246,24 @@ def fmt_ci(ci: Any) -> str:
 
 
 class Report(FPDF):
-    def __init__(self, text: Mapping[str, str], title: str) -> None:
+    def __init__(self, text: Mapping[str, str], title: str, shaping: bool = False) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.text, self.report_title = text, title
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        if shaping:
+            self._shape()
+
+    def _shape(self) -> None:
+        """HarfBuzz shaping (uharfbuzz) and bidi; without uharfbuzz the text is still printed, unjoined."""
+        if all(path.exists() for path in ARABIC_FONTS):
+            self.add_font(ARABIC_FONT, "", str(ARABIC_FONTS[0]))
+            self.add_font(ARABIC_FONT, "B", str(ARABIC_FONTS[1]))
+            self.set_fallback_fonts([ARABIC_FONT], exact_match=False)
+        try:
+            self.set_text_shaping(True)
+        except (ImportError, FPDFException):
+            log.warning("uharfbuzz is missing: Arabic and other joined scripts are printed without shaping")
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(15, 15, 15)
 
@@ -462,19 +555,70 @@ def _method(pdf: Report, report: WorkshopReport) -> None:
         pdf.paragraph(doc["method_note"])
     pdf.heading(text["participation"], 11)
     keys = [a.document["key"] for a in report.activities]
-    header = [text["group"], text["weight"], text["expected"], text["joined"], *keys]
+    header = [text["group"], text["weight"], text["expected"], text["joined"], text["paper"], *keys]
     rows = [([g["name"], fmt(float(g["weight"])), fmt(g.get("expected")), str(report.joined.get(g["key"], 0)),
+              str(report.paper.get(g["key"], 0)),
               *(str(report.respondents.get(k, {}).get(g["key"], 0)) for k in keys)], False)
             for g in doc["groups"]]
-    first = 50.0
+    first = 45.0
     rest = (pdf.epw - first) / (len(header) - 1)
     pdf.grid(header, rows, (first, *([rest] * (len(header) - 1))))
+
+
+def _labels(table: str) -> dict[str, str]:
+    """A "key=Label;key=Label" string of the table as a dict (kinds and statuses of proposals)."""
+    return dict(part.split("=", 1) for part in table.split(";") if "=" in part)
+
+
+def _actions(pdf: Report, report: WorkshopReport) -> None:
+    """Who does what by when, grouped by activity; only when the facilitator recorded actions."""
+    if not report.actions:
+        return
+    text = pdf.text
+    pdf.add_page()
+    pdf.heading(text["actions"])
+    pdf.paragraph(text["actions_text"])
+    activity = None
+    rows: list[tuple[list[str], bool]] = []
+    for action in report.actions:
+        if action.activity != activity:
+            if rows:
+                pdf.grid([text["item"], text["quadrant"], text["owner"], text["due"], text["next_step"]], rows,
+                         (40, 28, 32, 20, 60))
+                rows = []
+            activity = action.activity
+            pdf.heading(action.activity_title, 11)
+        rows.append(([action.item_title, action.quadrant_name or "–", action.owner,
+                      action.due_date.isoformat() if action.due_date else "–", action.note or ""], False))
+    pdf.grid([text["item"], text["quadrant"], text["owner"], text["due"], text["next_step"]], rows,
+             (40, 28, 32, 20, 60))
+
+
+def _proposals(pdf: Report, report: WorkshopReport) -> None:
+    """What participants said was missing, and what became of it; the group only, never the person."""
+    if not report.proposals:
+        return
+    text = pdf.text
+    kinds, statuses = _labels(text["kinds"]), _labels(text["statuses"])
+    pdf.heading(text["proposals"])
+    rows = [([p.title, kinds.get(p.kind, p.kind), p.group or "–", statuses.get(p.status, p.status), p.item or "–"],
+             False) for p in report.proposals]
+    pdf.grid([text["title"], text["kind"], text["group"], text["status"], text["became"]], rows,
+             (60, 25, 35, 22, 38))
+
+
+def needs_shaping(report: WorkshopReport) -> bool:
+    """Whether any text of the report is in a script that needs shaping or runs right to left."""
+    words = [json.dumps(report.document, ensure_ascii=False)]
+    words += [f"{a.owner} {a.note} {a.item_title} {a.activity_title} {a.quadrant_name or ''}" for a in report.actions]
+    words += [f"{p.title} {p.group} {p.item}" for p in report.proposals]
+    return any(low <= ord(ch) <= high for chunk in words for ch in chunk for low, high in COMPLEX_SCRIPTS)
 
 
 def report_pdf(report: WorkshopReport) -> bytes:
     """The whole report as PDF bytes."""
     text = strings(report.document["language"])
-    pdf = Report(text, report.document["title"])
+    pdf = Report(text, report.document["title"], shaping=needs_shaping(report))
     pdf.set_title(report.document["title"])
     pdf.set_creator(f"Prioritas {report.app_version}")
     pdf.set_creation_date(report.generated_at)
@@ -482,4 +626,8 @@ def report_pdf(report: WorkshopReport) -> bytes:
     _method(pdf, report)
     for entry in report.activities:
         _activity(pdf, entry, report)
+    _actions(pdf, report)
+    if report.proposals and not report.actions:
+        pdf.add_page()
+    _proposals(pdf, report)
     return bytes(pdf.output())

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.reports.collect import WEIGHTINGS, ActivityReport, WorkshopReport
 from app.services.archive import neutralise, timestamp
 
-RESERVED_SHEETS = ("summary", "by group", "raw responses", "participation", "method")
+RESERVED_SHEETS = ("summary", "by group", "raw responses", "participation", "actions", "proposals", "method")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -198,6 +198,26 @@ def _participation(sheet: Worksheet, report: WorkshopReport) -> None:
     _widths(sheet, 14, 16)
 
 
+def _actions(sheet: Worksheet, report: WorkshopReport) -> None:
+    """Who does what by when, per item; the quadrant is the item's place in the equal_groups results."""
+    _header(sheet, 1, ["activity", "item", "title", "quadrant", "quadrant name", "owner", "due date", "note"])
+    for n, action in enumerate(report.actions, start=2):
+        _row(sheet, n, [action.activity, action.item, action.item_title, action.quadrant, action.quadrant_name,
+                        action.owner, action.due_date.isoformat() if action.due_date else None, action.note])
+    _widths(sheet, 16, 22)
+
+
+def _proposals(sheet: Worksheet, report: WorkshopReport) -> None:
+    """Participants' proposals with the facilitator's decision; the group only, never who proposed."""
+    _header(sheet, 1, ["title", "kind", "group", "status", "item (became / merged into)", "description",
+                       "created (UTC)", "decided (UTC)"])
+    for n, proposal in enumerate(report.proposals, start=2):
+        _row(sheet, n, [proposal.title, proposal.kind, proposal.group, proposal.status, proposal.item,
+                        proposal.description, timestamp(proposal.created_at),
+                        timestamp(proposal.decided_at) if proposal.decided_at else None])
+    _widths(sheet, 30, 18)
+
+
 def _scale_text(activity: Mapping[str, Any]) -> str:
     parts = []
     for name in ("x", "y", "scale"):
@@ -226,6 +246,9 @@ def _method(sheet: Worksheet, report: WorkshopReport) -> None:
     ]
     rows += [(f"Group weight: {g['key']}", g["weight"]) for g in doc["groups"]]
     rows += [(f"Scale: {a['key']}", _scale_text(a)) for a in doc["activities"]]
+    if report.actions:
+        rows.append(("Actions", "the quadrant beside each action is the item's place in the equal_groups results "
+                                "when the workbook was made; actions are kept if the item moves"))
     _header(sheet, 1, ["setting", "value"])
     for n, (name, value) in enumerate(rows, start=2):
         _row(sheet, n, [name, value])
@@ -246,7 +269,42 @@ def workbook(report: WorkshopReport) -> bytes:
     _by_group(book.create_sheet("By group"), report)
     _raw(book.create_sheet("Raw responses"), report)
     _participation(book.create_sheet("Participation"), report)
+    _actions(book.create_sheet("Actions"), report)
+    _proposals(book.create_sheet("Proposals"), report)
     _method(book.create_sheet("Method"), report)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def comparison_workbook(document: Mapping[str, Any], flat: tuple[list[str], list[list[Any]]]) -> bytes:
+    """The comparison of workshops: the table as on the page, the workshops compared, and what pooled means."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Comparison"
+    header, rows = flat
+    _header(sheet, 1, header)
+    for n, values in enumerate(rows, start=2):
+        _row(sheet, n, values)
+    _widths(sheet, 18, 12)
+    about = book.create_sheet("Workshops")
+    _header(about, 1, ["workshop", "title", "created (UTC)", "k", "respondents"])
+    for n, workshop in enumerate(document["workshops"], start=2):
+        _row(about, n, [workshop["id"], workshop["title"], workshop["created_at"], workshop["min_group_size"],
+                        workshop["respondents"]])
+    pooled = document.get("pooled") or {}
+    facts = [("Template", document["template"]), ("Activity", document["activity"]), ("Type", document["type"]),
+             ("Weighting", document["weighting"]),
+             ("Pooled", pooled.get("rule") or "not computed: the workshops' scales differ"),
+             ("Pooled k", pooled.get("min_group_size")), ("Pooled respondents", pooled.get("respondents")),
+             ("Rank", "1 = first; matrix and criteria: mean of x and y put on 0..1; ranking: Schulze order"),
+             ("Rank change", "rank in the first workshop minus rank in the last (positive: moved up)")]
+    start = len(document["workshops"]) + 3
+    for n, (name, value) in enumerate(facts, start=start):
+        about.cell(row=n, column=1, value=name).font = HEADER_FONT
+        about.cell(row=n, column=2, value=cell(value))
+    _widths(about, 20, 30)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Activity, Participant, Response, User, Workshop, new_token, token_digest, utcnow
+from app.models import (
+    Action,
+    Activity,
+    Participant,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    Response,
+    User,
+    Workshop,
+    new_token,
+    token_digest,
+    utcnow,
+)
 from app.services import workshops
 from app.services.definitions import KEY_PATTERN, is_int
 from app.services.errors import FieldError, invalid
@@ -102,7 +115,38 @@ def export_json(workshop: Workshop, app_version: str) -> dict[str, Any]:
              "dimension": dimension, "value": value, "submitted_at": timestamp(submitted_at)}
             for activity, participant, item, dimension, value, submitted_at, round_ in value_rows(workshop)
         ],
+        "proposals": export_proposals(workshop),
+        "actions": export_actions(workshop),
     }
+
+
+def export_proposals(workshop: Workshop) -> list[dict[str, Any]]:
+    """What participants said was missing and what became of it; never who proposed it (only the group)."""
+    groups = {g.id: g.key for g in workshop.groups}
+    items = {i.id: i.key for i in workshop.items}
+    proposals = db.session.scalars(
+        sa.select(Proposal).where(Proposal.workshop_id == workshop.id).order_by(Proposal.created_at, Proposal.id))
+    return [
+        {"kind": p.kind, "title": p.title, "description": p.description or "", "status": p.status,
+         "group": groups.get(p.group_id) if p.group_id else None,
+         "item": items.get(p.item_id) if p.item_id else None,
+         "created_at": timestamp(p.created_at),
+         "decided_at": timestamp(p.decided_at) if p.decided_at else None}
+        for p in proposals
+    ]
+
+
+def export_actions(workshop: Workshop) -> list[dict[str, Any]]:
+    activities = {a.id: a.key for a in workshop.activities}
+    items = {i.id: i.key for i in workshop.items}
+    actions = db.session.scalars(
+        sa.select(Action).where(Action.workshop_id == workshop.id).order_by(Action.created_at, Action.id))
+    return [
+        {"activity": activities[a.activity_id], "item": items[a.item_id], "owner": a.owner or "",
+         "due_date": a.due_date.isoformat() if a.due_date else None, "note": a.note or "",
+         "created_at": timestamp(a.created_at)}
+        for a in actions
+    ]
 
 
 def import_json(owner: User, archive: Any) -> Workshop:
@@ -169,10 +213,108 @@ def import_json(owner: User, archive: Any) -> Workshop:
         seen.add(unique)
         rows.append(row)
     _check_ballots(workshop, rows, errors)
+    # Archives written before proposals and actions existed have neither list: they import as before.
+    proposals = [p for n, raw in enumerate(_optional_list(archive, "proposals", errors))
+                 if (p := _check_proposal(workshop, raw, f"proposals[{n}]", errors)) is not None]
+    actions = [a for n, raw in enumerate(_optional_list(archive, "actions", errors))
+               if (a := _check_action(workshop, raw, f"actions[{n}]", errors)) is not None]
     if errors:
         raise invalid(errors[:200], f"The archive has {len(errors)} problem(s); nothing was imported.")
     _write_responses(workshop, list(participants.values()), rows)
+    db.session.add_all([*proposals, *actions])
+    db.session.flush()
     return workshop
+
+
+def _optional_list(archive: dict[str, Any], name: str, errors: list[FieldError]) -> list[Any]:
+    value = archive.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(FieldError(name, f"The archive's {name} must be a list."))
+        return []
+    return value
+
+
+def _archived_text(raw: dict[str, Any], name: str, limit: int, problems: list[tuple[str, str]], *,
+                   required: bool = False) -> str:
+    value = raw.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        problems.append((name, "A non-empty string is required." if required else "Must be a string."))
+        return ""
+    if len(value) > limit:
+        problems.append((name, f"At most {limit} characters."))
+    return value.strip() if required else value
+
+
+def _optional_time(raw: dict[str, Any], name: str, problems: list[tuple[str, str]]) -> datetime | None:
+    if raw.get(name) is None:
+        return None
+    moment = _parse_timestamp(raw.get(name))
+    if moment is None:
+        problems.append((name, "The time is an ISO 8601 timestamp or null."))
+    return moment
+
+
+def _check_proposal(workshop: Workshop, raw: Any, path: str, errors: list[FieldError]) -> Proposal | None:
+    if not isinstance(raw, dict):
+        errors.append(FieldError(path, "Each proposal is an object."))
+        return None
+    problems: list[tuple[str, str]] = []
+    kind, status = raw.get("kind"), raw.get("status", ProposalStatus.pending.value)
+    if kind not in {k.value for k in ProposalKind}:
+        problems.append(("kind", "The kind is " + ", ".join(k.value for k in ProposalKind) + "."))
+    if status not in {s.value for s in ProposalStatus}:
+        problems.append(("status", "The status is " + ", ".join(s.value for s in ProposalStatus) + "."))
+    title = _archived_text(raw, "title", 200, problems, required=True)
+    description = _archived_text(raw, "description", 4000, problems)
+    group_key, item_key = raw.get("group"), raw.get("item")
+    group = workshop.group(group_key) if isinstance(group_key, str) else None
+    item = workshop.item(item_key) if isinstance(item_key, str) else None
+    if group_key is not None and group is None:
+        problems.append(("group", f"'{group_key}' is not a group of this workshop."))
+    if item_key is not None and item is None:
+        problems.append(("item", f"'{item_key}' is not an item of this workshop."))
+    created = _optional_time(raw, "created_at", problems)
+    decided = _optional_time(raw, "decided_at", problems)
+    if problems:
+        errors.extend(FieldError(f"{path}.{name}", message) for name, message in problems)
+        return None
+    return Proposal(workshop_id=workshop.id, group_id=group.id if group else None, kind=kind, title=title,
+                    description=description, status=status, item_id=item.id if item else None,
+                    created_at=created or utcnow(), decided_at=decided)
+
+
+def _check_action(workshop: Workshop, raw: Any, path: str, errors: list[FieldError]) -> Action | None:
+    if not isinstance(raw, dict):
+        errors.append(FieldError(path, "Each action is an object."))
+        return None
+    problems: list[tuple[str, str]] = []
+    activity_key, item_key = raw.get("activity"), raw.get("item")
+    activity = workshop.activity(activity_key) if isinstance(activity_key, str) else None
+    item = workshop.item(item_key) if isinstance(item_key, str) else None
+    if activity is None:
+        problems.append(("activity", f"'{activity_key}' is not an activity of this workshop."))
+    if item is None:
+        problems.append(("item", f"'{item_key}' is not an item of this workshop."))
+    owner = _archived_text(raw, "owner", 120, problems)
+    note = _archived_text(raw, "note", 4000, problems)
+    due: date | None = None
+    if raw.get("due_date") is not None:
+        try:
+            due = date.fromisoformat(raw["due_date"]) if isinstance(raw["due_date"], str) else None
+        except ValueError:
+            due = None
+        if due is None:
+            problems.append(("due_date", "The due date is YYYY-MM-DD or null."))
+    created = _optional_time(raw, "created_at", problems)
+    if problems:
+        errors.extend(FieldError(f"{path}.{name}", message) for name, message in problems)
+        return None
+    return Action(workshop_id=workshop.id, activity_id=activity.id, item_id=item.id, owner=owner, note=note,
+                  due_date=due, created_at=created or utcnow())
 
 
 def _check_ballots(workshop: Workshop, rows: list[dict[str, Any]], errors: list[FieldError]) -> None:

@@ -10,10 +10,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.i18n import LANGUAGES as I18N_LANGUAGES
 from app.services.errors import FieldError
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-LANGUAGES = ("en", "fr", "es", "pt", "ar")
+#: The languages phones and the screen speak (app/i18n.py); a workshop's `second_language` is one of them too.
+LANGUAGES: tuple[str, ...] = I18N_LANGUAGES
+ITEM_TEXT_LIMITS = {"title_2": 200, "evidence": 2000}
 ITEM_KINDS = ("constraint", "sector")
 LOCI = ("", "local", "regional", "national", "international")
 ACTIVITY_TYPES = ("matrix", "scale", "points", "ranking", "criteria")
@@ -117,6 +120,9 @@ def clean_item(data: Any, path: str, errors: Collector, seen: set[str]) -> dict[
         errors.add(f"{path}kind", "The kind is 'constraint' or 'sector'.")
     clean["kind"] = kind if kind in ITEM_KINDS else "constraint"
     clean["description"] = text(data, "description", path, errors, required=False, max_length=2000)
+    # The title in the workshop's second language, and short facts (may hold a link) shown before rating.
+    for name, limit in ITEM_TEXT_LIMITS.items():
+        clean[name] = text(data, name, path, errors, required=False, max_length=limit)
     clean["category"] = text(data, "category", path, errors, required=False, max_length=60)
     locus = data.get("locus") or ""
     if locus not in LOCI:
@@ -303,6 +309,7 @@ def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str,
         errors.add("language", "Choose one of: " + ", ".join(LANGUAGES) + ".")
         language = "en"
     clean["language"] = language
+    clean["second_language"] = second_language(data.get("second_language"), language, errors)
     k = data.get("min_group_size", DEFAULT_MIN_GROUP_SIZE)
     if not is_int(k) or not 3 <= k <= 1000:
         errors.add("min_group_size", "The minimum group size is a whole number of at least 3.")
@@ -340,6 +347,19 @@ def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str,
     if isinstance(data.get("method_note"), str):
         clean["method_note"] = data["method_note"].strip()[:4000]
     return clean, errors.errors
+
+
+def second_language(value: Any, language: str, errors: Collector) -> str:
+    """Optional: the language of the items' `title_2`, shown beside the first; never the first one again."""
+    if value is None or value == "":
+        return ""
+    if value not in LANGUAGES:
+        errors.add("second_language", "Choose one of: " + ", ".join(LANGUAGES) + ", or none.")
+        return ""
+    if value == language:
+        errors.add("second_language", "The second language must differ from the workshop's language.")
+        return ""
+    return str(value)
 
 
 def _as_list(value: Any) -> list[Any]:

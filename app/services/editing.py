@@ -40,15 +40,15 @@ from app.services.definitions import (
 from app.services.errors import FieldError, Problem, conflict, invalid, not_found
 
 Kind = Literal["groups", "items", "activities"]
-SETTINGS_FIELDS = ("title", "language", "min_group_size", "method_note")
+SETTINGS_FIELDS = ("title", "language", "second_language", "min_group_size", "method_note")
 NOUN = {"groups": "group", "items": "item", "activities": "activity"}
 
 
 # --- settings and blank workshops --------------------------------------------------------------------------
 
 def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
-    """Title, language and minimum group size under exactly the API's rules (422 with every error)."""
-    probe = {name: data.get(name) for name in ("title", "language", "min_group_size")}
+    """Title, languages and minimum group size under exactly the API's rules (422 with every error)."""
+    probe = {name: data.get(name) for name in ("title", "language", "second_language", "min_group_size")}
     probe.update(groups=[], items=[], activities=[])
     clean, errors = clean_definition(probe)
     errors = [e for e in errors if e.field in SETTINGS_FIELDS]
@@ -60,8 +60,8 @@ def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
         errors.append(FieldError("method_note", "At most 4000 characters."))
     if errors:
         raise invalid(errors, "The settings have problems; nothing was saved.")
-    return {"title": clean["title"], "language": clean["language"], "min_group_size": clean["min_group_size"],
-            "method_note": note.strip()}
+    return {"title": clean["title"], "language": clean["language"], "second_language": clean["second_language"],
+            "min_group_size": clean["min_group_size"], "method_note": note.strip()}
 
 
 def create_blank(owner: User, data: dict[str, Any]) -> Workshop:
@@ -76,6 +76,7 @@ def create_blank(owner: User, data: dict[str, Any]) -> Workshop:
         owner=owner,
         title=settings["title"],
         language=settings["language"],
+        second_language=settings["second_language"],
         min_group_size=settings["min_group_size"],
         method_note=settings["method_note"],
         join_code=workshops.unique_join_code(),

@@ -24,10 +24,11 @@ from app.services.errors import FieldError, invalid
 
 MAX_ROWS = 500
 REQUIRED = ("title", "kind")
-#: Columns the Item model stores.
-STORED = ("key", "title", "kind", "description", "category", "locus")
-#: Columns the issue asks for that the Item model has no field for yet: read, shown, not saved.
-NOT_STORED = ("title_2", "evidence")
+#: Columns the Item model stores: `title_2` is the title in the workshop's second language, `evidence` short
+#: facts (and a link) shown on phones before rating.
+STORED = ("key", "title", "kind", "description", "category", "locus", "title_2", "evidence")
+#: Recognised columns without a field to store them in (none since items have title_2 and evidence).
+NOT_STORED: tuple[str, ...] = ()
 KNOWN = STORED + NOT_STORED
 KEY_LENGTH = 40
 UTF8_MESSAGE = "The file is not valid UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and upload it again."
@@ -199,7 +200,8 @@ def validate(workshop: Workshop, rows: list[Row]) -> list[RowResult]:
     results: list[RowResult] = []
     for row in rows:
         result = RowResult(row.line, row.cells)
-        data: dict[str, Any] = {c: row.cells.get(c, "") for c in ("title", "description", "category")}
+        data: dict[str, Any] = {c: row.cells.get(c, "") for c in ("title", "description", "category", "title_2",
+                                                                 "evidence")}
         data["kind"] = row.cells.get("kind", "").strip().lower()
         data["locus"] = row.cells.get("locus", "").strip().lower()
         key = row.cells.get("key", "").strip()

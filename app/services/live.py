@@ -272,7 +272,24 @@ def announce_states(workshop_id: int, events: list[tuple[int, str, str]]) -> Non
     for activity_id, key, state in events:
         payload: dict[str, Any] = {"activity": key, "state": state}
         socketio.emit("state", payload, to=workshop_room(workshop_id))
+        if state == "open":
+            announce_round(workshop_id, activity_id)
         hub.results_changed(activity_id)
+
+
+def announce_round(workshop_id: int, activity_id: int) -> None:
+    """The round an opened activity is in, so a phone still showing an earlier round's form moves to the new one
+    (a Delphi round opens an activity that was already open: its `state` alone does not change)."""
+    from app.extensions import db
+    from app.models import Activity
+
+    activity = db.session.get(Activity, activity_id)
+    if activity is not None:
+        socketio.emit("round", round_payload(activity), to=workshop_room(workshop_id))
+
+
+def round_payload(activity: Any) -> dict[str, Any]:
+    return {"activity": activity.key, "round": activity.round}
 
 
 def is_hidden(activity: Any) -> bool:
@@ -297,3 +314,8 @@ def timer_payload(activity: Any) -> dict[str, Any]:
 def announce_timer(workshop_id: int, payload: dict[str, Any]) -> None:
     """Phones, screens and facilitators are all in the workshop room."""
     socketio.emit("timer", payload, to=workshop_room(workshop_id))
+
+
+def proposals_changed(workshop_id: int, pending: int) -> None:
+    """Facilitators' consoles show how many participant proposals wait for a decision."""
+    socketio.emit("proposals", {"pending": pending}, to=facilitators_room(workshop_id))

@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
 
-from app import library
 from app.extensions import db
 from app.models import (
     Activity,
@@ -47,6 +46,7 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
         owner=owner,
         title=clean["title"],
         language=clean["language"],
+        second_language=clean["second_language"],
         min_group_size=clean["min_group_size"],
         join_code=unique_join_code(),
         screen_token=new_token(),
@@ -59,8 +59,8 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
         for n, g in enumerate(clean["groups"])
     ]
     workshop.items = [
-        Item(key=i["key"], kind=i["kind"], title=i["title"], description=i["description"],
-             category=i["category"], locus=i["locus"], position=n)
+        Item(key=i["key"], kind=i["kind"], title=i["title"], title_2=i["title_2"], description=i["description"],
+             evidence=i["evidence"], category=i["category"], locus=i["locus"], position=n)
         for n, i in enumerate(clean["items"])
     ]
     by_key = {i.key: i for i in workshop.items}
@@ -76,7 +76,10 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
 
 
 def create_from_template(owner: User, template: Any, title: Any) -> Workshop:
-    definition = library.get_template(template) if isinstance(template, str) else None
+    """A built-in template, or one of the owner's own (`app.services.templates`); others' are unknown keys."""
+    from app.services import templates  # templates imports this module
+
+    definition = templates.definition_for(owner, template) if isinstance(template, str) else None
     if definition is None:
         raise invalid_field("template", f"There is no template '{template}'.")
     if title is not None:
@@ -213,6 +216,7 @@ def document(workshop: Workshop) -> dict[str, Any]:
         "id": workshop.id,
         "title": workshop.title,
         "language": workshop.language,
+        "second_language": workshop.second_language or "",
         "join_code": workshop.join_code,
         "join_url": join_url(workshop),
         "screen_url": screen_url(workshop),
@@ -222,8 +226,9 @@ def document(workshop: Workshop) -> dict[str, Any]:
         "method_note": workshop.method_note,
         "groups": [{"key": g.key, "name": g.name, "weight": g.weight, "expected": g.expected,
                     "description": g.description, "observer": bool(g.observer)} for g in workshop.groups],
-        "items": [{"key": i.key, "kind": i.kind, "title": i.title, "description": i.description,
-                   "category": i.category, "locus": i.locus} for i in workshop.items],
+        "items": [{"key": i.key, "kind": i.kind, "title": i.title, "title_2": i.title_2 or "",
+                   "description": i.description, "evidence": i.evidence or "", "category": i.category,
+                   "locus": i.locus} for i in workshop.items],
         "activities": [activity_document(a) for a in workshop.activities],
     }
 

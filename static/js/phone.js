@@ -1,12 +1,32 @@
-/* Prioritas phone: follow the facilitator, and save without a full page load.
+/* Prioritas phone: follow the facilitator, save without a full page load, and keep answers on the phone while
+   the connection is down (sent, once, when it returns).
    Progressive enhancement only: every page works as plain HTML forms when this script does not run. */
 (function () {
   "use strict";
 
   var SAVE_TIMEOUT_MS = 20000;
   var FALLBACK_RELOAD_MS = 15000;
+  var QUEUE_KEY = "prioritas.queue.v1";
+  var RETRY_FIRST_MS = 2000;
+  var RETRY_MAX_MS = 60000;
   var root = document.getElementById("phone");
   if (!root) return;
+
+  /* Translated text from the page's #i18n block (templates/participant/_layout.html); English when missing.
+     {name} placeholders are filled from `vars`. */
+  var STRINGS = {};
+  try { STRINGS = JSON.parse((document.getElementById("i18n") || {}).textContent || "{}") || {}; } catch (e) { STRINGS = {}; }
+  function t(key, fallback, vars) {
+    var text = typeof STRINGS[key] === "string" && STRINGS[key] ? STRINGS[key] : fallback;
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return vars && Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : all;
+    });
+  }
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
 
   var states = {};
   var dirty = false;
@@ -17,16 +37,35 @@
   function data(name) { return root.dataset[name] || ""; }
   function openAtRender() { return data("open").split(" ").filter(Boolean); }
 
+  /* Move to another page; while queued answers are being sent, wait for that first. */
+  var pendingGo = null;
+  var NOTICE_KEY = "prioritas.notice";
+  var carry = null;  /* a message about queued answers, shown again on the next page if we move on */
   function go(url) {
     if (leaving) return;
+    if (sending || navigator.onLine === false) { pendingGo = url; return; }  /* offline: no error page */
     leaving = true;
+    if (carry && Date.now() - carry.at < 30000) { try { window.sessionStorage.setItem(NOTICE_KEY, JSON.stringify(carry)); } catch (e) { /* full */ } }
     window.location.replace(url);
+  }
+
+  function goPending() {
+    if (!sending && pendingGo && navigator.onLine !== false) {
+      var target = pendingGo;
+      pendingGo = null;
+      go(target);
+    }
   }
 
   /* Messages go next to the Save button (where the thumb is), else to the top of the page. */
   function notify(html, kind) {
     var status = root.querySelector("[data-live-notice]") || document.getElementById("status");
-    if (!status) return;
+    if (!status) {
+      status = document.createElement("div");
+      status.id = "status";
+      status.className = "status";
+      root.insertBefore(status, root.firstChild);
+    }
     status.innerHTML = "";
     var p = document.createElement("p");
     p.className = "notice notice-" + (kind || "info");
@@ -48,11 +87,18 @@
     if (opened.length) {
       var target = opened.length === 1 ? voteUrl + "/" + encodeURIComponent(opened[0]) : voteUrl;
       if (page === "vote" && dirty && states[shown] === "open") {
-        notify('A new activity is open. Save your answers first, then <a class="notice-link" href="' +
-               target + '">go to it</a>.', "info");
+        notify(escapeHtml(t("new_activity", "A new activity is open. Save your answers first, then {link}."))
+                 .replace("{link}", '<a class="notice-link" href="' + escapeHtml(target) + '">' +
+                          escapeHtml(t("go_to_it", "go to it")) + "</a>"), "info");
         return;
       }
       go(target);
+      return;
+    }
+    var formRound = root.querySelector('form[data-fetch] input[name="round"]');
+    if (page === "vote" && states[shown] === "open" && rounds[shown] && formRound &&
+        String(rounds[shown]) !== formRound.value) {
+      go(voteUrl + "/" + encodeURIComponent(shown));  /* a new Delphi round of this activity */
       return;
     }
     if (page === "vote" && states[shown] && states[shown] !== "open") {
@@ -60,6 +106,14 @@
     } else if (page === "list" && before.some(function (k) { return states[k] && states[k] !== "open"; })) {
       go(voteUrl);
     }
+  }
+
+  var rounds = {};
+  function onRound(msg) {
+    if (!msg || typeof msg.activity !== "string" || typeof msg.round !== "number") return;
+    rounds[msg.activity] = msg.round;
+    if (decideTimer) clearTimeout(decideTimer);
+    decideTimer = setTimeout(decide, 150);
   }
 
   function onState(msg) {
@@ -100,7 +154,8 @@
     var mm = Math.floor(left / 60), ss = left % 60;
     timerEl.hidden = false;
     timerEl.setAttribute("data-remaining", String(left));
-    timerEl.textContent = left === 0 ? "Time is up" : "Time left " + mm + ":" + (ss < 10 ? "0" : "") + ss;
+    timerEl.textContent = left === 0 ? t("time_up", "Time is up") :
+      t("time_left", "Time left {time}", { time: mm + ":" + (ss < 10 ? "0" : "") + ss });
     if (!timerTick) timerTick = setInterval(renderTimer, 500);
   }
 
@@ -116,15 +171,21 @@
     if (typeof window.io !== "function") return;
     socket = window.io({ reconnectionDelayMax: 10000 });
     socket.on("state", onState);
+    socket.on("round", onRound);
     socket.on("timer", onTimer);
     /* Marks the page as following live (for the stylesheet, and for tests that wait for it). */
-    socket.on("connect", function () { document.documentElement.dataset.live = "connected"; });
+    socket.on("connect", function () {
+      document.documentElement.dataset.live = "connected";
+      retryNow();  /* back online: send what waits on this phone */
+    });
     socket.on("disconnect", function () { document.documentElement.dataset.live = "offline"; });
   }
 
   /* Waiting without a live connection (WebSockets blocked, script failed): look again now and then. */
   setInterval(function () {
-    if (data("page") === "waiting" && !(socket && socket.connected)) window.location.reload();
+    if (data("page") === "waiting" && !(socket && socket.connected) && navigator.onLine !== false) {
+      window.location.reload();
+    }
   }, FALLBACK_RELOAD_MS);
 
   /* --- the vote form ---------------------------------------------------------------------------------- */
@@ -145,7 +206,8 @@
     var left = budget - used;
     var box = form.querySelector("[data-points-left]");
     if (box) {
-      box.innerHTML = "<b>" + left + "</b> of " + budget + " points left";
+      box.innerHTML = escapeHtml(t("points_left", "{left} of {budget} points left", { budget: budget }))
+        .replace("{left}", "<b>" + left + "</b>");
       box.classList.toggle("is-over", left < 0);
     }
     inputs.forEach(function (input) {
@@ -206,7 +268,8 @@
       var span = document.createElement("span");
       span.textContent = title;
       li.appendChild(span);
-      [["up", "\u2191", "Move up"], ["down", "\u2193", "Move down"], ["remove", "\u00d7", "Remove"]].forEach(function (b) {
+      [["up", "\u2191", t("move_up", "Move up")], ["down", "\u2193", t("move_down", "Move down")],
+       ["remove", "\u00d7", t("remove", "Remove")]].forEach(function (b) {
         var button = document.createElement("button");
         button.type = "button";
         button.dataset.rank = b[0];
@@ -237,7 +300,8 @@
     var top = parseInt(form.dataset.top, 10) || keys.length + 1;
     if (keys.indexOf(item.dataset.key) >= 0) return;
     if (keys.length >= top) {
-      notify("You have chosen your top " + top + ". Remove one to add another.", "info");
+      notify(escapeHtml(t("top_full", "You have chosen your top {top}. Remove one to add another.", { top: top })),
+             "info");
       return;
     }
     keys.push(item.dataset.key);
@@ -277,18 +341,23 @@
   function enhance() {
     document.querySelectorAll('form[data-type="points"]').forEach(enhancePoints);
     document.querySelectorAll('form[data-type="ranking"]').forEach(enhanceRanking);
+    document.querySelectorAll("form[data-fetch]").forEach(setBaseline);
+    if (typeof showQueued === "function") showQueued();
   }
 
   function updateProgress(form) {
     var progress0 = form.querySelector("[data-progress]");
     if (form.dataset.type === "ranking") {
-      if (progress0) progress0.textContent = rankedKeys(form).length + " of " + form.dataset.top + " places chosen, not saved yet";
+      if (progress0) {
+        progress0.textContent = t("places_unsaved", "{n} of {top} places chosen, not saved yet",
+                                  { n: rankedKeys(form).length, top: form.dataset.top });
+      }
       return;
     }
     if (form.dataset.type === "points") {
       var given = 0;
       form.querySelectorAll('input[type="number"]').forEach(function (i) { if (pointsOf(i) > 0) given += 1; });
-      if (progress0) progress0.textContent = given + " items with points, not saved yet";
+      if (progress0) progress0.textContent = t("points_unsaved", "{n} items with points, not saved yet", { n: given });
       return;
     }
     var items = form.querySelectorAll("[data-item]");
@@ -298,7 +367,10 @@
       if (item.querySelectorAll("input:checked").length === axes) done += 1;
     });
     var progress = form.querySelector("[data-progress]");
-    if (progress) progress.textContent = done + " of " + items.length + " answered, not saved yet";
+    if (progress) {
+      progress.textContent = t("answered_unsaved", "{n} of {total} answered, not saved yet",
+                               { n: done, total: items.length });
+    }
   }
 
   document.addEventListener("change", function (event) {
@@ -317,15 +389,268 @@
     setTimeout(function () { delete form.dataset.sent; }, 10000);  /* a lost request can be sent again */
   });
 
+  /* --- answers kept on this phone while the connection is down ------------------------------------------
+     A save that cannot reach the server (offline, timeout, 5xx, 429) is kept in localStorage, one entry per
+     workshop + activity + round holding the whole form (the form always shows every answer, so the latest
+     snapshot is the latest answer per item). The queue is sent when the connection returns (`online`, socket
+     reconnect, a retry timer with back-off). The server keeps one value per participant, item, dimension and
+     round, so an entry sent twice never counts twice. A round that is no longer open answers 409: the entry is
+     dropped and the participant told once. */
+
+  var sending = false;
+  var retryDelay = RETRY_FIRST_MS;
+  var retryTimer = null;
+
+  function loadQueue() {
+    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+
+  function storeQueue(queue) {
+    try {
+      if (Object.keys(queue).length) window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+      else window.localStorage.removeItem(QUEUE_KEY);
+      return true;
+    } catch (e) { return false; }
+  }
+
+  function workshopId() { return data("workshop"); }
+
+  function formFields(form) {
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") fields.push([name, value]);
+    });
+    return fields;
+  }
+
+  /* Answers per item: fields are named "<item>.<dimension>"; csrf_token, activity and round are not answers. */
+  function itemValues(fields) {
+    var values = {};
+    fields.forEach(function (field) {
+      var dot = field[0].indexOf(".");
+      if (dot < 1) return;
+      var item = field[0].slice(0, dot);
+      values[item] = (values[item] || "") + field[0] + "=" + field[1] + "&";
+    });
+    return values;
+  }
+
+  function setBaseline(form) { form._baseline = itemValues(formFields(form)); }
+
+  function changedItems(form, fields) {
+    var now = itemValues(fields), before = form._baseline || {};
+    var keys = {};
+    Object.keys(now).concat(Object.keys(before)).forEach(function (k) {
+      if ((now[k] || "") !== (before[k] || "")) keys[k] = true;
+    });
+    return Object.keys(keys);
+  }
+
+  function fieldValue(fields, name) {
+    for (var i = 0; i < fields.length; i++) if (fields[i][0] === name) return fields[i][1];
+    return "";
+  }
+
+  function entryKey(workshop, activity, round) { return workshop + "/" + activity + "/" + round; }
+
+  function formKey(form, fields) {
+    return entryKey(workshopId(), fieldValue(fields, "activity") || data("activity"), fieldValue(fields, "round"));
+  }
+
+  function ownEntries(queue) {
+    var workshop = workshopId();
+    return Object.keys(queue).filter(function (k) { return workshop && queue[k].workshop === workshop; });
+  }
+
+  function waitingCount() {
+    var queue = loadQueue();
+    return ownEntries(queue).reduce(function (n, k) { return n + (queue[k].items || []).length; }, 0);
+  }
+
+  /* A banner at the top of the page while answers wait on this phone (kept apart from other notices). */
+  function showQueued() {
+    var n = waitingCount();
+    var banner = root.querySelector("[data-queue-notice]");
+    if (!n) { if (banner) banner.remove(); return; }
+    if (!banner) {
+      banner = document.createElement("p");
+      banner.className = "notice notice-warn queue-notice";
+      banner.setAttribute("role", "status");
+      banner.setAttribute("data-queue-notice", "");
+      var title = root.querySelector(".page-title");
+      root.insertBefore(banner, title ? title.nextSibling : root.firstChild);
+    }
+    banner.setAttribute("data-queued", String(n));
+    banner.textContent = t("queued", "Saved on this phone — will send when connected ({n} waiting).", { n: n });
+  }
+
+  function queueForm(form) {
+    var fields = formFields(form);
+    var key = formKey(form, fields);
+    var queue = loadQueue();
+    var previous = queue[key];
+    var items = (previous ? previous.items : []).slice();
+    changedItems(form, fields).forEach(function (k) { if (items.indexOf(k) < 0) items.push(k); });
+    if (!items.length) {
+      notify(escapeHtml(t("nothing_new", "Nothing new to send: your answers are already saved.")), "info");
+      return true;
+    }
+    var heading = root.querySelector(".page-title");
+    queue[key] = { url: form.action, workshop: workshopId(), activity: fieldValue(fields, "activity"),
+                   round: fieldValue(fields, "round"), title: heading ? heading.textContent.trim() : "",
+                   fields: fields, items: items, at: Date.now() };
+    if (!storeQueue(queue)) return false;
+    dirty = false;
+    showQueued();
+    if (root.querySelector("[data-live-notice]")) {  /* also next to the Save button, where the thumb is */
+      notify(escapeHtml(t("queued", "Saved on this phone — will send when connected ({n} waiting).",
+                          { n: waitingCount() })), "warn");
+    }
+    scheduleRetry();
+    return true;
+  }
+
+  function dropEntry(key) {
+    var queue = loadQueue();
+    delete queue[key];
+    storeQueue(queue);
+  }
+
+  function currentCsrf() {
+    var input = document.querySelector('input[name="csrf_token"]');
+    return input ? input.value : "";
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) return;
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  }
+
+  function retryNow() {
+    retryDelay = RETRY_FIRST_MS;
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
+    flush();
+  }
+
+  /* Put a page the server sent in place of this one (a save answered with the fresh form). */
+  function applyPage(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.getElementById("phone");
+    if (!fresh) return false;
+    document.title = doc.title;
+    root.replaceWith(fresh);
+    root = fresh;
+    enhance();
+    dirty = false;
+    return true;
+  }
+
+  function showsEntry(entry) {
+    var form = root.querySelector("form[data-fetch]");
+    return !!form && data("activity") === entry.activity && fieldValue(formFields(form), "round") === entry.round;
+  }
+
+  /* Send one queued entry; resolves "sent", "dropped" or "retry". */
+  function sendEntry(key, entry) {
+    var body = new FormData();
+    var csrf = currentCsrf();
+    entry.fields.forEach(function (f) { body.append(f[0], f[0] === "csrf_token" && csrf ? csrf : f[1]); });
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, SAVE_TIMEOUT_MS);
+    return fetch(entry.url, {
+      method: "POST", body: body, credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        clearTimeout(timer);
+        var status = response.status;
+        if (status === 429 || status >= 500) return "retry";
+        var title = entry.title || entry.activity;
+        if (status === 409) {
+          dropEntry(key);
+          tell(t("queue_closed", "Your answers kept on this phone for “{title}” were not sent: that round is " +
+                 "closed.", { title: title }), "error");
+          return "dropped";
+        }
+        if (response.redirected) {  /* not this participant any more, or an expired form token: start afresh */
+          dropEntry(key);
+          return "dropped";
+        }
+        if (status === 422) {
+          dropEntry(key);
+          if (showsEntry(entry) && !dirty) applyPage(html);
+          tell(t("queue_refused", "Your answers kept on this phone for “{title}” could not be saved: please " +
+                 "check them and save again.", { title: title }), "error");
+          return "dropped";
+        }
+        if (!response.ok) return "retry";
+        dropEntry(key);
+        if (showsEntry(entry) && !dirty) applyPage(html);
+        tell(t("queue_sent", "Sent: the answers kept on this phone are saved ({n}).",
+               { n: (entry.items || []).length }), "ok");
+        return "sent";
+      });
+    }).catch(function () { clearTimeout(timer); return "retry"; });
+  }
+
+  /* A message about queued answers: shown now, and carried to the next page if the phone moves on. */
+  function tell(text, kind) {
+    carry = { text: text, kind: kind, at: Date.now() };
+    notify(escapeHtml(text), kind);
+  }
+
+  function flush() {
+    if (sending) return;
+    var queue = loadQueue();
+    var keys = ownEntries(queue);
+    showQueued();
+    if (!keys.length || !window.fetch) { goPending(); return; }
+    if (navigator.onLine === false) { scheduleRetry(); return; }
+    sending = true;
+    sendEntry(keys[0], queue[keys[0]]).then(function (outcome) {
+      sending = false;
+      showQueued();
+      if (outcome === "retry") { scheduleRetry(); goPending(); }
+      else { retryDelay = RETRY_FIRST_MS; flush(); }
+    });
+  }
+
+  function showCarried() {
+    var saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(NOTICE_KEY) || "null");
+      window.sessionStorage.removeItem(NOTICE_KEY);
+    } catch (e) { saved = null; }
+    if (saved && typeof saved.text === "string") notify(escapeHtml(saved.text), saved.kind || "info");
+  }
+
+  window.addEventListener("online", retryNow);
+
+  /* Saving goes through fetch: the server answers with the fresh page, put in place without a reload. */
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-fetch") || !window.fetch || !window.FormData || !window.DOMParser) return;
     event.preventDefault();
     var button = form.querySelector("[data-save]");
+    function idle() {
+      if (!button) return;
+      button.removeAttribute("aria-busy");
+      button.textContent = t("save", "Save answers");
+    }
     if (button) {
       if (button.getAttribute("aria-busy") === "true") return;  /* a double tap sends once */
       button.setAttribute("aria-busy", "true");
-      button.textContent = "Saving…";
+      button.textContent = t("saving", "Saving…");
+    }
+    var fields = formFields(form);
+    var key = formKey(form, fields);
+    if (navigator.onLine === false) {
+      idle();
+      if (!queueForm(form)) notify(escapeHtml(t("not_saved", "Not saved: {why}. Your choices are still here; tap " +
+                                                "{save} again in a moment.", { why: t("why_offline", "the connection dropped"),
+                                                                               save: t("save", "Save answers") })), "error");
+      return;
     }
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, SAVE_TIMEOUT_MS);
@@ -338,19 +663,21 @@
       return response.text().then(function (html) { return { response: response, html: html }; });
     }).then(function (result) {
       clearTimeout(timer);
-      var doc = new DOMParser().parseFromString(result.html, "text/html");
-      var fresh = doc.getElementById("phone");
-      if (result.response.redirected || !fresh) {
-        if (result.response.redirected) { go(result.response.url); return; }
-        var failure = new Error("HTTP " + result.response.status);
-        failure.status = result.response.status;
+      var status = result.response.status;
+      if (status === 429 || status >= 500) {
+        var busy = new Error("HTTP " + status);
+        busy.status = status;
+        throw busy;
+      }
+      if (result.response.redirected) { go(result.response.url); return; }
+      if (!applyPage(result.html)) {
+        var failure = new Error("HTTP " + status);
+        failure.status = status;
+        failure.final = true;
         throw failure;
       }
-      document.title = doc.title;
-      root.replaceWith(fresh);
-      root = fresh;
-      enhance();
-      dirty = false;
+      if (result.response.ok || status === 409) dropEntry(key);  /* this save supersedes what waited */
+      showQueued();
       var target = root.querySelector(".item.has-error") || document.getElementById("status");
       if (target) {
         target.scrollIntoView({ block: "start" });
@@ -359,17 +686,23 @@
       decide();
     }).catch(function (error) {
       clearTimeout(timer);
-      if (button) {
-        button.removeAttribute("aria-busy");
-        button.textContent = "Save answers";
-      }
-      var why = !error.status ? "the connection dropped" :
-        error.status === 429 ? "too many answers at once in the room" : "the server had a problem";
-      notify("Not saved: " + why + ". Your choices are still here; tap <strong>Save answers</strong> again " +
-             "in a moment.", "error");
+      idle();
+      /* The connection dropped, timed out, or the server was busy: keep the answers on this phone. */
+      if (!error.final && queueForm(form)) return;
+      var why = !error.status ? t("why_offline", "the connection dropped") :
+        error.status === 429 ? t("why_busy", "too many answers at once in the room") :
+          t("why_server", "the server had a problem");
+      notify(escapeHtml(t("not_saved", "Not saved: {why}. Your choices are still here; tap {save} again in a " +
+                          "moment.", { why: why, save: t("save", "Save answers") })), "error");
     });
   });
 
+  /* A phone about to join (again) starts with an empty queue: answers kept for someone else must not be sent
+     in the new participant's name. */
+  if (data("page") === "groups" || data("page") === "join") storeQueue({});
+
   enhance();
+  showCarried();
   connect();
+  flush();
 })();

@@ -117,6 +117,15 @@
 
   function plural(n, one, many) { return n === 1 ? one : many; }
 
+  // Translated text from the page's #i18n block; {name} placeholders are filled from `vars`.
+  var STRINGS = readJSON("i18n", {}) || {};
+  function t(key, vars) {
+    var text = typeof STRINGS[key] === "string" ? STRINGS[key] : key;
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return vars && vars[name] !== undefined ? String(vars[name]) : all;
+    });
+  }
+
   function clearChildren(node) { while (node && node.firstChild) node.removeChild(node.firstChild); }
 
   function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
@@ -140,10 +149,10 @@
     var q = activity.quadrants || {};
     var xl = axisOf(activity, "x").label, yl = axisOf(activity, "y").label;
     var generic = {
-      top_right: "High " + yl + " · high " + xl,
-      top_left: "High " + yl + " · low " + xl,
-      bottom_right: "Low " + yl + " · high " + xl,
-      bottom_left: "Low " + yl + " · low " + xl
+      top_right: t("q_high_high", { y: yl, x: xl }),
+      top_left: t("q_high_low", { y: yl, x: xl }),
+      bottom_right: t("q_low_high", { y: yl, x: xl }),
+      bottom_left: t("q_low_low", { y: yl, x: xl })
     };
     var out = {};
     Object.keys(generic).forEach(function (k) {
@@ -250,7 +259,7 @@
       renderLegend(null);
       var n = results && isNum(results.respondents) ? results.respondents : 0;
       setText(el.summaryCount, String(n));
-      setText(el.summaryText, n === 1 ? "person has responded" : "people have responded");
+      setText(el.summaryText, n === 1 ? t("person_responded") : t("people_responded"));
       setText(el.note, "");
     }
   }
@@ -273,7 +282,7 @@
     el.chart.setAttribute("data-group-arrows", "0");
     var n = isNum(results.respondents) ? results.respondents : 0;
     setText(el.hiddenCount, String(n));
-    setText(el.hiddenText, n === 1 ? "person has responded" : "people have responded");
+    setText(el.hiddenText, n === 1 ? t("person_responded") : t("people_responded"));
     setText(el.note, "");
     return true;
   }
@@ -294,7 +303,7 @@
     el.timer.setAttribute("data-remaining", String(left));
     el.timer.classList.toggle("is-up", left === 0);
     var mm = Math.floor(left / 60), ss = left % 60;
-    setText(el.timerText, left === 0 ? "Time is up" : mm + ":" + (ss < 10 ? "0" : "") + ss);
+    setText(el.timerText, left === 0 ? t("time_up") : mm + ":" + (ss < 10 ? "0" : "") + ss);
     if (!timerTick) timerTick = setInterval(renderTimer, 250);
   }
 
@@ -320,8 +329,7 @@
     el.respondents.setAttribute("data-respondents", "0");
     setText(el.respondents, "0");
     var anyClosed = workshop.activities.some(function (a) { return a.state === "closed"; });
-    setText(el.joinStatus, anyClosed ? "The next activity will appear here when it opens."
-      : "Waiting for the facilitator to open an activity…");
+    setText(el.joinStatus, anyClosed ? t("join_next") : t("join_waiting"));
     disposeChart();
   }
 
@@ -331,12 +339,12 @@
     el.title.classList.toggle("is-long", title.length > 48);
     var state = activity.state || "pending";
     el.badge.className = "sc-badge sc-badge--" + state;
-    setText(el.badge, state === "open" ? "Live" : state === "closed" ? "Closed · final results" : "Not open yet");
+    setText(el.badge, state === "open" ? t("badge_open") : state === "closed" ? t("badge_closed") : t("badge_pending"));
 
     var n = results && isNum(results.respondents) ? results.respondents : 0;
     setText(el.respondents, String(n));
     el.respondents.setAttribute("data-respondents", String(n));
-    setText(el.respondentsLabel, plural(n, "respondent", "respondents"));
+    setText(el.respondentsLabel, plural(n, t("respondent"), t("respondents")));
 
     clearChildren(el.groups);
     var g = (results && results.groups) || {};
@@ -369,9 +377,10 @@
       num.textContent = String(e.number);
       var title = document.createElement("span");
       title.className = "sc-legend__title";
-      title.textContent = e.title + (e.waiting ? " (waiting)" : "");
+      title.textContent = e.waiting ? t("legend_waiting", { title: e.title }) : e.title;
       li.appendChild(num);
       li.appendChild(title);
+      if (e.title2) title.appendChild(secondTitle(e.title2, "sc-legend__title2"));
       el.legend.appendChild(li);
     });
     var twoCol = entries.length > TWO_COLUMN_LEGEND_ABOVE;
@@ -385,8 +394,8 @@
   var SHOWN_FLAGS = { divergent: "divergent", polarised: "polarised", borderline: "borderline" };
   var FLAG_MARK = { divergent: "D", polarised: "P", borderline: "B" };
   var SECTOR_QUADRANTS = {
-    top_right: "Priority sectors", top_left: "Strategic bets", bottom_right: "Low-hanging fruit",
-    bottom_left: "Not a priority"
+    top_right: t("sector_top_right"), top_left: t("sector_top_left"), bottom_right: t("sector_bottom_right"),
+    bottom_left: t("sector_bottom_left")
   };
   store.showCi = !/[?&]ci=0\b/.test(window.location.search);
   store.showGroups = /[?&]groups=1\b/.test(window.location.search);
@@ -415,7 +424,7 @@
     Object.keys(SHOWN_FLAGS).forEach(function (flag) {
       var titles = entries.filter(function (e) { return e.flags.indexOf(flag) >= 0; })
         .map(function (e) { return e.title; });
-      if (titles.length) out.push(FLAG_MARK[flag] + " " + flag + ": " + titles.join(", "));
+      if (titles.length) out.push(FLAG_MARK[flag] + " " + t("flag_" + flag) + ": " + titles.join(", "));
     });
     return out;
   }
@@ -427,8 +436,8 @@
     Object.keys(SECTOR_QUADRANTS).forEach(function (k) { names[k] = q[k] || SECTOR_QUADRANTS[k]; });
     return {
       key: activity.key, type: "criteria", title: activity.title, items: activity.items, state: activity.state,
-      x: { label: (activity.x && activity.x.label) || "Feasibility", min: 0, max: 1 },
-      y: { label: (activity.y && activity.y.label) || "Attractiveness", min: 0, max: 1 },
+      x: { label: (activity.x && activity.x.label) || t("feasibility"), min: 0, max: 1 },
+      y: { label: (activity.y && activity.y.label) || t("attractiveness"), min: 0, max: 1 },
       quadrants: names
     };
   }
@@ -476,6 +485,21 @@
 
   function clamp01(v) { return Math.max(0, Math.min(1, v)); }
 
+  // The item's title in the workshop's second language (empty when there is none).
+  function secondTitleOf(key) {
+    var it = itemsByKey[key];
+    return workshop.second_language && it && it.title_2 ? it.title_2 : "";
+  }
+
+  function secondTitle(text, cls) {
+    var span = document.createElement("span");
+    span.className = cls;
+    span.setAttribute("lang", workshop.second_language);
+    span.setAttribute("dir", /^(ar|fa|he|ur)\b/.test(workshop.second_language) ? "rtl" : "ltr");
+    span.textContent = text;
+    return span;
+  }
+
   function boardRow(key, rank, title) {
     var li = document.createElement("li");
     li.className = "sc-bar";
@@ -486,6 +510,8 @@
     var t = document.createElement("span");
     t.className = "sc-bar__title";
     t.textContent = title;
+    var second = secondTitleOf(key);
+    if (second) t.appendChild(secondTitle(second, "sc-bar__title2"));
     var track = document.createElement("span");
     track.className = "sc-bar__track";
     var figure = document.createElement("span");
@@ -508,7 +534,7 @@
   function marker(track, share, cls, label) {
     var m = document.createElement("span");
     m.className = cls;
-    m.style.left = (clamp01(share) * 100).toFixed(1) + "%";
+    m.style.insetInlineStart = (clamp01(share) * 100).toFixed(1) + "%";  // mirrors in right-to-left
     if (label) m.setAttribute("title", label);
     track.appendChild(m);
     return m;
@@ -541,13 +567,13 @@
           if (store.showCi && Array.isArray(v.ci95) && isNum(v.ci95[0]) && isNum(v.ci95[1])) {
             var w = document.createElement("span");
             w.className = "sc-bar__ci";
-            w.style.left = (clamp01((v.ci95[0] - lo) / span) * 100).toFixed(1) + "%";
+            w.style.insetInlineStart = (clamp01((v.ci95[0] - lo) / span) * 100).toFixed(1) + "%";
             w.style.width = (Math.max(0, clamp01((v.ci95[1] - lo) / span) - clamp01((v.ci95[0] - lo) / span)) * 100).toFixed(1) + "%";
             row.track.appendChild(w);
           }
           var before = previous[key] && previous[key].value;
           if (before && isNum(before.mean)) {
-            marker(row.track, (before.mean - lo) / span, "sc-bar__prev", "round " + results.previous.round);
+            marker(row.track, (before.mean - lo) / span, "sc-bar__prev", t("round_n", { round: results.previous.round }));
             row.li.setAttribute("data-previous", String(before.mean));
           }
           row.figure.textContent = fmt(v.mean, 1);
@@ -555,7 +581,7 @@
         } else {
           waiting += 1;
           row.li.classList.add("is-waiting");
-          row.figure.textContent = "waiting";
+          row.figure.textContent = t("waiting");
         }
         var flags = (r.flags || []).filter(function (f) { return SHOWN_FLAGS[f]; });
         if (flags.length) {
@@ -564,15 +590,15 @@
         }
         list.appendChild(row.li);
       });
-      note = (sc.label ? sc.label + " · " : "") + lo + "–" + hi + " · bars: mean, line: 95 % interval";
+      note = (sc.label ? sc.label + " · " : "") + lo + "–" + hi + " · " + t("scale_note", { level: "95 %" });
       if (results && results.previous) {
         var change = meanChange(order.map(function (key) {
           return { consensusChange: consensusChange(byItem[key], previous[key]) };
         }));
-        note += " · ticks: round " + results.previous.round;
-        if (change !== null) note += " · consensus " + (change >= 0 ? "+" : "") + change.toFixed(2);
+        note += " · " + t("ticks_round", { round: results.previous.round });
+        if (change !== null) note += " · " + t("consensus_change", { change: (change >= 0 ? "+" : "") + change.toFixed(2) });
       }
-      if (waiting) note += " · " + waiting + " " + plural(waiting, "item", "items") + " waiting for votes";
+      if (waiting) note += " · " + t(plural(waiting, "item_waiting_votes", "items_waiting_votes"), { n: waiting });
       var flagged = flagNote(order.map(function (key) {
         var r = byItem[key] || {};
         return { title: title(key), flags: (r.flags || []).filter(function (f) { return SHOWN_FLAGS[f]; }) };
@@ -587,18 +613,18 @@
         if (isNum(r.score)) fill(row.track, r.score / best);
         var breadth = document.createElement("span");
         breadth.className = "sc-bar__breadth";
-        breadth.textContent = "chosen by " + pct(r.breadth);
+        breadth.textContent = t("chosen_by", { share: pct(r.breadth) });
         row.figure.textContent = pct(r.score) + " ";
         row.figure.appendChild(breadth);
         row.li.setAttribute("data-score", String(r.score));
         row.li.setAttribute("data-breadth", String(r.breadth));
         var before = previous[r.item];
-        if (before && isNum(before.score)) marker(row.track, before.score / best, "sc-bar__prev", "last round");
+        if (before && isNum(before.score)) marker(row.track, before.score / best, "sc-bar__prev", t("last_round"));
         list.appendChild(row.li);
       });
-      note = "Score: average share of each person's points · breadth: share of voters who chose the item";
+      note = t("points_note");
       if (results && isNum(results.effective_priorities)) {
-        note += " · effective number of priorities " + results.effective_priorities.toFixed(1);
+        note += " · " + t("effective_priorities", { n: results.effective_priorities.toFixed(1) });
       }
     } else {
       var schulze = (results && results.schulze) || activity.items || [];
@@ -608,13 +634,13 @@
         var row = boardRow(key, i + 1, title(key));
         var b = borda[key];
         if (isNum(b) && m > 1) fill(row.track, b / (m - 1));
-        row.figure.textContent = isNum(b) ? b.toFixed(1) + " Borda" : "–";
+        row.figure.textContent = isNum(b) ? t("borda_figure", { n: b.toFixed(1) }) : "–";
         row.li.setAttribute("data-borda", String(b));
         list.appendChild(row.li);
       });
-      note = "Order: Schulze (head-to-head) · bars: Borda points per ballot (max " + Math.max(0, m - 1) + ")";
+      note = t("ranking_note", { max: Math.max(0, m - 1) });
     }
-    if (!results || !results.respondents) note = "Waiting for the first votes (groups show once " + k + " have answered)";
+    if (!results || !results.respondents) note = t("board_first_votes", { k: k });
     el.board.appendChild(list);
     el.board.setAttribute("data-activity", activity.key);
     setText(el.note, note);
@@ -689,6 +715,7 @@
         key: key,
         number: i + 1,
         title: it.title || key,
+        title2: secondTitleOf(key),
         x: x,
         y: y,
         plotted: plotted,
@@ -883,6 +910,7 @@
       var p = toPx(g.display[e.key][0], g.display[e.key][1]);
       obstacles.push({ x0: p[0] - r, y0: p[1] - r, x1: p[0] + r, y1: p[1] + r });
       var lines = wrapText(e.title, font, maxWidth);
+      if (e.title2) lines = lines.concat(wrapText(e.title2, font, maxWidth));  // second language below
       var w = 0;
       lines.forEach(function (line) { w = Math.max(w, textWidth(line, font)); });
       return { e: e, px: p[0], py: p[1], lines: lines, w: Math.ceil(w) + 2 * pad,
@@ -1039,8 +1067,7 @@
     if (!groups.length) {
       var none = document.createElement("li");
       none.className = "is-empty";
-      none.textContent = "Groups appear once " + (workshop.min_group_size || 5) +
-        " people of a group have rated an item";
+      none.textContent = t("groups_appear", { k: workshop.min_group_size || 5 });
       box.appendChild(none);
     }
     groups.forEach(function (group) {
@@ -1072,14 +1099,14 @@
     var k = workshop.min_group_size || 5;
     var note = "";
     if (!results || !results.respondents) {
-      note = "Waiting for the first votes – items appear once " + k + " people have rated them.";
+      note = t("matrix_first_votes", { k: k });
     } else if (waiting > 0) {
-      note = waiting + " " + plural(waiting, "item", "items") + " waiting for enough votes (min " + k + ")";
+      note = t(plural(waiting, "item_waiting_enough", "items_waiting_enough"), { n: waiting, k: k });
     }
     var extra = flagNote(m.entries);
     var change = meanChange(m.entries);
-    if (change !== null) extra.push("Consensus since round " + (results.previous.round) + ": " +
-      (change >= 0 ? "+" : "") + change.toFixed(2));
+    if (change !== null) extra.push(t("consensus_since", { round: results.previous.round,
+      change: (change >= 0 ? "+" : "") + change.toFixed(2) }));
     if (extra.length) note = (note ? note + " · " : "") + extra.join(" · ");
     setText(el.note, note);
     el.chart.setAttribute("data-flags", m.entries.filter(function (e) { return e.flags.length; })
@@ -1087,6 +1114,7 @@
     el.chart.setAttribute("data-arrows", String(m.entries.filter(function (e) { return e.prev; }).length));
     var overlay = groupOverlay(m);
     el.chart.setAttribute("data-groups", store.showGroups ? "on" : "off");
+    el.chart.setAttribute("data-ci", store.showCi ? "on" : "off");  // "c" toggles it; tests read it
     el.chart.setAttribute("data-group-markers", String(overlay.markers.length));
     el.chart.setAttribute("data-group-arrows", String(overlay.arrows.length));
     renderGroupLegend(store.showGroups ? overlay.groups : null);
@@ -1095,7 +1123,7 @@
     });
 
     var c = ensureChart();
-    if (!c) { setText(el.note, "Chart library missing."); return; }
+    if (!c) { setText(el.note, t("chart_missing")); return; }
     // The legend decides the side column's width, hence the chart's: settle it before measuring.
     var g = layoutMatrix(activity, m, sizes());
     var hadLegend = !el.legend.hidden;
@@ -1352,7 +1380,7 @@
   function connect() {
     if (typeof window.io !== "function") {
       el.conn.hidden = false;
-      setText(el.conn, "Live updates unavailable");
+      setText(el.conn, t("live_unavailable"));
       return;
     }
     var socket = window.io({
@@ -1367,14 +1395,14 @@
     function status(text) { setText(el.conn, text); el.conn.hidden = !text; }
     socket.on("connect", function () { connectedAt = Date.now(); status(""); });
     socket.on("disconnect", function (reason) {
-      status("Reconnecting…");
+      status(t("reconnecting"));
       // After a server-side disconnect the client does not retry by itself.
       if (reason === "io server disconnect") socket.connect();
     });
     socket.on("connect_error", function () {
-      if (socket.active) { status("Reconnecting…"); return; }
+      if (socket.active) { status(t("reconnecting")); return; }
       // Refused by the server (bad or revoked screen token, or the server not ready): retry slowly.
-      status("Live updates refused – check the screen link");
+      status(t("live_refused"));
       clearTimeout(retry);
       retry = setTimeout(function () { socket.connect(); }, 15000);
     });

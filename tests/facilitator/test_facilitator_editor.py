@@ -67,7 +67,21 @@ def test_settings_save(api: Any, owner: Browser, workshop: dict[str, Any]) -> No
     doc = document(api, workshop)
     assert (doc["title"], doc["language"], doc["min_group_size"], doc["method_note"]) == (
         "Renamed", "es", 7, "Perceptions, not proof.")
+    assert doc["second_language"] == ""
     assert "Settings saved." in body(owner.get(url(workshop)))
+
+
+def test_settings_save_a_second_language(api: Any, owner: Browser, workshop: dict[str, Any]) -> None:
+    page = body(owner.get(url(workshop)))
+    assert 'name="second_language"' in page and "Second language" in page
+    response = owner.submit(url(workshop), url(workshop, "/settings"), {
+        "title": "Bilingual", "language": "en", "second_language": "fr", "min_group_size": "5"})
+    assert response.status_code == 302
+    assert document(api, workshop)["second_language"] == "fr"
+    assert '<option selected value="fr">' in body(owner.get(url(workshop))).split('name="second_language"')[1]
+    owner.submit(url(workshop), url(workshop, "/settings"), {
+        "title": "Bilingual", "language": "en", "second_language": "", "min_group_size": "5"})
+    assert document(api, workshop)["second_language"] == ""
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
@@ -75,6 +89,10 @@ def test_settings_save(api: Any, owner: Browser, workshop: dict[str, Any]) -> No
     ({"title": "X", "language": "en", "min_group_size": "2"}, "min_group_size", "at least 3"),
     ({"title": "X", "language": "xx", "min_group_size": "5"}, "language", "Not a valid choice"),
     ({"title": "X" * 201, "language": "en", "min_group_size": "5"}, "title", "200 characters"),
+    ({"title": "X", "language": "fr", "second_language": "fr", "min_group_size": "5"}, "second_language",
+     "must differ from the workshop's language"),
+    ({"title": "X", "language": "en", "second_language": "xx", "min_group_size": "5"}, "second_language",
+     "Not a valid choice"),
 ])
 def test_settings_reject_invalid_input(api: Any, owner: Browser, workshop: dict[str, Any], data: dict[str, str],
                                        field: str, message: str) -> None:
@@ -168,12 +186,20 @@ def test_add_edit_and_delete_an_item(api: Any, owner: Browser, workshop: dict[st
         "category": "agriculture", "locus": ""})
     assert response.status_code == 302
     assert document(api, workshop)["items"][-1] == {
-        "key": "agro", "kind": "sector", "title": "Agro-processing", "description": "Food and drink",
-        "category": "agriculture", "locus": ""}
+        "key": "agro", "kind": "sector", "title": "Agro-processing", "title_2": "", "description": "Food and drink",
+        "evidence": "", "category": "agriculture", "locus": ""}
     owner.submit(url(workshop, "/items/agro/edit"), data={
         "key": "agro", "kind": "sector", "title": "Agro-processing and food", "locus": "regional"})
     item = document(api, workshop)["items"][-1]
     assert (item["title"], item["locus"], item["description"]) == ("Agro-processing and food", "regional", "")
+    owner.submit(url(workshop, "/items/agro/edit"), data={
+        "key": "agro", "kind": "sector", "title": "Agro-processing", "title_2": "Agro-industrie",
+        "evidence": "Food is 30% of exports: https://example.org/trade"})
+    item = document(api, workshop)["items"][-1]
+    assert (item["title_2"], item["evidence"]) == ("Agro-industrie", "Food is 30% of exports: https://example.org/trade")
+    page = body(owner.get(url(workshop, "/items/agro/edit")))
+    assert 'value="Agro-industrie"' in page and "Food is 30% of exports" in page
+    assert "Title in second language" in page and "Evidence" in page
     assert owner.submit(url(workshop), url(workshop, "/items/agro/delete")).status_code == 302
     assert [i["key"] for i in document(api, workshop)["items"]] == ["finance", "skills", "power"]
 
@@ -185,6 +211,8 @@ def test_add_edit_and_delete_an_item(api: Any, owner: Browser, workshop: dict[st
     ({"key": "x", "kind": "constraint", "title": "  "}, "title", "This field is required."),
     ({"key": "x", "kind": "constraint", "title": "X", "locus": "galactic"}, "locus", "Not a valid choice"),
     ({"key": "skills", "kind": "constraint", "title": "X"}, "key", "already uses the key 'skills'"),
+    ({"key": "x", "kind": "constraint", "title": "X", "title_2": "Y" * 201}, "title_2", "200 characters"),
+    ({"key": "x", "kind": "constraint", "title": "X", "evidence": "E" * 2001}, "evidence", "2000 characters"),
 ])
 def test_item_form_rejects_invalid_input(api: Any, owner: Browser, workshop: dict[str, Any],
                                          data: dict[str, str], field: str, message: str) -> None:

@@ -61,7 +61,8 @@ def test_good_csv_previews_then_imports(api: Any, owner: Browser, workshop: dict
     assert preview.status_code == 200, body(preview)[:3000]
     page = body(preview)
     assert "Import 3 items" in page and "disabled" not in page.split("Import 3 items")[0][-200:]
-    assert "title_2, evidence: not stored yet" in page
+    assert "not stored yet" not in page  # title_2 and evidence are saved now
+    assert "Second language: Congestion portuaire" in page and "Evidence: WB survey" in page
     assert document(api, workshop) == before  # the preview saves nothing
     response = confirm(owner, workshop, preview)
     assert response.status_code == 302, body(response)[:3000]
@@ -70,7 +71,9 @@ def test_good_csv_previews_then_imports(api: Any, owner: Browser, workshop: dict
     port, agro, formula = items[3:]
     assert (port["title"], port["kind"], port["description"], port["category"]) == (
         "Port congestion", "constraint", "Ships wait days", "logistics")
+    assert (port["title_2"], port["evidence"]) == ("Congestion portuaire", "WB survey")
     assert (agro["kind"], agro["description"]) == ("sector", "Adds value, locally")
+    assert (agro["title_2"], agro["evidence"]) == ("", "")
     assert formula["title"] == "=1+2"  # stored as text, never evaluated
     assert "Imported 3 item(s)." in body(owner.get(url(workshop)))
 
@@ -264,3 +267,34 @@ def test_rows_signed_for_one_workshop_do_not_import_into_another(api: Any, owner
 
 def test_editor_links_to_the_import(owner: Browser, workshop: dict[str, Any]) -> None:
     assert url(workshop, "/import-items") in body(owner.get(url(workshop)))
+
+
+# --- second-language title and evidence ---------------------------------------------------------------
+
+def test_xlsx_import_saves_title_2_and_evidence(api: Any, owner: Browser, workshop: dict[str, Any]) -> None:
+    data = xlsx([["title", "kind", "Title_2", "EVIDENCE"],
+                 ["Port congestion", "constraint", "Congestion portuaire", "Ships wait 6 days: https://x.org"],
+                 ["Tourism", "sector", None, None]])
+    preview = upload(owner, workshop, data, "items.xlsx")
+    assert preview.status_code == 200, body(preview)[:3000]
+    assert confirm(owner, workshop, preview).status_code == 302
+    items = {i["key"]: i for i in api.get(f"/api/v1/workshops/{workshop['id']}").get_json()["items"]}
+    assert (items["port-congestion"]["title_2"], items["port-congestion"]["evidence"]) == (
+        "Congestion portuaire", "Ships wait 6 days: https://x.org")
+    assert (items["tourism"]["title_2"], items["tourism"]["evidence"]) == ("", "")
+
+
+def test_too_long_values_are_row_errors_and_nothing_is_saved(api: Any, owner: Browser,
+                                                             workshop: dict[str, Any]) -> None:
+    before = api.get(f"/api/v1/workshops/{workshop['id']}").get_json()
+    data = ("title,kind,title_2,evidence\n"
+            "Fine,constraint,Bien,Short\n"
+            f"Long second,constraint,{'T' * 201},\n"
+            f"Long evidence,sector,,{'E' * 2001}\n").encode()
+    preview = upload(owner, workshop, data)
+    assert preview.status_code == 422
+    page = body(preview)
+    assert "Line 3, column title_2: At most 200 characters." in page
+    assert "Line 4, column evidence: At most 2000 characters." in page
+    assert "Import 0 items" in page
+    assert api.get(f"/api/v1/workshops/{workshop['id']}").get_json() == before

@@ -78,10 +78,10 @@ def same(cell: Any, api_value: Any) -> bool:
 def test_workbook_has_every_sheet_and_the_apis_numbers(api: Any, voted: dict[str, Any]) -> None:
     book = fetch(api, voted["id"])
     assert book.sheetnames[0] == "Summary"
-    assert {"By group", "Raw responses", "Participation", "Method"} <= set(book.sheetnames)
+    assert {"By group", "Raw responses", "Participation", "Actions", "Proposals", "Method"} <= set(book.sheetnames)
     assert "constraints" in book.sheetnames
     # The activity keyed "summary" must not collide with the Summary sheet (names are case-insensitive).
-    assert len(book.sheetnames) == 7 and sum(name.lower() == "summary" for name in book.sheetnames) == 1
+    assert len(book.sheetnames) == 9 and sum(name.lower() == "summary" for name in book.sheetnames) == 1
 
     tables = blocks(book["constraints"])
     assert set(tables) == {"equal_groups", "per_head"}

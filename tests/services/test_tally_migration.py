@@ -36,7 +36,7 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 
 
 def test_upgrade_backfills_tallies_from_existing_responses(empty_url: str) -> None:
-    from flask_migrate import upgrade
+    from flask_migrate import downgrade, upgrade
 
     from app import create_app
     from app.extensions import db
@@ -45,20 +45,22 @@ def test_upgrade_backfills_tallies_from_existing_responses(empty_url: str) -> No
     app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": empty_url})
     live.hub.stop(app)
     try:
-        _upgrade_and_check(app, upgrade)
+        _upgrade_and_check(app, upgrade, downgrade)
     finally:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
 
 
-def _upgrade_and_check(app: Any, upgrade: Any) -> None:
+def _upgrade_and_check(app: Any, upgrade: Any, downgrade: Any) -> None:
     from app.extensions import db
     from app.models import Activity, Participant, Response
     from app.services import results, tally
 
+    # The data is built with today's models, so at head; responses are then inserted as raw rows (no tallies),
+    # and the database goes back to the revision before `tally` (which drops it) and up again.
     with app.app_context():
-        upgrade(revision=BEFORE_TALLY)
+        upgrade()
     _, activities, people = build(app, {"gov": 4, "firms": 3, "workers": 2})
     rng = random.Random(7)
     with app.app_context():
@@ -75,6 +77,9 @@ def _upgrade_and_check(app: Any, upgrade: Any) -> None:
                                          "value": None if rng.random() < 0.15 else rng.randint(1, 5)})
         db.session.execute(sa.insert(Response), rows)
         db.session.commit()
+        assert not tally.stored(activities["m"])  # raw rows: nothing counted yet
+        db.session.remove()  # no open transaction may hold a lock on the tables the downgrade drops
+        downgrade(revision=BEFORE_TALLY)
         db.session.remove()
         upgrade()  # creates `tally` and fills it
         for activity_id in activities.values():
