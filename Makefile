@@ -35,7 +35,7 @@ translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
 		--project Prioritas -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching \
-		--ignore-obsolete --init-missing
+		--ignore-obsolete
 	$(BIN)/pybabel compile -d app/translations --statistics
 
 # Forty simulated phones join the demo workshop and vote over HTTP and Socket.IO (start `make run` first).

@@ -359,8 +359,8 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
         item_errors, general = ballot.errors, list(ballot.general)
         if ballot.empty and not item_errors and not general:
             status = 422
-            general.append(_("Nothing was saved: answer at least one item first.") if activity.type != "ranking"
-                           else _("Nothing was saved: give place 1 to at least one item."))
+            general.append(_("Answer at least one item first.") if activity.type != "ranking"
+                           else _("Give place 1 to at least one item."))
         elif item_errors or general:
             status = 422
         else:

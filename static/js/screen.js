@@ -769,7 +769,7 @@
      out here: each label tries the sides of its marker and a few offsets, avoiding markers, quadrant names,
      the plot edges and the labels already placed. If one cannot be placed, the chart switches to numbered
      markers with a legend. labelLayout.hideOverlap stays on as a last safety net. */
-  function layoutMatrix(activity, m, sz) {
+  function layoutMatrix(activity, m, sz, forceNumbered) {
     var base = sz.base;
     var g = {
       base: base,
@@ -801,7 +801,7 @@
         ay.min + (plot.y1 - py) / (plot.y1 - plot.y0) * (ay.max - ay.min)];
     }
 
-    var numbered = m.plottedCount > NUMBERED_ABOVE;
+    var numbered = forceNumbered || m.plottedCount > NUMBERED_ABOVE;
     g.markerSize = Math.round(base * (numbered ? 1.55 : 1.05));
     g.placements = {};
     g.display = separateMarkers(m, g, toPx, fromPx, mid);
@@ -1130,7 +1130,15 @@
     renderLegend(g.numbered ? m.entries : null);
     if (hadLegend !== g.numbered) {
       c.resize();
+      var wanted = g.numbered;
       g = layoutMatrix(activity, m, sizes());
+      if (g.numbered !== wanted) {
+        // The legend changed the chart's width and with it the verdict: settle on numbered markers with the
+        // legend (always legible) rather than flip between the two on every update.
+        renderLegend(m.entries);
+        c.resize();
+        g = layoutMatrix(activity, m, sizes(), true);
+      }
     }
     var mode = "activity:" + activity.key + ":" + (g.numbered ? "n" : "t");
     var option = matrixOption(activity, m, g);

@@ -104,7 +104,8 @@ def test_scale_out_of_range_is_shown_by_the_item_and_saves_nothing(app: Any, cli
 def test_empty_scale_form_is_a_message(app: Any, client: Any, api: Any, typed: dict[str, Any]) -> None:
     phone(client, api, typed, "urgency")
     response = send(client, "urgency", {})
-    assert response.status_code == 422 and "answer at least one item" in text(response)
+    assert response.status_code == 422
+    assert "Nothing was saved: Answer at least one item first." in text(response)
     assert response_rows(app) == 0
 
 
@@ -165,7 +166,7 @@ def test_ranking_with_selects_saves_the_order(app: Any, client: Any, api: Any, t
 @pytest.mark.parametrize(("values", "message"), [
     ({"power.rank": "1", "finance.rank": "1"}, "Place 1 is given to more than one item"),
     ({"power.rank": "2"}, "Place 1 is empty"),
-    ({}, "give place 1 to at least one item"),
+    ({}, "Nothing was saved: Give place 1 to at least one item."),
     ({"power.rank": "1", "finance.rank": "2", "skills.rank": "3"}, None),  # beyond the top 2: the service says no
 ])
 def test_bad_ranking_saves_nothing(app: Any, client: Any, api: Any, typed: dict[str, Any], values: dict[str, str],
@@ -174,7 +175,7 @@ def test_bad_ranking_saves_nothing(app: Any, client: Any, api: Any, typed: dict[
     response = send(client, "order", values)
     assert response.status_code == 422
     html = text(response)
-    assert "Nothing was saved" in html
+    assert "Nothing was saved" in html and "Nothing was saved: Nothing was saved" not in html
     if message:
         assert message in html
     assert response_rows(app) == 0
