@@ -176,11 +176,7 @@ def activity_results(workshop_id: int, key: str) -> Response:
     weighting = request.args.get("weighting") or "equal_groups"
     activity = results_reader(workshop_id, key, weighting)
     weighting = results.check_weighting(weighting)
-    round_ = _round_param(activity)
-    if round_ is None:
-        document = results.compute(activity, weighting)
-    else:
-        document = results.compute(activity, weighting, round=round_)
+    document = results.compute(activity, weighting, round=_round_param(activity))
     if live.is_hidden(activity) and accounts.user_for_token(bearer_token() or "") is None:
         document = live.for_screen(activity, document)  # the screen token sees counts only until revealed
     return jsonify(document)
@@ -254,6 +250,13 @@ def _owned_action(workshop_id: int, action_id: int) -> Any:
     return action
 
 
+def _action_document(action: Any) -> dict[str, Any]:
+    """One action with its item's current quadrant and the quadrant's name."""
+    activity = action.activity
+    return action_service.document(action, action_service.quadrants(activity).get(action.item.key),
+                                   action_service.quadrant_names(activity))
+
+
 @bp.get("/workshops/<int:workshop_id>/actions")
 def list_actions(workshop_id: int) -> Response:
     user = require_facilitator()
@@ -268,8 +271,7 @@ def create_action(workshop_id: int, key: str) -> tuple[Response, int]:
     body = json_body()
     with transaction():
         action = action_service.create(activity, body)
-        document = action_service.document(action, action_service.quadrants(activity).get(action.item.key),
-                                           action_service.quadrant_names(activity))
+        document = _action_document(action)
     return jsonify(document), 201
 
 
@@ -279,9 +281,7 @@ def update_action(workshop_id: int, action_id: int) -> Response:
     body = json_body()
     with transaction():
         action_service.update(action, body)
-        activity = action.activity
-        document = action_service.document(action, action_service.quadrants(activity).get(action.item.key),
-                                           action_service.quadrant_names(activity))
+        document = _action_document(action)
     return jsonify(document)
 
 

@@ -4,7 +4,7 @@ No Flask, SQLAlchemy, numpy or scipy here: the server calls it with counts and h
 already aggregated by the database, and tests check it against numpy/scipy.
 """
 
-from .axis import AxisSummary, axis_mean, axis_summary, divergence
+from .axis import AxisSummary, axis_summary, divergence
 from .common import EQUAL_GROUPS, PER_HEAD, WEIGHTINGS, GroupSpec, Scale
 from .criteria import CriteriaData, Criterion, criteria_results
 from .flags import BORDERLINE, DIVERGENT, POLARISED, WEIGHTING_SENSITIVE
@@ -30,7 +30,6 @@ __all__ = [
     "RankingData",
     "Scale",
     "ScaleData",
-    "axis_mean",
     "axis_summary",
     "criteria_results",
     "divergence",

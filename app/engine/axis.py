@@ -14,9 +14,9 @@ from fractions import Fraction
 
 from . import stats
 from .common import EQUAL_GROUPS, GroupSpec, Scale, check_groups, check_min_group_size, check_weighting
-from .stats import Histogram, Stratum
+from .stats import Histogram
 
-__all__ = ["AxisSummary", "axis_mean", "axis_summary", "divergence"]
+__all__ = ["AxisSummary", "axis_summary", "divergence"]
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,6 @@ class AxisSummary:
     agreement: float | None = None  # van der Eijk A; None on a scale of fewer than three points
     top2: stats.TopBox | None = None  # None when no value (or suppressed)
     dont_know: int = 0  # "don't know" answers for this item and axis; a count, like n, always shown
-    pooled: Mapping[int, int] | None = None  # pooled histogram, for the flags (never output)
-    group_hists: Mapping[str, Histogram] | None = None  # per-group histograms, for the flags (never output)
     scale: Scale | None = None
     # The per-group histograms validated, sorted and summed once (for the flags; never output).
     prepared: Mapping[str, Prepared] | None = field(default=None, compare=False, repr=False)
@@ -76,31 +74,6 @@ class AxisSummary:
         """A group's mean as shown (None when below k or suppressed)."""
         value = self.group_means.get(key)
         return None if value is None else float(value)
-
-
-def _per_head_ci(pooled: Histogram, centre: Fraction, m: int, scale: Scale) -> tuple[float, float] | None:
-    """mean ± t(0.975, m - 1) sd / sqrt(m), clipped; None with one value."""
-    var = stats.variance_exact(pooled)
-    if var is None:
-        return None
-    se = math.sqrt(var / m)
-    return stats.t_interval(float(centre), se, m - 1, clip=(scale.min, scale.max))
-
-
-def _stratified_ci(strata: Sequence[Stratum], centre: Fraction, scale: Scale) -> tuple[float, float] | None:
-    """mean ± t(0.975, Welch–Satterthwaite df) · stratified SE, clipped.
-
-    Over the groups of positive weight used in the mean. A used group always has m_g >= k;
-    with the contract's k >= 3 every sd_g is defined. If some used group has a single value
-    (only possible with k = 1) its variance is unknown and the interval is None rather than
-    falsely narrow. Groups whose values are all equal contribute v_g = 0; if all do, SE = 0
-    and the interval is [mean, mean].
-    """
-    se_df = stats.stratified_se_df(strata)
-    if se_df is None:
-        return None
-    se, df = se_df
-    return stats.t_interval(float(centre), se, df, clip=(scale.min, scale.max))
 
 
 class Prepared:
@@ -166,7 +139,12 @@ def _weighted_mean(used: Sequence[tuple[float, Prepared]]) -> Fraction | None:
 
 
 def _stratified_se_df(used: Sequence[tuple[float, Prepared]]) -> tuple[float, float | None] | None:
-    """Exactly :func:`stats.stratified_se_df` over prepared groups (same float operations, same order)."""
+    """Exactly :func:`stats.stratified_se_df` over prepared groups (same float operations, same order).
+
+    Over the groups of positive weight used in the mean. If some used group has a single value
+    (only possible with k = 1) its variance is unknown and the interval is None rather than
+    falsely narrow; groups whose values are all equal contribute 0.
+    """
     kept = [(w, h) for w, h in used if w > 0 and h.m]
     total_w = math.fsum(w for w, _ in kept)
     if total_w == 0:
@@ -279,8 +257,6 @@ def _summarise(
         agreement=agreement,
         top2=top2,
         dont_know=dont_know,
-        pooled=pooled,
-        group_hists=per_group,
         scale=scale,
         prepared=prepared,
         spread=spread,
@@ -314,21 +290,6 @@ def axis_summary(
     scale.check()
     keys = check_groups(groups)
     return _summarise(hists, groups, keys, scale, k, weighting, dont_know)[0]
-
-
-def axis_mean(hists: Mapping[str, Histogram], groups: Sequence[GroupSpec], k: int, weighting: str) -> Fraction | None:
-    """Just the exact pooled mean of :func:`axis_summary` in a weighting, without the other figures.
-
-    The flags compare the two weightings; the one not requested only needs its mean, and this
-    keeps the second pass cheap. No suppression here: callers decide what may be shown.
-    """
-    pooled = stats.merge(hists.values())
-    plain = stats.mean_exact(pooled)
-    if plain is None or weighting != EQUAL_GROUPS:
-        return plain
-    strata = [Stratum(g.weight, hists.get(g.key, {})) for g in groups if stats.count(hists.get(g.key, {})) >= k]
-    weighted = stats.strata_weighted_mean(strata)
-    return plain if weighted is None else weighted
 
 
 def divergence(shown_means: Iterable[Iterable[Fraction | None]]) -> float | None:

@@ -40,6 +40,7 @@ __all__ = [
     "order_flags",
     "positions",
     "rank_moves",
+    "rated_flags",
 ]
 
 DIVERGENT = "divergent"
@@ -60,6 +61,20 @@ def order_flags(flags: set[str]) -> list[str]:
     return [f for f in FLAG_ORDER if f in flags]
 
 
+def rated_flags(axes: Sequence[AxisSummary], weighting_sensitive: bool) -> list[str]:
+    """A rated item's flags (scale: one axis, matrix: x and y), ordered; the caller decides weighting_sensitive."""
+    found: set[str] = set()
+    if any(axis_divergent(a) for a in axes):
+        found.add(DIVERGENT)
+    if any(axis_polarised(a) for a in axes):
+        found.add(POLARISED)
+    if weighting_sensitive:
+        found.add(WEIGHTING_SENSITIVE)
+    if any(borderline(a) for a in axes):
+        found.add(BORDERLINE)
+    return order_flags(found)
+
+
 def divergent_gap(shown_means: Sequence[Fraction], width: Fraction | int) -> bool:
     """Range of the shown group means >= 25 % of the scale width (exact)."""
     if len(shown_means) < 2 or width <= 0:
@@ -70,18 +85,13 @@ def divergent_gap(shown_means: Sequence[Fraction], width: Fraction | int) -> boo
 def axis_divergent(summary: AxisSummary) -> bool:
     """Divergence on one rated axis over its shown groups: the gap rule or epsilon^2 >= 0.14."""
     shown = summary.shown_groups
-    if len(shown) < 2 or summary.scale is None or summary.group_hists is None:
+    # spread is set whenever two group means are shown (axis._summarise builds every summary).
+    if len(shown) < 2 or summary.scale is None or summary.prepared is None or summary.spread is None:
         return False
     width = summary.scale.max - summary.scale.min
-    if summary.spread is not None:
-        if width > 0 and summary.spread >= GAP_SHARE * width:
-            return True
-    elif divergent_gap([m for key in shown if (m := summary.group_means[key]) is not None], width):
+    if width > 0 and summary.spread >= GAP_SHARE * width:
         return True
-    if summary.prepared is not None:
-        kw = stats._kruskal_wallis_pairs([summary.prepared[key].pairs for key in shown])
-    else:
-        kw = stats.kruskal_wallis([summary.group_hists[key] for key in shown])
+    kw = stats._kruskal_wallis_pairs([summary.prepared[key].pairs for key in shown])
     return kw is not None and kw.epsilon2 >= EPSILON2_LARGE
 
 
@@ -94,20 +104,15 @@ def axis_polarised(summary: AxisSummary) -> bool:
     shown = summary.shown_groups
     if len(shown) < 2 or summary.consensus is None or summary.consensus >= UNITED:
         return False
-    if summary.scale is None or summary.group_hists is None:
-        return False
-    lo, hi = summary.scale.min, summary.scale.max
-    medians = []
     prepared = summary.prepared
+    if summary.scale is None or prepared is None:
+        return False
+    width = summary.scale.max - summary.scale.min
+    medians = []
     for key in shown:
-        if prepared is not None:
-            h = prepared[key]
-            consensus = stats._tastle_wierman_pairs(h.pairs, h.m, h.s1, hi - lo)
-            median = stats._median_pairs(h.pairs, h.m)
-        else:
-            hist = summary.group_hists[key]
-            consensus = stats.tastle_wierman(hist, lo, hi)
-            median = stats.median(hist)
+        h = prepared[key]
+        consensus = stats._tastle_wierman_pairs(h.pairs, h.m, h.s1, width)
+        median = stats._median_pairs(h.pairs, h.m)
         if consensus is None or consensus < UNITED:
             return False
         medians.append(median)

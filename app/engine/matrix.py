@@ -135,8 +135,8 @@ def _item_result(data: MatrixData, item: str, group_keys: Sequence[str], respond
     return doc, axes, other_means
 
 
-def _add_flags(data: MatrixData, weighting: str, rows: Sequence[tuple[dict, dict[str, AxisSummary],
-                                                                       dict[str, Fraction | None]]]) -> None:
+def _add_flags(data: MatrixData,
+               rows: Sequence[tuple[dict, dict[str, AxisSummary], dict[str, Fraction | None]]]) -> None:
     """Set each item's ``flags`` (flags.py); ranks and quadrants only over items with >= k values.
 
     Ranking only items whose axis has at least k values in total keeps the first few votes of an
@@ -161,16 +161,8 @@ def _add_flags(data: MatrixData, weighting: str, rows: Sequence[tuple[dict, dict
     rank_theirs = fl.positions(theirs, order)
     for doc, axes, _ in rows:
         item = doc["item"]
-        found: set[str] = set()
-        if any(fl.axis_divergent(a) for a in axes.values()):
-            found.add(fl.DIVERGENT)
-        if any(fl.axis_polarised(a) for a in axes.values()):
-            found.add(fl.POLARISED)
-        if item in quad_changed or fl.rank_moves(rank_mine, rank_theirs, item):
-            found.add(fl.WEIGHTING_SENSITIVE)
-        if any(fl.borderline(a) for a in axes.values()):
-            found.add(fl.BORDERLINE)
-        doc["flags"] = fl.order_flags(found)
+        doc["flags"] = fl.rated_flags(list(axes.values()),
+                                      item in quad_changed or fl.rank_moves(rank_mine, rank_theirs, item))
 
 
 def matrix_results(data: MatrixData, weighting: str) -> dict:
@@ -189,6 +181,6 @@ def matrix_results(data: MatrixData, weighting: str) -> dict:
     _check_keys(data, group_keys)
     doc = results_header(data.activity, weighting, respondents)
     rows = [_item_result(data, item, group_keys, respondents, weighting) for item in data.items]
-    _add_flags(data, weighting, rows)
+    _add_flags(data, rows)
     doc["items"] = [row[0] for row in rows]
     return doc

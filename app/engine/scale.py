@@ -91,17 +91,8 @@ def scale_results(data: ScaleData, weighting: str) -> dict:
     rank_mine = fl.positions(mine, data.items)
     rank_theirs = fl.positions(theirs, data.items)
     for _, _, doc_item in rows:
-        summary = summaries[doc_item["item"]]
-        found: set[str] = set()
-        if fl.axis_divergent(summary):
-            found.add(fl.DIVERGENT)
-        if fl.axis_polarised(summary):
-            found.add(fl.POLARISED)
-        if fl.rank_moves(rank_mine, rank_theirs, doc_item["item"]):
-            found.add(fl.WEIGHTING_SENSITIVE)
-        if fl.borderline(summary):
-            found.add(fl.BORDERLINE)
-        doc_item["flags"] = fl.order_flags(found)
+        doc_item["flags"] = fl.rated_flags([summaries[doc_item["item"]]],
+                                           fl.rank_moves(rank_mine, rank_theirs, doc_item["item"]))
 
     with_mean = sorted((r for r in rows if r[0] is not None), key=lambda r: (-r[0], r[1]))
     without = [r for r in rows if r[0] is None]

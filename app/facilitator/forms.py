@@ -154,7 +154,7 @@ class GroupForm(FlaskForm):
     @staticmethod
     def values(group: StakeholderGroup) -> dict[str, Any]:
         return {"key": group.key, "name": group.name, "weight": group.weight, "expected": group.expected,
-                "description": group.description, "observer": bool(getattr(group, "observer", False))}
+                "description": group.description, "observer": group.observer}
 
 
 WEIGHT_PRESETS = [SelectChoice("equal", _l("Equal groups (observers 0)")),

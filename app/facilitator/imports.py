@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,8 +18,9 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from app.facilitator import bp
+from app.facilitator.routes import _owned
 from app.models import Workshop
-from app.services import item_import, workshops
+from app.services import item_import
 from app.services.database import transaction
 from app.services.errors import Problem
 
@@ -36,10 +37,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     rows = HiddenField()
-
-
-def _owned(workshop_id: int) -> Workshop:
-    return workshops.get_owned(workshop_id, current_user._get_current_object())  # type: ignore[attr-defined]
 
 
 def _serializer() -> URLSafeTimedSerializer:

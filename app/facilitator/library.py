@@ -14,7 +14,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField, TextAreaField
@@ -23,7 +23,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.facilitator import bp
 from app.facilitator.forms import ActionForm, attach_errors, strip
-from app.models import User, Workshop, WorkshopTemplate
+from app.facilitator.routes import _me
+from app.models import Workshop, WorkshopTemplate
 from app.services import templates, workshops
 from app.services.database import transaction
 from app.services.errors import Problem
@@ -52,10 +53,6 @@ class SaveAsTemplateForm(FlaskForm):
     def set_choices(self, own: list[WorkshopTemplate]) -> None:
         self.target.choices = [SelectChoice(NEW, _("A new template"))] + [
             SelectChoice(t.key, _("Replace the contents of “%(title)s”", title=t.title)) for t in own]
-
-
-def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
 
 
 def _run(form: FlaskForm, action: Any) -> tuple[Any, int | None]:

@@ -13,7 +13,7 @@ from flask_login import login_required
 
 from app.facilitator import bp
 from app.facilitator.forms import ActionForm
-from app.facilitator.routes import Page, _owned, console
+from app.facilitator.routes import Page, _owned, _problem_text, console
 from app.models import Proposal, ProposalStatus, Workshop
 from app.services import proposals
 from app.services.database import transaction
@@ -45,8 +45,7 @@ def _decide(workshop_id: int, proposal_id: int, change: Callable[[Workshop, Prop
     except Problem as problem:
         if problem.status not in (409, 422):
             raise
-        message = " ".join(e.message for e in problem.errors) or problem.detail or problem.title
-        flash(_("Nothing was changed: %(reason)s", reason=message), "error")
+        flash(_("Nothing was changed: %(reason)s", reason=_problem_text(problem)), "error")
         return console(workshop_id), problem.status
     flash(done(proposal), "success")
     return redirect(url_for(".console", workshop_id=workshop.id, _anchor="proposals-title"))

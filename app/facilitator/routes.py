@@ -524,17 +524,14 @@ def activity_results(workshop_id: int, key: str) -> Page:
         weighting = "equal_groups"
     round_ = request.args.get("round", type=int)
     try:
-        if round_ is not None and round_ != activity.round:
-            document = results.compute(activity, weighting, round=round_)  # type: ignore[call-arg]
-        else:
-            document = results.compute(activity, weighting)
+        document = results.compute(activity, weighting, round=round_)
         error = None
-    except (ValueError, TypeError, Problem) as failure:
+    except (ValueError, Problem) as failure:
         document, error = None, str(getattr(failure, "detail", None) or failure)
     return render_template("facilitator/results.html", workshop=workshop, activity=activity, weighting=weighting,
                            document=document, error=error, titles={i.key: i.title for i in workshop.items},
                            groups={g.key: g.name for g in workshop.groups}, round=round_ or activity.round,
-                           item_keys=[i.key for i in activity.items], p=presenting, action_form=ActionForm())
+                           item_keys=[i.key for i in activity.items], p=presenting)
 
 
 # --- running the room: lock joining, remove one participant's answers --------------------------------------

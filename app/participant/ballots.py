@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.models import Activity
+from app.services.definitions import DEFAULT_AXIS_LABELS
 from app.services.errors import Problem
 
 DONT_KNOW = "dk"
@@ -22,7 +23,6 @@ TYPES = ("scale", "points", "ranking", "criteria")
 _INTEGER = re.compile(r"^-?\d{1,6}$")
 _PATH = re.compile(r"^(ratings|scores|ranking)\[(\d+)\]")
 _POINTS_PATH = re.compile(r"^points(?:\.|\[['\"]?)([^'\"\]]+)")
-DEFAULT_AXIS_LABELS = {"x": "Feasibility", "y": "Attractiveness"}
 
 
 def _value(raw: str) -> int | str | None:

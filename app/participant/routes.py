@@ -21,17 +21,16 @@ from app.extensions import limiter
 from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
 from app.participant import ballots, bp
+from app.participant.ballots import _INTEGER, DONT_KNOW, _value
 from app.services import participation, results, workshops
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
 from app.services.ratelimit import join_code_key
 
-DONT_KNOW = "dk"
 #: Axes in the order a phone asks them: the vertical one ("how much does it matter?") first.
 AXIS_ORDER = ("y", "x")
 MAX_CODE_LENGTH = 40
 _RATING_PATH = re.compile(r"^ratings\[(\d+)\]\.?(\w*)")
-_INTEGER = re.compile(r"^-?\d{1,6}$")
 
 Page = Response | tuple[str, int] | str
 
@@ -202,13 +201,6 @@ def _read_matrix(activity: Activity, form: MultiDict[str, str], shown: dict[str,
     return MatrixForm({"ratings": ratings}, shown, incomplete)
 
 
-def _value(raw: str) -> int | str | None:
-    """'dk' is don't know (null); anything not a whole number is passed on for the service to reject."""
-    if raw == DONT_KNOW:
-        return None
-    return int(raw) if _INTEGER.match(raw) else raw
-
-
 def _item_errors(activity: Activity, problem: Problem, sent: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Turn the service's `ratings[n].x` paths into a plain sentence next to the item concerned."""
     labels = {a["name"]: a for a in _axes(activity)}
@@ -322,19 +314,16 @@ def previous_round(activity: Activity) -> list[dict[str, str]]:
     if activity.round < 2:
         return []
     try:
-        document = results.compute(activity, "equal_groups", round=activity.round - 1)  # type: ignore[call-arg]
-    except (TypeError, ValueError, Problem):
+        document = results.compute(activity, "equal_groups", round=activity.round - 1)
+    except (ValueError, Problem):
         return []  # the results service cannot compute this round (yet): re-rate without the summary
     return ballots.previous_summary(activity, document)
 
 
 def _save_ballot(participant: Participant, activity: Activity, body: dict[str, Any]) -> int:
     """Through the shared service: the API's validation, one transaction, nothing saved on a 422."""
-    saver = getattr(participation, "save_responses", None)
-    if saver is None:
-        raise Problem(503, _("Not available"), _("This server cannot save this kind of activity yet."))
     with transaction():
-        return int(saver(participant, activity, body) or 0)
+        return participation.save_responses(participant, activity, body)
 
 
 def _saved_text(activity: Activity, saved: int) -> str:
@@ -349,7 +338,8 @@ def _saved_text(activity: Activity, saved: int) -> str:
 
 def _typed_page(participant: Participant, activity: Activity, open_keys: list[str]) -> Page:
     workshop = participant.workshop
-    shown = ballots.shown_from_saved(activity, participation.saved_values(participant, activity))
+    saved_now = participation.saved_values(participant, activity)
+    shown = ballots.shown_from_saved(activity, saved_now)
     status, message = 200, None
     item_errors: dict[str, list[str]] = {}
     general: list[str] = []
@@ -382,9 +372,10 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
         if status == 422:
             message = {"kind": "error", "text": _("Nothing was saved: %(why)s", why=(
                 " ".join(general) if general else _("please check the highlighted items.")))}
-    saved_now = participation.saved_values(participant, activity)
-    if status == 200:
-        shown = ballots.shown_from_saved(activity, saved_now)
+    if request.method == "POST":  # read again what the service saved (or left as it was)
+        saved_now = participation.saved_values(participant, activity)
+        if status == 200:
+            shown = ballots.shown_from_saved(activity, saved_now)
     context: dict[str, Any] = {
         "participant": participant, "activity": activity, "items": activity.items, "shown": shown,
         "answered": ballots.answered(activity, saved_now), "item_errors": item_errors, "message": message,

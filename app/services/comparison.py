@@ -242,7 +242,7 @@ def pooled_document(activities: Sequence[Activity], items: Sequence[str], weight
     """The engine's results document over everyone in the selected workshops; None if the scales differ."""
     if not _poolable(activities):
         return None
-    build, results_of = results._TYPES[activities[0].type]
+    build, results_of = results.method(activities[0].type)
     parts = [(a.workshop_id, build(a, None)) for a in activities]
     return results_of(pool_data(parts, items), weighting)
 

@@ -7,6 +7,8 @@ nothing is saved until the whole definition is valid.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,7 @@ from app.i18n import LANGUAGES as I18N_LANGUAGES
 from app.services.errors import FieldError
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+KEY_LENGTH = 40
 #: The languages phones and the screen speak (app/i18n.py); a workshop's `second_language` is one of them too.
 LANGUAGES: tuple[str, ...] = I18N_LANGUAGES
 ITEM_TEXT_LIMITS = {"title_2": 200, "evidence": 2000}
@@ -34,6 +37,23 @@ DEFAULT_MAX_PER_ITEM = 3
 QUADRANTS = ("top_right", "top_left", "bottom_right", "bottom_left")
 MAX_SCALE_POINTS = 11
 DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def slug(title: str, fallback: str, limit: int = KEY_LENGTH) -> str:
+    """A key from a title ("Power cuts" -> power-cuts): ASCII letters and digits joined by hyphens, at most
+    `limit` characters, so it follows `KEY_PATTERN`; `fallback` when nothing is left."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:limit].rstrip("-") or fallback
+
+
+def unique_key(base: str, taken: Callable[[str], bool]) -> str:
+    """`base`, else the first of `base-2`, `base-3`... not `taken` (shortened to stay within `KEY_LENGTH`)."""
+    candidate, n = base, 1
+    while taken(candidate):
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[:KEY_LENGTH - len(suffix)].rstrip("-_") + suffix
+    return candidate
 
 
 @dataclass

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from typing import Any
 
 from app.extensions import db
 from app.models import Item, Workshop
-from app.services.definitions import Collector, clean_item
+from app.services.definitions import Collector, clean_item, slug, unique_key
 from app.services.errors import FieldError, invalid
 
 MAX_ROWS = 500
@@ -30,7 +28,6 @@ STORED = ("key", "title", "kind", "description", "category", "locus", "title_2",
 #: Recognised columns without a field to store them in (none since items have title_2 and evidence).
 NOT_STORED: tuple[str, ...] = ()
 KNOWN = STORED + NOT_STORED
-KEY_LENGTH = 40
 UTF8_MESSAGE = "The file is not valid UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and upload it again."
 
 
@@ -172,25 +169,6 @@ def read_file(filename: str, data: bytes) -> tuple[list[Row], list[str], list[st
 
 # --- validating --------------------------------------------------------------------------------------------
 
-def slug(title: str) -> str:
-    """A key from a title, following the key rule `[a-z0-9][a-z0-9_-]{0,39}`."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    value = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-_")
-    return value[:KEY_LENGTH].rstrip("-_") or "item"
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    if base not in taken:
-        return base
-    n = 2
-    while True:
-        suffix = f"-{n}"
-        candidate = base[:KEY_LENGTH - len(suffix)].rstrip("-_") + suffix
-        if candidate not in taken:
-            return candidate
-        n += 1
-
-
 def validate(workshop: Workshop, rows: list[Row]) -> list[RowResult]:
     """Check every row with the editor's rules, plus required kind and keys unique in the file and workshop."""
     existing = {item.key for item in workshop.items}
@@ -206,7 +184,7 @@ def validate(workshop: Workshop, rows: list[Row]) -> list[RowResult]:
         data["locus"] = row.cells.get("locus", "").strip().lower()
         key = row.cells.get("key", "").strip()
         if not key:
-            key = _unique(slug(data["title"].strip()), taken)
+            key = unique_key(slug(data["title"].strip(), "item"), taken.__contains__)
             taken.add(key)
             result.derived_key = True
         data["key"] = key

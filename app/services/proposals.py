@@ -8,8 +8,6 @@ proposer's group, never who proposed it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -31,7 +29,7 @@ from app.models import (
 )
 from app.services import live, workshops
 from app.services.database import after_commit
-from app.services.definitions import KEY_PATTERN
+from app.services.definitions import slug, unique_key
 from app.services.errors import FieldError, Problem, conflict, invalid, invalid_field, not_found
 
 KINDS = tuple(k.value for k in ProposalKind)
@@ -160,14 +158,8 @@ def _decide(proposal: Proposal, status: ProposalStatus, item: Item | None) -> Pr
 
 def item_key_for(workshop: Workshop, title: str) -> str:
     """A key from the title ("Power cuts" -> power-cuts), made unique in the workshop with -2, -3..."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:34].strip("-") or "proposal"
     taken = {i.key for i in workshop.items}
-    key, n = base, 1
-    while key in taken or not KEY_PATTERN.fullmatch(key):
-        n += 1
-        key = f"{base}-{n}"
-    return key
+    return unique_key(slug(title, "proposal", 34), taken.__contains__)
 
 
 def activity_item_kinds(activity: Activity) -> set[str]:

@@ -100,18 +100,11 @@ def _groups(activity: Activity) -> list[GroupSpec]:
     return [GroupSpec(g.key, g.weight) for g in activity.workshop.groups]
 
 
-def _with_optional(cls: type, **fields: Any) -> Any:
-    """Build an engine data class, passing optional fields (`dont_know`) only where the engine has them."""
-    known = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{name: value for name, value in fields.items() if name in known})
-
-
 def matrix_data(activity: Activity, round_: int | None = None) -> MatrixData:
     c = counts(activity, round_)
     settings = activity.settings
     values = {key: hist for key, hist in c.values.items() if key[2] in ("x", "y")}
-    return _with_optional(
-        MatrixData,
+    return MatrixData(
         activity=activity.key,
         groups=_groups(activity),
         items=[i.key for i in activity.items],
@@ -128,8 +121,7 @@ def matrix_data(activity: Activity, round_: int | None = None) -> MatrixData:
 def scale_data(activity: Activity, round_: int | None = None) -> ScaleData:
     c = counts(activity, round_)
     scale = activity.settings["scale"]
-    return _with_optional(
-        ScaleData,
+    return ScaleData(
         activity=activity.key,
         groups=_groups(activity),
         items=[i.key for i in activity.items],
@@ -141,15 +133,14 @@ def scale_data(activity: Activity, round_: int | None = None) -> ScaleData:
     )
 
 
-def criteria_data(activity: Activity, round_: int | None = None) -> Any:
+def criteria_data(activity: Activity, round_: int | None = None) -> CriteriaData:
     c = counts(activity, round_)
     settings = activity.settings
     criteria = [Criterion(key=cr["key"], label=cr.get("label", cr["key"]), axis=cr["axis"],
                           direction=int(cr.get("direction", 1)), weight=float(cr.get("weight", 1.0)))
                 for cr in settings["criteria"]]
     keys = {cr["key"] for cr in settings["criteria"]}
-    return _with_optional(
-        CriteriaData,
+    return CriteriaData(
         activity=activity.key,
         groups=_groups(activity),
         items=[i.key for i in activity.items],
@@ -163,7 +154,7 @@ def criteria_data(activity: Activity, round_: int | None = None) -> Any:
     )
 
 
-def points_data(activity: Activity, round_: int | None = None) -> Any:
+def points_data(activity: Activity, round_: int | None = None) -> PointsData:
     """Whole ballots; a ballot of zeros counts as a respondent, so the tally's respondents fill them in."""
     round_ = activity.round if round_ is None else round_
     group_key = {g.id: g.key for g in activity.workshop.groups}
@@ -184,20 +175,16 @@ def points_data(activity: Activity, round_: int | None = None) -> Any:
     out = ballots
     for group, n in counts(activity, round_).respondents.items():
         out.extend((group, {}) for _ in range(max(0, n - given[group])))
-    settings = activity.settings
-    return _with_optional(
-        PointsData,
+    return PointsData(
         activity=activity.key,
         groups=_groups(activity),
         items=[i.key for i in activity.items],
         min_group_size=activity.workshop.min_group_size,
         ballots=out,
-        budget=settings.get("budget"),
-        max_per_item=settings.get("max_per_item"),
     )
 
 
-def ranking_data(activity: Activity, round_: int | None = None) -> Any:
+def ranking_data(activity: Activity, round_: int | None = None) -> RankingData:
     round_ = activity.round if round_ is None else round_
     group_key = {g.id: g.key for g in activity.workshop.groups}
     item_key = {i.id: i.key for i in activity.items}
@@ -211,8 +198,7 @@ def ranking_data(activity: Activity, round_: int | None = None) -> Any:
         if item_id in item_key:
             ballot.append(item_key[item_id])
     ballots = [b for b in ballots if b[0] and b[1]]
-    return _with_optional(
-        RankingData,
+    return RankingData(
         activity=activity.key,
         groups=_groups(activity),
         items=[i.key for i in activity.items],
@@ -230,10 +216,16 @@ _TYPES: dict[str, tuple[Callable[[Activity, int | None], Any], Callable[[Any, st
 }
 
 
+def method(activity_type: str) -> tuple[Callable[[Activity, int | None], Any], Callable[[Any, str], dict[str, Any]]]:
+    """How a type's results are made: read its engine data for a round, then run the engine in a weighting
+    (the comparison across workshops pools the data of several activities between the two steps)."""
+    if activity_type not in _TYPES:
+        raise ValueError(f"no results for activity type {activity_type}")
+    return _TYPES[activity_type]
+
+
 def _document(activity: Activity, weighting: str, round_: int) -> dict[str, Any]:
-    if activity.type not in _TYPES:
-        raise ValueError(f"no results for activity type {activity.type}")
-    build, results_of = _TYPES[activity.type]
+    build, results_of = method(activity.type)
     return results_of(build(activity, round_), weighting)
 
 

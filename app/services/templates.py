@@ -10,8 +10,6 @@ other facilitators' templates are not even confirmed to exist. Callers run write
 from __future__ import annotations
 
 import copy
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +19,10 @@ from app import library
 from app.extensions import db
 from app.models import User, Workshop, WorkshopTemplate
 from app.services import workshops
-from app.services.definitions import clean_definition
+from app.services.definitions import KEY_LENGTH, clean_definition, slug, unique_key
 from app.services.errors import FieldError, Problem, invalid, invalid_field, not_found
 
 KEY_PREFIX = "my-"
-KEY_LENGTH = 40
 TITLE_LENGTH = 200
 DESCRIPTION_LENGTH = 1000
 METHOD_NOTE_LENGTH = 4000
@@ -147,26 +144,16 @@ def _text(value: Any, name: str, limit: int, errors: list[FieldError], *, requir
     return value
 
 
-def _slug(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-_") or "template"
-
-
 def new_key(title: str) -> str:
     """`my-<slug>`, with `-2`, `-3`... when taken; at most 40 characters, never a built-in key."""
-    base = (KEY_PREFIX + _slug(title))[:KEY_LENGTH].rstrip("-_")
+    base = (KEY_PREFIX + slug(title, "template"))[:KEY_LENGTH].rstrip("-_")
     builtins = builtin_keys()
 
-    def free(candidate: str) -> bool:
-        return candidate not in builtins and db.session.scalar(
-            sa.select(WorkshopTemplate.id).where(WorkshopTemplate.key == candidate)) is None
+    def taken(candidate: str) -> bool:
+        return candidate in builtins or db.session.scalar(
+            sa.select(WorkshopTemplate.id).where(WorkshopTemplate.key == candidate)) is not None
 
-    candidate, n = base, 1
-    while not free(candidate):
-        n += 1
-        suffix = f"-{n}"
-        candidate = base[:KEY_LENGTH - len(suffix)].rstrip("-_") + suffix
-    return candidate
+    return unique_key(base, taken)
 
 
 # --- writing ---------------------------------------------------------------------------------------------

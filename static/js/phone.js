@@ -342,14 +342,14 @@
     document.querySelectorAll('form[data-type="points"]').forEach(enhancePoints);
     document.querySelectorAll('form[data-type="ranking"]').forEach(enhanceRanking);
     document.querySelectorAll("form[data-fetch]").forEach(setBaseline);
-    if (typeof showQueued === "function") showQueued();
+    showQueued();
   }
 
   function updateProgress(form) {
-    var progress0 = form.querySelector("[data-progress]");
+    var progress = form.querySelector("[data-progress]");
     if (form.dataset.type === "ranking") {
-      if (progress0) {
-        progress0.textContent = t("places_unsaved", "{n} of {top} places chosen, not saved yet",
+      if (progress) {
+        progress.textContent = t("places_unsaved", "{n} of {top} places chosen, not saved yet",
                                   { n: rankedKeys(form).length, top: form.dataset.top });
       }
       return;
@@ -357,7 +357,7 @@
     if (form.dataset.type === "points") {
       var given = 0;
       form.querySelectorAll('input[type="number"]').forEach(function (i) { if (pointsOf(i) > 0) given += 1; });
-      if (progress0) progress0.textContent = t("points_unsaved", "{n} items with points, not saved yet", { n: given });
+      if (progress) progress.textContent = t("points_unsaved", "{n} items with points, not saved yet", { n: given });
       return;
     }
     var items = form.querySelectorAll("[data-item]");
@@ -366,7 +366,6 @@
       var axes = item.querySelectorAll("fieldset").length;
       if (item.querySelectorAll("input:checked").length === axes) done += 1;
     });
-    var progress = form.querySelector("[data-progress]");
     if (progress) {
       progress.textContent = t("answered_unsaved", "{n} of {total} answered, not saved yet",
                                { n: done, total: items.length });
@@ -453,7 +452,7 @@
 
   function entryKey(workshop, activity, round) { return workshop + "/" + activity + "/" + round; }
 
-  function formKey(form, fields) {
+  function formKey(fields) {
     return entryKey(workshopId(), fieldValue(fields, "activity") || data("activity"), fieldValue(fields, "round"));
   }
 
@@ -486,7 +485,7 @@
 
   function queueForm(form) {
     var fields = formFields(form);
-    var key = formKey(form, fields);
+    var key = formKey(fields);
     var queue = loadQueue();
     var previous = queue[key];
     var items = (previous ? previous.items : []).slice();
@@ -644,7 +643,7 @@
       button.textContent = t("saving", "Saving…");
     }
     var fields = formFields(form);
-    var key = formKey(form, fields);
+    var key = formKey(fields);
     if (navigator.onLine === false) {
       idle();
       if (!queueForm(form)) notify(escapeHtml(t("not_saved", "Not saved: {why}. Your choices are still here; tap " +

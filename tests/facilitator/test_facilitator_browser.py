@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_facilitator_runs_a_workshop_in_chromium(live_server: Any, chromium_path: str, tmp_path: Path) -> None:
+def test_facilitator_runs_a_workshop_in_chromium(live_server: Any, chromium_path: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base = live_server.url
@@ -65,7 +64,7 @@ def test_facilitator_runs_a_workshop_in_chromium(live_server: Any, chromium_path
             expect(card.locator("[data-respondents]")).to_have_text("1")
             expect(card.locator('[data-group="workers"] [data-respondents-group]')).to_have_text("1")
 
-            # A fuller room for the screenshot in the docs.
+            # A fuller room: every group's count and the activity's respondents follow.
             for group, count in (("gov", 6), ("employers", 9), ("workers", 6), ("other", 2)):
                 for _ in range(count):
                     token = requests.post(f"{base}/api/v1/join", json={"code": code, "group": group},
@@ -76,9 +75,5 @@ def test_facilitator_runs_a_workshop_in_chromium(live_server: Any, chromium_path
                                      headers={"Authorization": f"Bearer {token}"}, timeout=10)
             expect(page.locator("[data-total]")).to_have_text("24")
             expect(card.locator("[data-respondents]")).to_have_text("22")
-            page.evaluate("window.scrollTo(0, 0)")
-            shot = tmp_path / "console.png"
-            page.screenshot(path=str(shot))
-            assert shot.stat().st_size > 5_000
         finally:
             browser.close()
