@@ -8,7 +8,9 @@ matrix), so they read `response` for the round with one indexed query, skipping 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -224,9 +226,34 @@ def method(activity_type: str) -> tuple[Callable[[Activity, int | None], Any], C
     return _TYPES[activity_type]
 
 
+#: Documents of rounds before the current one. Every write goes to the current round (phone and API saves,
+#: paper ballots, removals; forms of an earlier round are refused), so an earlier round changes only with
+#: what the key holds: the weights, the settings, the item list, k. Per process, so several processes stay
+#: consistent; the join code tells workshops apart even where ids repeat (a database restored or reset).
+_EARLIER_ROUNDS: dict[tuple[Any, ...], dict[str, Any]] = {}
+_EARLIER_ROUNDS_MAX = 256
+
+
+def _earlier_round_key(activity: Activity, weighting: str, round_: int) -> tuple[Any, ...]:
+    workshop = activity.workshop
+    return (workshop.join_code, activity.id, round_, weighting, workshop.min_group_size,
+            tuple((g.id, g.weight, g.observer) for g in workshop.groups),
+            tuple(ai.item_id for ai in activity.activity_items),
+            json.dumps(activity.settings or {}, sort_keys=True, default=str))
+
+
 def _document(activity: Activity, weighting: str, round_: int) -> dict[str, Any]:
     build, results_of = method(activity.type)
-    return results_of(build(activity, round_), weighting)
+    if round_ >= activity.round:
+        return results_of(build(activity, round_), weighting)
+    key = _earlier_round_key(activity, weighting, round_)
+    document = _EARLIER_ROUNDS.get(key)
+    if document is None:
+        document = results_of(build(activity, round_), weighting)
+        if len(_EARLIER_ROUNDS) >= _EARLIER_ROUNDS_MAX:
+            _EARLIER_ROUNDS.pop(next(iter(_EARLIER_ROUNDS)))
+        _EARLIER_ROUNDS[key] = document
+    return copy.deepcopy(document)  # callers may add to their document (the live hub does)
 
 
 def compute(activity: Activity, weighting: str = "equal_groups", round: int | None = None) -> dict[str, Any]:

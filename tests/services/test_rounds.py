@@ -88,3 +88,52 @@ def test_unknown_round_is_a_problem(app: Any, value: Any, status: int) -> None:
     if status == 422:
         assert raised.value.errors[0].field == "round"
     assert _compute(app, activities["m"], round="2")["round"] == 2  # a query string value
+
+
+def test_earlier_rounds_are_read_once_and_follow_the_weights(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 1 takes no new answers once round 2 runs, so its document is kept: a second recompute reads only
+    round 2. A weight change still reaches it (equal_groups), as a fresh computation gives it."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Activity, StakeholderGroup
+    from app.services import live, results
+    from app.services.database import transaction
+
+    live.hub.stop(app)
+    _, activities, people = build(app, {"gov": 3, "firms": 3})
+    scale = activities["s"]
+    for pid, group in people:
+        _vote(app, scale, pid, {"a": 1 if group == "gov" else 5})
+    _next_round(app, scale)
+    for pid, _group in people[:4]:
+        _vote(app, scale, pid, {"a": 3})
+
+    # A spy on the real reader: it still reads, and records which rounds were read.
+    read_rounds: list[int | None] = []
+    reader, engine_step = results._TYPES["scale"]
+
+    def reading(activity: Any, round_: int | None) -> Any:
+        read_rounds.append(round_)
+        return reader(activity, round_)
+
+    monkeypatch.setitem(results._TYPES, "scale", (reading, engine_step))
+
+    def previous_mean() -> float:
+        with app.app_context():
+            document = results.compute(db.session.get(Activity, scale), "equal_groups")
+        return document["previous"]["items"]["a"]["value"]["mean"]
+
+    results._EARLIER_ROUNDS.clear()
+    assert previous_mean() == pytest.approx(3.0)  # gov 1 and firms 5, equal weights
+    assert read_rounds == [2, 1]
+    assert previous_mean() == pytest.approx(3.0)
+    assert read_rounds == [2, 1, 2]  # round 1 was not read again
+
+    with app.app_context(), transaction():
+        db.session.scalars(sa.select(StakeholderGroup).where(StakeholderGroup.key == "gov")).one().weight = 3.0
+    weighted = previous_mean()
+    assert weighted == pytest.approx((3 * 1 + 1 * 5) / 4)
+    assert read_rounds[-2:] == [2, 1]  # the weights are part of what identifies round 1's document
+    results._EARLIER_ROUNDS.clear()
+    assert previous_mean() == weighted  # what a fresh computation gives
