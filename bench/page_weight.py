@@ -141,7 +141,9 @@ class NetworkLog:
 
 def paint_timings(page: Any) -> dict[str, float]:
     """Milliseconds from the navigation's start: first contentful paint, DOM ready (deferred scripts have run),
-    and load."""
+    and load. Under load a headless Chromium may record the paint just after `load`: wait for it (bounded)."""
+    page.wait_for_function("() => performance.getEntriesByName('first-contentful-paint').length > 0",
+                           timeout=10_000)
     return page.evaluate("""() => {
         const nav = performance.getEntriesByType('navigation')[0];
         const fcp = performance.getEntriesByName('first-contentful-paint')[0];
