@@ -624,7 +624,15 @@
     if (saved && typeof saved.text === "string") notify(escapeHtml(saved.text), saved.kind || "info");
   }
 
-  window.addEventListener("online", retryNow);
+  window.addEventListener("online", function () {
+    /* The network is back: reconnect now rather than at the end of the socket's back-off (up to 10 s and more),
+       so the phone follows the facilitator at once; the connect handler then sends what waits. */
+    if (socket && !socket.connected) {
+      socket.disconnect();
+      socket.connect();
+    }
+    retryNow();
+  });
 
   /* Saving goes through fetch: the server answers with the fresh page, put in place without a reload. */
   document.addEventListener("submit", function (event) {
