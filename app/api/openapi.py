@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app import __version__
@@ -606,9 +607,27 @@ def _action_paths(activity: str) -> dict[str, Any]:
     }
 
 
+#: Operations described beside the routes that serve them: each API module registers a function that returns
+#: its paths (and may add schemas to SCHEMAS), so a new resource is documented where it is written.
+_EXTENSIONS: list[Callable[[], dict[str, Any]]] = []
+
+
+def extend(paths: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    _EXTENSIONS.append(paths)
+    return paths
+
+
+def _extension_paths() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for paths in _EXTENSIONS:
+        for path, operations in paths().items():
+            merged.setdefault(path, {}).update(operations)
+    return merged
+
+
 def openapi_document() -> dict[str, Any]:
     activity = "/workshops/{id}/activities/{key}"
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Prioritas public interface",
@@ -791,3 +810,6 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+    for path, operations in _extension_paths().items():
+        document["paths"].setdefault(path, {}).update(operations)
+    return document

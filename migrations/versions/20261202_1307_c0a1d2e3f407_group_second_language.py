@@ -1,0 +1,24 @@
+"""Second-language group names
+
+Revision ID: c0a1d2e3f407
+Revises: c0a1d2e3f406
+Create Date: 2026-12-02 13:07:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'c0a1d2e3f407'
+down_revision = 'c0a1d2e3f406'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
