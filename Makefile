@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint simulate bench clean translations
+.PHONY: run serve test lint simulate bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(BIN)/python deploy/serve.py
+
+# Production: N gevent workers on one port (PRIORITAS_WORKERS, default 2-4), on DATABASE_URL (PostgreSQL) with
+# REDIS_URL and SECRET_KEY set; see docs/deploy.md.
+serve: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -54,6 +54,11 @@ def _init_auth(app: Flask) -> None:
     login_manager.user_loader(accounts.load_user)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # Redis down must not stop the room: limits fall back to this process's memory and switch back when
+    # Redis answers again; short timeouts so a vanished Redis host costs a second, not a hung request.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     limiter.init_app(app)
 
 
@@ -100,6 +105,7 @@ def _init_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.extensions import csrf
     from app.facilitator import bp as facilitator_bp
+    from app.health import bp as health_bp
     from app.participant import bp as participant_bp
     from app.screen import bp as screen_bp
 
@@ -108,3 +114,4 @@ def _init_blueprints(app: Flask) -> None:
     app.register_blueprint(facilitator_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(screen_bp)
+    app.register_blueprint(health_bp)

@@ -31,11 +31,19 @@ def _async_mode(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
+    options: dict[str, Any] = {}
+    if app.config.get("REDIS_URL"):
+        from app.queue import client_manager
+
+        options["client_manager"] = client_manager(app.config["REDIS_URL"], channel=app.config["SOCKETIO_CHANNEL"])
+    if app.config.get("SOCKETIO_WEBSOCKET_ONLY"):
+        # Several workers behind one port: a long-polling client's requests could land on different
+        # workers, so only WebSocket is accepted (no sticky sessions needed); phones vote by plain HTTP anyway.
+        options["transports"] = ["websocket"]
     socketio.init_app(
         app,
         async_mode=_async_mode(app),
-        message_queue=app.config.get("REDIS_URL"),
-        channel="prioritas",
+        **options,
         cors_allowed_origins=None,  # same origin only
         ping_interval=20,
         ping_timeout=25,

@@ -9,19 +9,10 @@ from gevent import monkey
 monkey.patch_all()
 
 import os  # noqa: E402
-import resource  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def _raise_file_limit() -> None:
-    """Each phone holds a socket; the default limit of 1,024 open files would cap the room."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or hard > soft:
-        target = 65536 if hard == resource.RLIM_INFINITY else hard
-        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, target), hard))
 
 
 def _handler_class() -> type:
@@ -39,30 +30,15 @@ def _handler_class() -> type:
     return WebSocketAwareHandler
 
 
-def _audit_log(instance_path: str) -> str:
-    """Facilitator actions that change votes (removing a participant's answers) go to instance/audit.log and
-    the console, so a contested removal can be traced after the workshop."""
-    import logging
-
-    path = os.path.join(instance_path, "audit.log")
-    os.makedirs(instance_path, exist_ok=True)
-    audit = logging.getLogger("prioritas.audit")
-    audit.setLevel(logging.INFO)
-    formatter = logging.Formatter("%(asctime)s %(name)s %(message)s")
-    for handler in (logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler()):
-        handler.setFormatter(formatter)
-        audit.addHandler(handler)
-    return path
-
-
 def main() -> None:
     from app import create_app
     from app.extensions import socketio
     from app.services.workshops import lan_address
+    from deploy.system import audit_log, raise_file_limit
 
-    _raise_file_limit()
+    raise_file_limit()
     app = create_app()
-    audit_path = _audit_log(app.instance_path)
+    audit_path = audit_log(app.instance_path)
     host, port = app.config["HOST"], int(app.config["PORT"])
     public = app.config.get("PUBLIC_URL") or f"http://{lan_address()}:{port}"
     print(f"\n  Prioritas is running ({socketio.async_mode}, {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}).")

@@ -109,6 +109,23 @@ def pg_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def shared_postgres() -> Iterator[str]:
+    """A database of its own for tests that start server processes (which cannot share a truncated one)."""
+    if not port_open("127.0.0.1", 5432):
+        need("PostgreSQL", "nothing listens on 127.0.0.1:5432")
+    name = f"prioritas_scale_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    migrate_to_head(url)
+    yield url
+    with admin.connect() as con:
+        con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def truncate_all(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as con:

@@ -6,20 +6,16 @@ A vote saved through one process must reach a screen connected to the other.
 from __future__ import annotations
 
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 import socketio as sio
-import sqlalchemy as sa
 
 from tests.conftest import (
-    PG_ADMIN_URL,
     REDIS_URL,
     make_facilitator_token,
-    migrate_to_head,
     need,
     port_open,
     start_server,
@@ -27,22 +23,6 @@ from tests.conftest import (
 )
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.postgres]
-
-
-@pytest.fixture
-def shared_postgres() -> Any:
-    if not port_open("127.0.0.1", 5432):
-        need("PostgreSQL", "nothing listens on 127.0.0.1:5432")
-    name = f"prioritas_scale_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as con:
-        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    migrate_to_head(url)
-    yield url
-    with admin.connect() as con:
-        con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_vote_on_one_process_reaches_a_screen_on_the_other(tmp_path: Path, shared_postgres: str) -> None:

@@ -185,7 +185,9 @@
     refreshCloseOthers();
   }
 
-  var socket = window.io({ auth: { workshop: workshopId } });
+  var socketOptions = { auth: { workshop: workshopId }, randomizationFactor: 0.5 };
+  if (document.querySelector('meta[name="prioritas-socket"][content="websocket"]')) socketOptions.transports = ["websocket"];
+  var socket = window.io(socketOptions);
   setStatus(t("connecting", "Connecting…"), "connecting");
   socket.on("connect", function () { setStatus(t("live", "Live"), "on"); });
   socket.on("disconnect", function () { setStatus(t("reconnecting", "Reconnecting…"), "down"); });

@@ -169,7 +169,11 @@
 
   function connect() {
     if (typeof window.io !== "function") return;
-    socket = window.io({ reconnectionDelayMax: 10000 });
+    /* Jittered back-off (±50 %), so a thousand phones coming back after a server restart do not knock all at
+       once; WebSocket only where several workers share the port (the page says so). */
+    var options = { reconnectionDelay: 1000, reconnectionDelayMax: 10000, randomizationFactor: 0.5 };
+    if (document.querySelector('meta[name="prioritas-socket"][content="websocket"]')) options.transports = ["websocket"];
+    socket = window.io(options);
     socket.on("state", onState);
     socket.on("round", onRound);
     socket.on("timer", onTimer);

@@ -1394,10 +1394,12 @@
     var socket = window.io({
       path: root + "/socket.io",
       auth: { screen_token: token },
-      transports: ["websocket", "polling"],
+      transports: document.querySelector('meta[name="prioritas-socket"][content="websocket"]')
+        ? ["websocket"] : ["websocket", "polling"],
       reconnection: true,
       reconnectionDelay: 1000,
-      reconnectionDelayMax: 5000
+      reconnectionDelayMax: 5000,
+      randomizationFactor: 0.5
     });
     var retry = null;
     function status(text) { setText(el.conn, text); el.conn.hidden = !text; }
