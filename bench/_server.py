@@ -125,3 +125,62 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = min(len(ordered), max(1, math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
+
+
+def start_gunicorn(workdir: Path, database_url: str, workers: int, extra_env: dict[str, str] | None = None,
+                   timeout: float = 60) -> Server:
+    """Production mode as `make serve` runs it (deploy/gunicorn.conf.py): migrate, create the facilitator,
+    then N gevent workers on one port."""
+    port = free_port()
+    env = _env(workdir, database_url, port, {"PRIORITAS_WORKERS": str(workers), **(extra_env or {})})
+    _flask(["db", "upgrade"], env)
+    _flask(["users", "create", "--email", FACILITATOR_EMAIL, "--password", FACILITATOR_PASSWORD], env)
+    log_path = workdir / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + timeout
+    while not port_open(port) or len(process_tree(process.pid)) < workers + 1:
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise RuntimeError("gunicorn did not start:\n" + server.log_tail())
+        time.sleep(0.1)
+    return server
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and its descendants (gunicorn's master and workers), for CPU and memory totals."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                queue.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def postgres_database(admin_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres") -> tuple[str, str]:
+    """A throwaway database on the local PostgreSQL: (its URL, its name)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"prioritas_bench_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as con:
+        con.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + "/" + name, name
+
+
+def drop_postgres_database(name: str, admin_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres") -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as con:
+        con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
