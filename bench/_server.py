@@ -40,6 +40,7 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    env: dict[str, str] | None = None  # what it was started with, so `restart` brings back the same server
 
     @property
     def pid(self) -> int:
@@ -85,14 +86,31 @@ def start(workdir: Path, extra_env: dict[str, str] | None = None, timeout: float
     with open(log_path, "wb") as log:
         process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "serve.py")], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path, env)
+    _wait_started(server, port, timeout)
+    return server
+
+
+def _wait_started(server: Server, port: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not port_open(port):
-        if process.poll() is not None or time.monotonic() > deadline:
+        if server.process.poll() is not None or time.monotonic() > deadline:
             stop(server)
             raise RuntimeError("server did not start:\n" + server.log_tail())
-        time.sleep(0.1)
-    return server
+        time.sleep(0.05)
+
+
+def restart(server: Server, timeout: float = 30) -> float:
+    """Stop `serve.py` and start it again on the same port and database, as after an upgrade or a crash;
+    returns the time at which it accepts connections again."""
+    stop(server)
+    port = int(server.url.rsplit(":", 1)[1])
+    with open(server.log_path, "ab") as log:
+        server.process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "serve.py")], cwd=ROOT,
+                                          env=server.env, stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True)
+    _wait_started(server, port, timeout)
+    return time.perf_counter()
 
 
 def stop(server: Server) -> None:

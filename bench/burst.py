@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,7 +235,7 @@ async def burst(target: Target, phones: int, items: int, concurrency: int, timeo
         "refused_join": refused["join"], "refused_vote": refused["vote"], "errors": len(errors),
         "cpu_per_ballot_ms": (cpu_after - cpu_before) / max(1, acknowledged) * 1000,
         "rss_per_phone_kb": (rss_after - rss_before) / max(1, phones),
-        "pushes": len(pushes),
+        "pushes": len(pushes), "error_kinds": dict(Counter(errors)),
     }
 
 
@@ -279,6 +280,9 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
                       else await start_bare(work / kind, args.items))
             try:
                 results.append(await burst(target, args.phones, args.items, args.concurrency, args.timeout))
+                if results[-1]["errors"] and target.server is not None:
+                    print(f"{target.name}: errors {results[-1]['error_kinds']}; server log ends:\n"
+                          f"{target.server.log_tail(40)}", flush=True)
             finally:
                 for step in target.cleanup:
                     step()

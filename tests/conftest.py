@@ -270,13 +270,15 @@ class LiveServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def start_server(tmp_path: Path, database_url: str | None = None, env: dict[str, str] | None = None) -> LiveServer:
-    """Run `deploy/serve.py` (the entry point `make run` uses) on a free port against a migrated database."""
+def start_server(tmp_path: Path, database_url: str | None = None, env: dict[str, str] | None = None,
+                 port: int | None = None) -> LiveServer:
+    """Run `deploy/serve.py` (the entry point `make run` uses) on a free port (or `port`, to start it again
+    where phones expect it) against a migrated database."""
     if database_url is None:
         db_path = tmp_path / "live.db"
         database_url = f"sqlite:///{db_path}"
         migrate_to_head(database_url)
-    port = free_port()
+    port = port or free_port()
     log_path = tmp_path / f"server-{port}.log"
     child_env = {
         **os.environ,
@@ -290,7 +292,7 @@ def start_server(tmp_path: Path, database_url: str | None = None, env: dict[str,
         "PYTHONUNBUFFERED": "1",
         **(env or {}),
     }
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab") as log:
         process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "serve.py")], cwd=ROOT, env=child_env,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 30
