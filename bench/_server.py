@@ -202,3 +202,16 @@ def drop_postgres_database(name: str, admin_url: str = "postgresql+psycopg://pos
     with engine.connect() as con:
         con.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+def start_bare(workdir: Path, items: int = 12, timeout: float = 30) -> Server:
+    """The bare Flask-SocketIO server (bench/_bare.py) the project is set against, on a free loopback port."""
+    port = free_port()
+    log_path = workdir / "bare.log"
+    env = {**os.environ, "PORT": str(port), "BARE_ITEMS": str(items)}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "_bare.py")], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", process, log_path, env)
+    _wait_started(server, port, timeout)
+    return server

@@ -23,6 +23,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,25 +126,13 @@ async def start_project(workdir: Path, workers: int, items: int) -> Target:
 
 
 async def start_bare(workdir: Path, items: int) -> Target:
-    port = _server.free_port()
-    log_path = workdir / "bare.log"
-    env = {**os.environ, "PORT": str(port), "BARE_ITEMS": str(items)}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "_bare.py")], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    server = _server.Server(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + 30
-    while not _server.port_open(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            _server.stop(server)
-            raise RuntimeError("bare server did not start:\n" + server.log_tail())
-        await asyncio.sleep(0.1)
+    server = _server.start_bare(workdir, items)
 
     async def count() -> int:
         async with aiohttp.ClientSession() as http, http.get(f"{server.url}/count") as r:
             return int((await r.json())["respondents"])
 
-    return Target("bare Flask-SocketIO", server.url, [process.pid], "BARE00", 1, None, count, server,
+    return Target("bare Flask-SocketIO", server.url, [server.pid], "BARE00", 1, None, count, server,
                   [lambda: _server.stop(server)])
 
 
@@ -152,7 +141,8 @@ def ballot(items: int, rng: random.Random) -> dict[str, Any]:
                         for i in range(items)]}
 
 
-async def burst(target: Target, phones: int, items: int, concurrency: int, timeout: float) -> dict[str, Any]:
+async def burst(target: Target, phones: int, items: int, concurrency: int, timeout: float,
+                profile: Path | None = None) -> dict[str, Any]:
     rng = random.Random(7)
     pushes: list[tuple[float, int]] = []
     screen = socketio.AsyncClient(reconnection=False)
@@ -202,11 +192,20 @@ async def burst(target: Target, phones: int, items: int, concurrency: int, timeo
                     acks.append(done - sent)
                     ack_times.append(done)
 
+    profiler = None
+    if profile is not None:
+        profiler = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
+                                     str(target.pids[0]), "--subprocesses", "--duration", str(int(timeout)),
+                                     "--rate", "200", "--format", "raw", "--nonblocking", "--output", str(profile)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started = time.perf_counter()
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as http:
         await asyncio.wait_for(asyncio.gather(*(phone(i, http) for i in range(phones))), timeout)
     finished = time.perf_counter()
     cpu_after, rss_after = tree_cpu(target.pids), tree_rss_kb(target.pids)
+    if profiler is not None:
+        profiler.send_signal(signal.SIGINT)  # py-spy writes what it sampled so far
+        profiler.wait(timeout=30)
 
     acknowledged = len(ack_times)
     deadline = time.perf_counter() + 30
@@ -279,7 +278,8 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
             target = (await start_project(work / kind, args.workers, args.items) if kind == "project"
                       else await start_bare(work / kind, args.items))
             try:
-                results.append(await burst(target, args.phones, args.items, args.concurrency, args.timeout))
+                results.append(await burst(target, args.phones, args.items, args.concurrency, args.timeout,
+                                           args.profile if kind == "project" else None))
                 if results[-1]["errors"] and target.server is not None:
                     print(f"{target.name}: errors {results[-1]['error_kinds']}; server log ends:\n"
                           f"{target.server.log_tail(40)}", flush=True)
@@ -299,6 +299,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--no-bare", action="store_true", help="skip the bare server")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--profile", type=Path, help="record the project's server during the burst with py-spy "
+                                                      "(collapsed stacks; pip install py-spy)")
     args = parser.parse_args()
     raise_file_limit(args.phones * 2 + 1000)
     load = os.getloadavg()[0]

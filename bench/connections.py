@@ -54,6 +54,7 @@ from _server import (
     percentile,
     proc_status,
     start,
+    start_bare,
     stop,
 )
 
@@ -508,6 +509,24 @@ async def run(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+async def bare_memory(workdir: Path, clients: int) -> dict[str, Any]:
+    """Connect `clients` plain Socket.IO clients to the bare server and read its memory per connection."""
+    bare = start_bare(workdir)
+    try:
+        before = proc_status(bare.pid)
+        sockets = [socketio.AsyncClient(reconnection=False) for _ in range(clients)]
+        started = time.perf_counter()
+        failures = await connect_batches(bare, [(client, {}) for client in sockets])
+        elapsed = time.perf_counter() - started
+        await asyncio.sleep(2)
+        after = proc_status(bare.pid)
+        await disconnect_all(sockets)
+    finally:
+        stop(bare)
+    return {"clients": clients, "failures": failures, "connect_s": elapsed,
+            "per_conn_kb": (after["VmRSS"] - before["VmRSS"]) / max(1, clients - failures)}
+
+
 async def disconnect_all(clients: list[socketio.AsyncClient]) -> None:
     """Leave politely, in batches, bounded in time: the server is stopped right after anyway."""
     for start_at in range(0, len(clients), 200):
@@ -588,6 +607,9 @@ def main() -> int:
                         help="diagnosis: have gevent log every loop block longer than SECONDS to the server log "
                              "(adds one monitor thread to the server)")
     parser.add_argument("--keep-log", metavar="PATH", help="copy the server log here at the end")
+    parser.add_argument("--compare-bare", action="store_true",
+                        help="then connect as many clients to a bare Flask-SocketIO gevent server (bench/_bare.py) "
+                             "and compare the memory per connection")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if not 1 <= args.clients <= 10_000 or not 1 <= args.votes <= 1000 or not 1 <= args.cycles <= 100:
@@ -634,6 +656,12 @@ def main() -> int:
             print("The server died during the run. Log tail:\n" + server.log_tail())
             return 1
         print_report(args, report)
+        if args.compare_bare:
+            bare = asyncio.run(bare_memory(Path(tmp), report["clients"]))
+            project_kb = (report["after"]["VmRSS"] - report["before"]["VmRSS"]) / max(1, report["clients"])
+            print(f"bare Flask-SocketIO server, same {bare['clients']} clients: {bare['connect_s']:.1f} s, "
+                  f"{bare['per_conn_kb']:.0f} KB per connection ({bare['failures']} failed); "
+                  f"project / bare memory per connection: {project_kb / bare['per_conn_kb']:.2f}x")
         misses = sum(report[k]["misses"] for k in ("votes_empty", "fanout_empty", "votes_full", "fanout_full")
                      if k in report)
         ok = (report["connect_failures"] == 0 and misses == 0 and not report.get("room", {}).get("errors")
