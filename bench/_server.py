@@ -164,7 +164,19 @@ def start_gunicorn(workdir: Path, database_url: str, workers: int, extra_env: di
             stop(server)
             raise RuntimeError("gunicorn did not start:\n" + server.log_tail())
         time.sleep(0.1)
-    return server
+    import urllib.request
+
+    while True:  # the master listens at once; the workers answer once they have loaded the app
+        try:
+            with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise RuntimeError("gunicorn did not become ready:\n" + server.log_tail())
+        time.sleep(0.2)
 
 
 def process_tree(pid: int) -> list[int]:

@@ -42,6 +42,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-" if os.environ.get("PRIORITAS_ACCESS_LOG") == "1" else None
 errorlog = "-"
 proc_name = "prioritas"
+#: gunicorn's control socket (`gunicornc`) beside the instance data, one per deployment, not in $HOME.
+control_socket = os.path.join(os.environ.get("PRIORITAS_INSTANCE") or str(ROOT / "instance"), "gunicorn.ctl")
 
 
 def _refuse(message: str) -> None:

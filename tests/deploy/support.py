@@ -60,7 +60,25 @@ def start_gunicorn(tmp_path: Path, database_url: str, *, workers: int, env: dict
                                    cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     wait_for_port(port, process, log_path)
-    return LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
+    server = LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
+    wait_ready(server)
+    return server
+
+
+def wait_ready(server: LiveServer, seconds: float = 90) -> None:
+    """The master listens at once; a worker answers only once it has loaded the app (slow on a busy machine)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{server.url}/healthz", timeout=5).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        if server.process.poll() is not None:
+            break
+        time.sleep(0.2)
+    stop(server.process)
+    raise RuntimeError(f"gunicorn did not become ready:\n{server.log()}")
 
 
 def worker_pids(base_url: str, want: int, attempts: int = 200, **kwargs: object) -> set[int]:
