@@ -29,6 +29,7 @@ serve: $(VENV)/.runtime
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(VENV)/.dev
+	$(BIN)/python tests/preflight.py
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
