@@ -178,3 +178,17 @@ def carry_over(activity: Activity, weighting: str, round_: int, document: dict[s
         entry = next((e for e in cache[last].get("items", []) if e.get("item") == item.key), None)
         if entry is not None:
             document.setdefault("items", []).append({**entry, "converged_in_round": last})
+
+
+def round_summaries(activity: Activity) -> list[dict[str, Any]]:
+    """The per-round report for exports: `rounds_report` plus, for rankings, each round's Kendall's W (the
+    room's, as the room sees results: none below k ballots) and the shown groups' W."""
+    rows = rounds_report(activity)
+    if activity.type != "ranking":
+        return rows
+    for row in rows:
+        document = results.compute(activity, "equal_groups", round=row["round"])
+        row["kendall_w"] = document.get("kendall_w")
+        row["kendall_w_by_group"] = {g: entry.get("kendall_w") for g, entry in (document.get("by_group") or {}).items()
+                                     if isinstance(entry, dict) and entry.get("kendall_w") is not None}
+    return rows
