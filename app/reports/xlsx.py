@@ -269,10 +269,11 @@ def _delphi_rounds(sheet: Worksheet, report: WorkshopReport) -> None:
             continue
         for row in delphi.round_summaries(entry.activity):
             rule = row["rule"] or {}
-            by_group = "; ".join(f"{groups.get(g, g)} {w:.3f}" for g, w in (row.get("kendall_w_by_group") or {}).items())
+            by_group = "; ".join(f"{groups.get(g, g)} {w:.3f}"
+                                 for g, w in (row.get("kendall_w_by_group") or {}).items())
             _row(sheet, n, [entry.document["key"], row["round"], ", ".join(row["asked"]),
-                            rule.get("criterion", "every item"), rule.get("threshold"), ", ".join(row["converged"]),
-                            row.get("kendall_w"), by_group or None])
+                            rule.get("criterion", "every item"), rule.get("threshold"),
+                            ", ".join(row["converged"]), row.get("kendall_w"), by_group or None])
             n += 1
     _widths(sheet, 16, 22)
 
