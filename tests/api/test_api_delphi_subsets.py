@@ -184,3 +184,27 @@ def test_reset_removes_every_round_and_starts_afresh(api: Any, ws: dict[str, Any
     assert again["round"] == 2 and again["round_items"] == CONSTRAINTS
     before = api.get(activity_url(wid, "severity", "results") + "?round=1&weighting=per_head").get_json()
     assert before["respondents"] == 1
+
+
+def test_phone_and_paper_ballot_show_only_the_kept_items(api: Any, app: Any, ws: dict[str, Any],
+                                                         voters: list[str]) -> None:
+    from tests.facilitator.conftest import Browser
+    from tests.participant.test_participant_pages import csrf, join_group, text
+
+    wid = ws["id"]
+    _rate(api, wid, voters, VOTES)
+    assert api.post(activity_url(wid, "severity", "rounds"), json={"drop_converged": True}).status_code == 200
+    phone = app.test_client()
+    assert join_group(phone, ws["join_code"], "workers").status_code == 302
+    page = text(phone.get("/p/severity"))
+    assert [k for k in CONSTRAINTS if f'id="item-{k}"' in page] == ["skills", "roads", "land"]
+    # A form that still names a dropped item (sent from a stale page) saves nothing.
+    token = csrf(page)
+    refused = phone.post("/p/severity", data={"csrf_token": token, "round": "2", "finance": "1"})
+    assert refused.status_code == 422  # the dropped item is not read: nothing to save
+    assert len([r for r in csv_rows(api, wid) if r["activity"] == "severity"]) == 6 * 3
+
+    desk = Browser(app.test_client())
+    assert desk.login("facilitator@example.org").status_code == 302
+    paper = desk.text(f"/facilitator/workshops/{wid}/activities/severity/paper")
+    assert 'name="skills' in paper and 'name="finance' not in paper
