@@ -208,3 +208,26 @@ def test_phone_and_paper_ballot_show_only_the_kept_items(api: Any, app: Any, ws:
     assert desk.login("facilitator@example.org").status_code == 302
     paper = desk.text(f"/facilitator/workshops/{wid}/activities/severity/paper")
     assert 'name="skills' in paper and 'name="finance' not in paper
+
+
+def test_json_archive_keeps_which_items_each_round_asked(api: Any, ws: dict[str, Any], voters: list[str]) -> None:
+    wid = ws["id"]
+    _rate(api, wid, voters, VOTES)
+    assert api.post(activity_url(wid, "severity", "rounds"), json={"drop_converged": True}).status_code == 200
+    _rate(api, wid, voters, {"skills": [2, 2, 2, 2, 2, 2]})
+    archive = api.get(f"{API}/workshops/{wid}/export?format=json").get_json()
+    assert archive["delphi_rounds"] == [{"activity": "severity", "round": 2, "items": ["skills", "roads", "land"],
+                                         "criterion": "consensus", "threshold": 0.7}]
+    imported = api.post(f"{API}/workshops/import", json=archive)
+    assert imported.status_code == 201, imported.get_data(as_text=True)
+    new_id = imported.get_json()["id"]
+    again = results(api, new_id, "severity", "per_head")
+    original = results(api, wid, "severity", "per_head")
+    assert again["asked_items"] == original["asked_items"] == ["skills", "roads", "land"]
+    assert again["items"] == original["items"]
+
+    broken = {**archive, "delphi_rounds": [{"activity": "severity", "round": 9, "items": ["nope"],
+                                            "criterion": "vibes", "threshold": "high"}]}
+    problem = assert_problem(api.post(f"{API}/workshops/import", json=broken), 422)
+    assert {e["field"] for e in problem["errors"]} == {"delphi_rounds[0].round", "delphi_rounds[0].items",
+                                                       "delphi_rounds[0].criterion", "delphi_rounds[0].threshold"}
