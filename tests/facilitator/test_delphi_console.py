@@ -47,6 +47,7 @@ def test_preview_threshold_start_round_and_report(api: Any, join: Any, owner: Br
     assert response.status_code == 302
     after = body(owner.get(run))
     assert "Round 2 of “Rate the constraints” is open with 2 of 3 items" in after
+    assert "Round 2 asks 2 of 3 items; the others reached consensus." in after
     doc = api.get(f"/api/v1/workshops/{workshop['id']}/activities/constraints/results").get_json()
     assert doc["asked_items"] == ["skills", "power"]
 
