@@ -202,12 +202,18 @@ class Activity(db.Model):
     #: Voting round (a Delphi re-vote starts round 2); responses are kept per round.
     round: so.Mapped[int] = so.mapped_column(default=1)
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: How many times its answers were reset (a rehearsal run); cached results of earlier rounds carry it.
+    resets: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     opened_at: so.Mapped[datetime | None] = so.mapped_column()
     closed_at: so.Mapped[datetime | None] = so.mapped_column()
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="activities")
     activity_items: so.Mapped[list[ActivityItem]] = so.relationship(
         order_by="ActivityItem.position", cascade="all, delete-orphan"
+    )
+    #: Delphi rounds that asked only some of the items (rounds without a row ask every item).
+    delphi_rounds: so.Mapped[list[DelphiRound]] = so.relationship(
+        order_by="DelphiRound.round", cascade="all, delete-orphan", passive_deletes=True
     )
 
     __table_args__ = (
@@ -222,6 +228,37 @@ class Activity(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state == ActivityState.open.value
+
+    def items_in_round(self, round_: int) -> list[Item]:
+        """The items round `round_` asked: all of them, unless the round was started on the unconverged ones."""
+        for entry in self.delphi_rounds:
+            if entry.round == round_:
+                keys = set(entry.items or [])
+                return [i for i in self.items if i.key in keys]
+        return self.items
+
+    @property
+    def round_items(self) -> list[Item]:
+        """What phones, paper ballots and the API accept in the current round."""
+        return self.items_in_round(self.round or 1)
+
+
+class DelphiRound(db.Model):
+    """A Delphi round started on the items that had not reached consensus: which items it asks, and the rule
+    (criterion and threshold) that dropped the others on the previous round's figures."""
+
+    __tablename__ = "delphi_round"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    #: Item keys asked in this round, in the activity's order.
+    items: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    #: `consensus` (rated types: Tastle–Wierman on every axis) or `iqr` (rankings: spread of positions).
+    criterion: so.Mapped[str] = so.mapped_column(sa.String(20))
+    threshold: so.Mapped[float] = so.mapped_column()
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
 class ActivityItem(db.Model):

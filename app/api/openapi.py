@@ -802,6 +802,11 @@ def openapi_document() -> dict[str, Any]:
                             "payload": "a results document (equal_groups), coalesced a few times per second; "
                                        "screens get {activity, hidden: true, respondents, groups} while the "
                                        "facilitator holds the figures back"},
+                "revealed": {"to": "everyone in the workshop",
+                             "payload": {"activity": "key", "revealed": "true when phones may show the room's "
+                                                                        "figures with the participant's own answers"},
+                             "note": "sent when the facilitator reveals or hides an activity's results, changes "
+                                     "its reveal mode, closes or resets it"},
                 "timer": {"to": "everyone in the workshop",
                           "payload": {"activity": "key", "ends_at": "ISO 8601 UTC, or null when stopped"}},
                 "participation": {"to": "facilitators", "payload": {"groups": {"<group>": "joined count"}}},

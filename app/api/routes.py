@@ -12,7 +12,7 @@ from app.api.auth import bearer_token, require_facilitator, require_participant,
 from app.api.openapi import openapi_document
 from app.extensions import limiter
 from app.models import Activity
-from app.services import accounts, archive, comparison, exports, live, participation, results, workshops
+from app.services import accounts, archive, comparison, delphi, exports, live, participation, results, workshops
 from app.services import actions as action_service
 from app.services import proposals as proposal_service
 from app.services import templates as own_templates
@@ -139,9 +139,11 @@ def next_round(workshop_id: int, key: str) -> Response:
     """Delphi: close the current round and open the next; earlier rounds' responses are kept."""
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
+    body = json_body() if request.get_data() else None  # no body: every item is asked again
     with transaction():
-        workshops.next_round(activity)
-    return jsonify(workshops.activity_document(activity))
+        delphi.start_round(activity, body)
+    return jsonify({**workshops.activity_document(activity),
+                    "round_items": [i.key for i in activity.round_items]})
 
 
 @bp.post("/workshops/<int:workshop_id>/weights")

@@ -531,7 +531,7 @@ def activity_results(workshop_id: int, key: str) -> Page:
     return render_template("facilitator/results.html", workshop=workshop, activity=activity, weighting=weighting,
                            document=document, error=error, titles={i.key: i.title for i in workshop.items},
                            groups={g.key: g.name for g in workshop.groups}, round=round_ or activity.round,
-                           item_keys=[i.key for i in activity.items], p=presenting)
+                           item_keys=[i.key for i in activity.items_in_round(round_ or activity.round)], p=presenting)
 
 
 # --- running the room: lock joining, remove one participant's answers --------------------------------------

@@ -189,7 +189,7 @@ def _read_matrix(activity: Activity, form: MultiDict[str, str], shown: dict[str,
     """Send only items with both axes answered (a value or don't know); half-answered ones wait."""
     ratings: list[dict[str, Any]] = []
     incomplete: list[str] = []
-    for item in activity.items:
+    for item in activity.round_items:
         raw = {axis: form.get(f"{item.key}.{axis}", "").strip() for axis in ("x", "y")}
         for axis, value in raw.items():
             if value:
@@ -221,7 +221,7 @@ def _item_errors(activity: Activity, problem: Problem, sent: list[dict[str, Any]
 
 
 def _answered(activity: Activity, saved: dict[tuple[str, str], int | None]) -> list[str]:
-    return [i.key for i in activity.items if (i.key, "x") in saved and (i.key, "y") in saved]
+    return [i.key for i in activity.round_items if (i.key, "x") in saved and (i.key, "y") in saved]
 
 
 @bp.route("/p", methods=["GET", "POST"])
@@ -299,7 +299,7 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
                            + _("You can change them until the facilitator closes this activity.") + waiting}
     saved_now = participation.saved_values(participant, activity)
     return _render(
-        "vote.html", workshop, status=status, participant=participant, activity=activity, items=activity.items,
+        "vote.html", workshop, status=status, participant=participant, activity=activity, items=activity.round_items,
         axes=_axes(activity), labels=(activity.settings or {}).get("scale_labels") or {}, shown=shown,
         answered=set(_answered(activity, saved_now)), incomplete=set(incomplete), item_errors=item_errors,
         message=message, open_keys=open_keys, previous=previous_round(activity),
@@ -377,7 +377,7 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
         if status == 200:
             shown = ballots.shown_from_saved(activity, saved_now)
     context: dict[str, Any] = {
-        "participant": participant, "activity": activity, "items": activity.items, "shown": shown,
+        "participant": participant, "activity": activity, "items": activity.round_items, "shown": shown,
         "answered": ballots.answered(activity, saved_now), "item_errors": item_errors, "message": message,
         "open_keys": open_keys, "previous": previous_round(activity),
         "others": [a for a in participation.open_activities(workshop) if a.id != activity.id],

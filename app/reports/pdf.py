@@ -456,6 +456,40 @@ def _activity(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> Non
         pdf.grid([text["rank"], text["item"], text["borda"], text["mean_rank"]], rows, (15, 95, 35, 35))
 
 
+STRINGS["en"].update({
+    "delphi": "Delphi rounds", "kendall": "Kendall's W (agreement on the order, 0 to 1)",
+    "round_line": "Round {round}: {asked} items asked ({rule}); converged: {converged}",
+    "every_item": "every item", "none": "none",
+})
+
+
+def _delphi(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> None:
+    """Which items each round asked and which converged; for a ranking, Kendall's W per round (room, and the
+    groups shown from k ballots)."""
+    from app.services import delphi
+
+    activity = entry.activity
+    if entry.error or (activity.round <= 1 and activity.type != "ranking"):
+        return
+    text, titles, groups = pdf.text, report.item_titles, report.group_names
+    rows = delphi.round_summaries(activity)
+    pdf.heading(text["delphi"] if activity.round > 1 else text["kendall"], 11)
+    lines = []
+    for row in rows:
+        rule = row["rule"]
+        rule_text = text["every_item"] if not rule else (
+            f"consensus >= {rule['threshold']:g}" if rule["criterion"] == "consensus"
+            else f"IQR <= {rule['threshold']:g}")
+        line = text["round_line"].format(round=row["round"], asked=len(row["asked"]), rule=rule_text,
+                                         converged=", ".join(titles.get(k, k) for k in row["converged"])
+                                         or text["none"])
+        if activity.type == "ranking":
+            by_group = ", ".join(f"{groups.get(g, g)} {fmt(w)}" for g, w in row["kendall_w_by_group"].items())
+            line += f" · W = {fmt(row['kendall_w'])}" + (f" ({by_group})" if by_group else "")
+        lines.append(line)
+    pdf.paragraph("\n".join(lines), 8)
+
+
 def _sensitivity(pdf: Report, results: Mapping[str, Any], activity: Mapping[str, Any],
                  titles: Mapping[str, str]) -> None:
     """Critical weight changes and rank acceptability (domain.md 3.6), when the results carry them."""
@@ -626,6 +660,7 @@ def report_pdf(report: WorkshopReport) -> bytes:
     _method(pdf, report)
     for entry in report.activities:
         _activity(pdf, entry, report)
+        _delphi(pdf, entry, report)
     _actions(pdf, report)
     if report.proposals and not report.actions:
         pdf.add_page()

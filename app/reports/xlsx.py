@@ -255,6 +255,29 @@ def _method(sheet: Worksheet, report: WorkshopReport) -> None:
     _widths(sheet, 30, 90)
 
 
+def _delphi_rounds(sheet: Worksheet, report: WorkshopReport) -> None:
+    """Per activity and round: the items asked, the rule that chose them, the items that converged on that
+    round's figures (left out of the next), and for rankings Kendall's W (room; groups shown only from k)."""
+    from app.services import delphi
+
+    groups = report.group_names
+    _header(sheet, 1, ["activity", "round", "asked", "rule", "threshold", "converged (left out of the next round)",
+                       "Kendall's W", "Kendall's W by group"])
+    n = 2
+    for entry in report.activities:
+        if entry.error:
+            continue
+        for row in delphi.round_summaries(entry.activity):
+            rule = row["rule"] or {}
+            by_group = "; ".join(f"{groups.get(g, g)} {w:.3f}"
+                                 for g, w in (row.get("kendall_w_by_group") or {}).items())
+            _row(sheet, n, [entry.document["key"], row["round"], ", ".join(row["asked"]),
+                            rule.get("criterion", "every item"), rule.get("threshold"),
+                            ", ".join(row["converged"]), row.get("kendall_w"), by_group or None])
+            n += 1
+    _widths(sheet, 16, 22)
+
+
 def workbook(report: WorkshopReport) -> bytes:
     """The whole workbook as XLSX bytes."""
     book = Workbook()
@@ -272,6 +295,8 @@ def workbook(report: WorkshopReport) -> bytes:
     _actions(book.create_sheet("Actions"), report)
     _proposals(book.create_sheet("Proposals"), report)
     _method(book.create_sheet("Method"), report)
+    if any(e.activity.round > 1 or e.activity.type == "ranking" for e in report.activities):
+        _delphi_rounds(book.create_sheet("Delphi rounds"), report)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

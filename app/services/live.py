@@ -307,6 +307,21 @@ def for_screen(activity: Any, document: dict[str, Any]) -> dict[str, Any]:
             "respondents": document.get("respondents", 0), "groups": document.get("groups", {})}
 
 
+def phones_may_see(activity: Any) -> bool:
+    """Phones may show the room's figures with the participant's own answers once the facilitator revealed
+    them (`on_reveal`), or, for a live activity (whose figures the screen showed all along), once closed:
+    never while phones are still voting on figures they could not see before."""
+    settings = activity.settings or {}
+    if settings.get("reveal", "live") == "on_reveal":
+        return bool(settings.get("revealed", False))
+    return activity.state == "closed"
+
+
+def announce_revealed(workshop_id: int, key: str, revealed: bool) -> None:
+    """Phones that wait on a closed activity go to where they stand; one showing it goes back if hidden."""
+    socketio.emit("revealed", {"activity": key, "revealed": bool(revealed)}, to=workshop_room(workshop_id))
+
+
 def timer_payload(activity: Any) -> dict[str, Any]:
     return {"activity": activity.key, "ends_at": (activity.settings or {}).get("timer_ends_at")}
 

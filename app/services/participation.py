@@ -95,7 +95,7 @@ def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | No
     ratings = body["ratings"]
     if not ratings:
         raise invalid_field("ratings", "Rate at least one item.")
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     scales = {axis: (activity.settings[axis]["min"], activity.settings[axis]["max"]) for axis in ("x", "y")}
     errors: list[FieldError] = []
     seen: set[str] = set()
@@ -143,7 +143,7 @@ def _check_value(value: Any, low: int, high: int, path: str, errors: list[FieldE
 def parse_scale(activity: Activity, body: Any) -> Rows:
     """`{"ratings": [{"item", "value"}]}`: one value per item on the activity's scale."""
     ratings = _rating_list(body, "ratings", '{"ratings": [{"item": ..., "value": ...}]}')
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
     errors: list[FieldError] = []
     seen: set[str] = set()
@@ -166,7 +166,7 @@ def parse_scale(activity: Activity, body: Any) -> Rows:
 def parse_criteria(activity: Activity, body: Any) -> Rows:
     """`{"scores": [{"item", "criterion", "value"}]}`: each item–criterion pair at most once."""
     scores = _rating_list(body, "scores", '{"scores": [{"item": ..., "criterion": ..., "value": ...}]}')
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     criteria = {c["key"] for c in activity.settings.get("criteria", [])}
     low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
     errors: list[FieldError] = []
@@ -207,7 +207,7 @@ def parse_points(activity: Activity, body: Any) -> Rows:
     points = body["points"]
     budget = activity.settings.get("budget", 1)
     cap = activity.settings.get("max_per_item", 3)
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     errors: list[FieldError] = []
     for key, value in points.items():
         path = f"points.{key}"
@@ -229,13 +229,13 @@ def parse_points(activity: Activity, body: Any) -> Rows:
 def ranking_top(activity: Activity) -> int:
     """How many places a ballot may fill: the activity's `top`, else every item."""
     top = (activity.settings or {}).get("top")
-    return top if is_int(top) and top >= 1 else len(activity.items)
+    return min(top, len(activity.round_items)) if is_int(top) and top >= 1 else len(activity.round_items)
 
 
 def parse_ranking(activity: Activity, body: Any) -> Rows:
     """`{"ranking": [...]}`: items best first, a non-empty prefix of a full order, no repeats."""
     ranking = _rating_list(body, "ranking", '{"ranking": ["<best item>", "<next>", ...]}')
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     top = ranking_top(activity)
     errors: list[FieldError] = []
     seen: set[str] = set()

@@ -109,7 +109,7 @@ def matrix_data(activity: Activity, round_: int | None = None) -> MatrixData:
     return MatrixData(
         activity=activity.key,
         groups=_groups(activity),
-        items=[i.key for i in activity.items],
+        items=[i.key for i in activity.items_in_round(round_ or activity.round)],
         x=Scale(settings["x"]["min"], settings["x"]["max"]),
         y=Scale(settings["y"]["min"], settings["y"]["max"]),
         min_group_size=activity.workshop.min_group_size,
@@ -126,7 +126,7 @@ def scale_data(activity: Activity, round_: int | None = None) -> ScaleData:
     return ScaleData(
         activity=activity.key,
         groups=_groups(activity),
-        items=[i.key for i in activity.items],
+        items=[i.key for i in activity.items_in_round(round_ or activity.round)],
         scale=Scale(scale["min"], scale["max"]),
         min_group_size=activity.workshop.min_group_size,
         respondents=c.respondents,
@@ -145,7 +145,7 @@ def criteria_data(activity: Activity, round_: int | None = None) -> CriteriaData
     return CriteriaData(
         activity=activity.key,
         groups=_groups(activity),
-        items=[i.key for i in activity.items],
+        items=[i.key for i in activity.items_in_round(round_ or activity.round)],
         criteria=criteria,
         scale=Scale(settings["scale"]["min"], settings["scale"]["max"]),
         min_group_size=activity.workshop.min_group_size,
@@ -180,7 +180,7 @@ def points_data(activity: Activity, round_: int | None = None) -> PointsData:
     return PointsData(
         activity=activity.key,
         groups=_groups(activity),
-        items=[i.key for i in activity.items],
+        items=[i.key for i in activity.items_in_round(round_ or activity.round)],
         min_group_size=activity.workshop.min_group_size,
         ballots=out,
     )
@@ -203,7 +203,7 @@ def ranking_data(activity: Activity, round_: int | None = None) -> RankingData:
     return RankingData(
         activity=activity.key,
         groups=_groups(activity),
-        items=[i.key for i in activity.items],
+        items=[i.key for i in activity.items_in_round(round_ or activity.round)],
         min_group_size=activity.workshop.min_group_size,
         ballots=ballots,
     )
@@ -236,7 +236,8 @@ _EARLIER_ROUNDS_MAX = 256
 
 def _earlier_round_key(activity: Activity, weighting: str, round_: int) -> tuple[Any, ...]:
     workshop = activity.workshop
-    return (workshop.join_code, activity.id, round_, weighting, workshop.min_group_size,
+    return (workshop.join_code, activity.id, round_, weighting, workshop.min_group_size, activity.resets,
+            tuple(i.key for i in activity.items_in_round(round_)),
             tuple((g.id, g.weight, g.observer) for g in workshop.groups),
             tuple(ai.item_id for ai in activity.activity_items),
             json.dumps(activity.settings or {}, sort_keys=True, default=str))
@@ -256,6 +257,17 @@ def _document(activity: Activity, weighting: str, round_: int) -> dict[str, Any]
     return copy.deepcopy(document)  # callers may add to their document (the live hub does)
 
 
+def _round_document(activity: Activity, weighting: str, round_: int) -> dict[str, Any]:
+    """One round's document; where Delphi rounds left items out, with their last figures carried over
+    (`converged_in_round`) and which items converged on this round's figures (`app/services/delphi.py`)."""
+    document = _document(activity, weighting, round_)
+    if activity.delphi_rounds:
+        from app.services import delphi
+
+        delphi.carry_over(activity, weighting, round_, document, lambda r: _document(activity, weighting, r))
+    return document
+
+
 def compute(activity: Activity, weighting: str = "equal_groups", round: int | None = None) -> dict[str, Any]:
     """The results document of one round (default: the current one), in the given weighting.
 
@@ -263,9 +275,9 @@ def compute(activity: Activity, weighting: str = "equal_groups", round: int | No
     way and so suppressed the same way), so screens can show how the room moved. An unknown round is a 404.
     """
     round_ = activity.round if round is None else check_round(activity, round)
-    document = _document(activity, weighting, round_)
+    document = _round_document(activity, weighting, round_)
     if round_ >= 2:
-        before = _document(activity, weighting, round_ - 1)
+        before = _round_document(activity, weighting, round_ - 1)
         document["round"] = round_
         document["previous"] = {
             "round": round_ - 1,

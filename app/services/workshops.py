@@ -471,7 +471,13 @@ def set_reveal_mode(activity: Activity, mode: Any) -> Activity:
     db.session.flush()
     activity_id = activity.id
     after_commit(lambda: live.results_changed(activity_id))
+    _announce_revealed(activity)
     return activity
+
+
+def _announce_revealed(activity: Activity) -> None:
+    workshop_id, key, shown = activity.workshop_id, activity.key, live.phones_may_see(activity)
+    after_commit(lambda: live.announce_revealed(workshop_id, key, shown))
 
 
 def reveal(activity: Activity, revealed: bool) -> Activity:
@@ -482,6 +488,7 @@ def reveal(activity: Activity, revealed: bool) -> Activity:
     db.session.flush()
     activity_id = activity.id
     after_commit(lambda: live.results_changed(activity_id))
+    _announce_revealed(activity)
     return activity
 
 

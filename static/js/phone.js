@@ -167,6 +167,19 @@
     renderTimer();
   }
 
+  /* The facilitator revealed (or hid) an activity's results: a phone waiting, or on that activity's closed
+     page, goes to where it stands; one showing where it stands reloads (hidden again: the page says so). */
+  function onRevealed(msg) {
+    if (!msg || typeof msg.activity !== "string") return;
+    var page = data("page");
+    var here = data("activity") === msg.activity;
+    if (page === "standing" && here) {
+      window.location.reload();
+    } else if (msg.revealed && (page === "waiting" || (page === "closed" && here))) {
+      go(data("voteUrl") + "/" + encodeURIComponent(msg.activity) + "/standing");
+    }
+  }
+
   function connect() {
     if (typeof window.io !== "function") return;
     /* Jittered back-off (±50 %), so a thousand phones coming back after a server restart do not knock all at
@@ -177,6 +190,7 @@
     socket.on("state", onState);
     socket.on("round", onRound);
     socket.on("timer", onTimer);
+    socket.on("revealed", onRevealed);
     /* Marks the page as following live (for the stylesheet, and for tests that wait for it). */
     socket.on("connect", function () {
       document.documentElement.dataset.live = "connected";
