@@ -1479,6 +1479,13 @@
 
   // ------------------------------------------------------------------ start
 
+  // Add-ons (static/js/screen_room.js: presenter pace, approved suggestions) redraw their parts after each render.
+  var renderCore = render;
+  render = function () {
+    renderCore();
+    if (typeof store.afterRender === "function") store.afterRender();
+  };
+
   fixQrSvgs();
   workshop.activities.forEach(function (a) { if (a.state === "open") openOrder.push(a.key); });
   store.current = initialActivity();
@@ -1509,4 +1516,5 @@
   store.applyState = onState;
   store.applyTimer = onTimer;
   store.setGroups = setGroups;
+  store.show = show;
 })();
