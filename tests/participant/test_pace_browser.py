@@ -77,10 +77,17 @@ def test_remote_moves_phones_and_screen_item_by_item(live_server: Any, chromium_
             expect(screen.locator("#pace-now")).to_have_text("Item 2 of 3: Skills", timeout=10_000)
             expect(screen.locator("#respondents")).to_have_attribute("data-respondents", "1", timeout=10_000)
 
-            # The room is moved from elsewhere (the console, the API): the remote follows live.
+            # The console (same login) shows where the room is; the room is moved from elsewhere (the API): the
+            # remote and the console follow live.
+            console = remote.context.new_page()
+            console.goto(f"{base}/facilitator/workshops/{workshop['id']}/run")
+            expect(console.locator("[data-pace-now]")).to_contain_text("item 2 of 3")
+            expect(console.locator("[data-live-status]")).to_have_text("Live")
             assert requests.put(f"{api}/pace", headers=headers, json={"move": "previous"},
                                 timeout=10).status_code == 200
             expect(remote.locator("[data-remote-item]")).to_contain_text("Item 1 of 3", timeout=10_000)
+            expect(console.locator("[data-pace-now]")).to_contain_text("item 1 of 3", timeout=10_000)
+            console.close()
             expect(phone.locator("#item-finance")).to_be_visible(timeout=10_000)
             expect(phone.locator('input[name="finance.x"][value="4"]')).to_be_checked()  # saved answer stays
             expect(phone.locator('input[name="finance.y"][value="5"]')).to_be_checked()
