@@ -106,9 +106,14 @@ def payload(workshop: Workshop) -> dict[str, Any]:
 
 
 def key(workshop: Workshop) -> str:
-    """A short string a phone page carries, so phone.js sees at once whether a `pace` event moves it."""
-    data = payload(workshop)
-    return f"{data['mode']}/{data['activity'] or ''}/{data['item'] or ''}"
+    """A short string a phone page carries, so phone.js sees at once whether a `pace` event moves it (the
+    event's mode/activity/item). Cheap: every phone page asks for it."""
+    step = current(workshop)
+    if step is None:
+        return "self//"
+    item = step.item
+    activity = step.activity.key if step.activity is not None else ""
+    return f"{workshop.pace}/{activity}/{item.key if item is not None else ''}"
 
 
 def _announce(workshop: Workshop) -> None:

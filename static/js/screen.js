@@ -393,17 +393,22 @@
     fitLegend(twoCol);
   }
 
-  // Long titles (and second-language titles) may not fit the legend column: take two columns, then shorten
-  // each title to two lines, then to one (with an ellipsis), rather than cut the last entries off or shrink the
-  // type below what the room can read. The phones show every title in full.
+  // Long titles (and second-language titles) may not fit the legend column: shorten each title to two lines
+  // (with an ellipsis), take two columns, then shorten the second titles and at last the titles to one line,
+  // rather than cut the last entries off or shrink the type below what the room can read. The phones show
+  // every title in full.
+  var LEGEND_FITS = [[], ["is-clamped"], ["is-two-col", "is-clamped"], ["is-two-col", "is-clamped", "is-clamped-21"],
+    ["is-two-col", "is-clamped", "is-clamped-21", "is-clamped-1"]];
   function fitLegend(twoCol) {
     var box = el.legend;
-    box.classList.remove("is-clamped", "is-clamped-1");
+    var all = ["is-two-col", "is-clamped", "is-clamped-21", "is-clamped-1"];
     function over() { return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1; }
-    if (!box.clientHeight) return;  // not laid out (hidden screen): the next render fits it
-    if (!twoCol && over()) box.classList.add("is-two-col");
-    if (over()) box.classList.add("is-clamped");
-    if (over()) box.classList.add("is-clamped-1");
+    for (var i = 0; i < LEGEND_FITS.length; i++) {
+      var step = LEGEND_FITS[i];
+      if (twoCol && step.indexOf("is-two-col") < 0) continue;  // many entries: two columns from the start
+      all.forEach(function (c) { box.classList.toggle(c, step.indexOf(c) >= 0); });
+      if (!box.clientHeight || !over()) return;  // fits (or not laid out yet: the next render fits it)
+    }
   }
 
   // ------------------------------------------------------------------ flags, Delphi, criteria
@@ -535,7 +540,10 @@
     n.textContent = rank ? String(rank) : "";
     var name = document.createElement("span");
     name.className = "sc-bar__title";
-    name.textContent = title;
+    var main = document.createElement("span");
+    main.className = "sc-bar__main";
+    main.textContent = title;
+    name.appendChild(main);
     var second = secondTitleOf(key);
     if (second) name.appendChild(secondTitle(second, "sc-bar__title2"));
     var track = document.createElement("span");
@@ -675,15 +683,14 @@
     fitBoard();
   }
 
-  // Many items with long (and second-language) titles: tighter rows, then each title on one line with its
-  // second title beside it, rather than bars cut off at the bottom of the screen.
+  // Many items with long (and second-language) titles: tighter rows, then each title with its second title
+  // beside it on one line, rather than bars cut off at the bottom of the screen.
   function fitBoard() {
     var box = el.board;
-    box.classList.remove("is-dense", "is-denser");
+    var levels = ["is-dense", "is-denser", "is-densest"];
+    box.classList.remove.apply(box.classList, levels);
     if (!box.clientHeight) return;
-    function over() { return box.scrollHeight > box.clientHeight + 1; }
-    if (over()) box.classList.add("is-dense");
-    if (over()) box.classList.add("is-denser");
+    for (var i = 0; i < levels.length && box.scrollHeight > box.clientHeight + 1; i++) box.classList.add(levels[i]);
   }
 
   // ------------------------------------------------------------------ matrix
