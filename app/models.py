@@ -102,6 +102,14 @@ class Workshop(db.Model):
     #: The method in a facilitator's words, printed with the results.
     method_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: Presenter pace: `self` (phones show every open activity), `activity` or `item` (phones show only the
+    #: step the facilitator is on, `pace_activity` and, in item pace, its item number `pace_item`).
+    pace: so.Mapped[str] = so.mapped_column(sa.String(10), default="self", server_default="self")
+    pace_activity: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
+    pace_item: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: Whether phones may suggest missing items, and how many suggestions one phone may send per window.
+    proposals_open: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    proposal_limit: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
 
     owner: so.Mapped[User] = so.relationship(back_populates="workshops")
     groups: so.Mapped[list[StakeholderGroup]] = so.relationship(

@@ -70,6 +70,7 @@ def on_connect(auth: Any = None) -> None:
             if workshop is None:
                 raise ConnectionRefusedError("unknown screen token")
             _join_screen(workshop.id)
+            _emit_pace(workshop)
             for activity in participation.open_activities(workshop):
                 emit("results", live.for_screen(activity, results.live_document(activity)))
                 _emit_timer(activity)
@@ -82,6 +83,7 @@ def on_connect(auth: Any = None) -> None:
             if participant is None:
                 raise ConnectionRefusedError("unknown participant token")
             join_room(live.workshop_room(participant.workshop_id))
+            _emit_pace(participant.workshop)
             for activity in participant.workshop.activities:
                 emit("state", {"activity": activity.key, "state": activity.state})
                 if activity.state == "open":
@@ -96,6 +98,7 @@ def on_connect(auth: Any = None) -> None:
             join_room(live.workshop_room(workshop.id))  # not the screens room: full results come here
             join_room(live.facilitators_room(workshop.id))
             emit("participation", {"groups": workshops.participation(workshop)})
+            _emit_pace(workshop)
             from app.services import proposals
 
             emit("proposals", {"pending": proposals.pending_count(workshop.id)})
@@ -112,6 +115,14 @@ def _emit_timer(activity: Any) -> None:
     """A running countdown, to the joining client alone (stopped timers are not sent)."""
     if activity.state == "open" and (activity.settings or {}).get("timer_ends_at"):
         emit("timer", live.timer_payload(activity))
+
+
+def _emit_pace(workshop: Any) -> None:
+    """Where the room is under presenter pace, to the joining client alone (self-paced: nothing to follow)."""
+    from app.services import pace
+
+    if workshop.pace != "self":
+        emit("pace", pace.payload(workshop))
 
 
 def _join_screen(workshop_id: int) -> None:

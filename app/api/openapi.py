@@ -612,6 +612,10 @@ def _action_paths(activity: str) -> dict[str, Any]:
 _EXTENSIONS: list[Callable[[], dict[str, Any]]] = []
 
 
+#: Socket.IO events documented by the module that emits them (added to `x-socketio.events`).
+SOCKET_EVENTS: dict[str, Any] = {}
+
+
 def extend(paths: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
     _EXTENSIONS.append(paths)
     return paths
@@ -817,4 +821,5 @@ def openapi_document() -> dict[str, Any]:
     }
     for path, operations in _extension_paths().items():
         document["paths"].setdefault(path, {}).update(operations)
+    document["x-socketio"]["events"].update(SOCKET_EVENTS)
     return document

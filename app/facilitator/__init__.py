@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
-from app.facilitator import actions, comparison, delphi, imports, library, paper, proposals, routes  # noqa: E402,F401
+from app.facilitator import (  # noqa: E402,F401
+    actions,
+    comparison,
+    delphi,
+    imports,
+    library,
+    pace,
+    paper,
+    proposals,
+    remote,
+    routes,
+)

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("participant", __name__)
 
-from app.participant import proposals, routes, standing  # noqa: E402,F401
+from app.participant import (  # noqa: E402,F401
+    pace,
+    proposals,
+    routes,
+    standing,
+)

@@ -22,7 +22,7 @@ from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
 from app.participant import ballots, bp
 from app.participant.ballots import _INTEGER, DONT_KNOW, _value
-from app.services import participation, results, workshops
+from app.services import pace, participation, results, workshops
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
 from app.services.ratelimit import join_code_key
@@ -61,8 +61,24 @@ def _render(template: str, workshop: Workshop | None = None, status: int = 200, 
     """Render in the selected language (the phone's choice, else the workshop's); `<html lang dir>` follow it."""
     if workshop is not None and g.get("workshop_language") != workshop.language:
         use_workshop_language(workshop.language)
+    if workshop is not None and isinstance(context.get("activity"), Activity):
+        context.setdefault("pace_note", _pace_note(workshop, context["activity"]))
     html = render_template(f"participant/{template}", workshop=workshop, **context)
     return html, status
+
+
+def _pace_note(workshop: Workshop, activity: Activity) -> str:
+    """ "Item 2 of 7" while the facilitator walks this activity item by item, else nothing."""
+    step = pace.current(workshop)
+    if step is None or step.activity is not activity or step.index is None:
+        return ""
+    return _("Item %(n)s of %(total)s", n=step.index + 1, total=len(activity.activity_items))
+
+
+def _shown_only(workshop: Workshop, activity: Activity, answered: Any) -> Any:
+    """In item pace the page counts only the item on show ("1 of 1 saved"), not the whole activity."""
+    keys = {i.key for i in pace.visible_items(workshop, activity)}
+    return type(answered)(k for k in answered if k in keys)
 
 
 def _normalise_code(raw: str) -> str:
@@ -234,6 +250,9 @@ def vote(activity_key: str | None = None) -> Page:
         return participant
     workshop = participant.workshop
     key = activity_key or (request.form.get("activity") if request.method == "POST" else None)
+    step = pace.current(workshop)
+    if step is not None:
+        return _paced_page(participant, step, key)
     if key:
         activity = workshop.activity(key)
         if activity is None:
@@ -251,6 +270,25 @@ def vote(activity_key: str | None = None) -> Page:
                 for a in open_now}
     return _render("list.html", workshop, participant=participant, activities=open_now, progress=progress,
                    closed_title=notice, open_keys=[a.key for a in open_now])
+
+
+def _paced_page(participant: Participant, step: pace.Step, key: str | None) -> Page:
+    """Presenter pace: only the facilitator's current step. A form sent for another activity (the room moved
+    on while it was being filled in) is still saved; a page asked for another activity shows the current one."""
+    workshop = participant.workshop
+    if key and (step.activity is None or key != step.activity.key):
+        other = workshop.activity(key)
+        if other is None:
+            raise not_found(_("This workshop has no such activity."))
+        if request.method == "POST":
+            return _activity_page(participant, other)
+        return redirect(url_for(".vote"))
+    open_keys = [a.key for a in participation.open_activities(workshop)]
+    if step.activity is None or not step.activity.is_open:
+        closed = workshop.activity(request.args.get("closed", ""))
+        notice = closed.title if closed is not None and not closed.is_open else None
+        return _render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=open_keys)
+    return _activity_page(participant, step.activity)
 
 
 def _activity_page(participant: Participant, activity: Activity) -> Page:
@@ -298,12 +336,14 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
                            "text": ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved) + " "
                            + _("You can change them until the facilitator closes this activity.") + waiting}
     saved_now = participation.saved_values(participant, activity)
+    paced = pace.current(workshop) is not None
     return _render(
-        "vote.html", workshop, status=status, participant=participant, activity=activity, items=activity.round_items,
+        "vote.html", workshop, status=status, participant=participant, activity=activity,
+        items=pace.visible_items(workshop, activity),
         axes=_axes(activity), labels=(activity.settings or {}).get("scale_labels") or {}, shown=shown,
-        answered=set(_answered(activity, saved_now)), incomplete=set(incomplete), item_errors=item_errors,
-        message=message, open_keys=open_keys, previous=previous_round(activity),
-        others=[a for a in participation.open_activities(workshop) if a.id != activity.id],
+        answered=_shown_only(workshop, activity, set(_answered(activity, saved_now))), incomplete=set(incomplete),
+        item_errors=item_errors, message=message, open_keys=open_keys, previous=previous_round(activity),
+        others=[] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
     )
 
 
@@ -376,11 +416,12 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
         saved_now = participation.saved_values(participant, activity)
         if status == 200:
             shown = ballots.shown_from_saved(activity, saved_now)
+    paced = pace.current(workshop) is not None
     context: dict[str, Any] = {
-        "participant": participant, "activity": activity, "items": activity.round_items, "shown": shown,
-        "answered": ballots.answered(activity, saved_now), "item_errors": item_errors, "message": message,
-        "open_keys": open_keys, "previous": previous_round(activity),
-        "others": [a for a in participation.open_activities(workshop) if a.id != activity.id],
+        "participant": participant, "activity": activity, "items": pace.visible_items(workshop, activity),
+        "shown": shown, "answered": _shown_only(workshop, activity, ballots.answered(activity, saved_now)),
+        "item_errors": item_errors, "message": message, "open_keys": open_keys, "previous": previous_round(activity),
+        "others": [] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
     }
     if activity.type == "scale":
         context["scale"] = ballots.scale_of(activity)

@@ -334,3 +334,13 @@ def announce_timer(workshop_id: int, payload: dict[str, Any]) -> None:
 def proposals_changed(workshop_id: int, pending: int) -> None:
     """Facilitators' consoles show how many participant proposals wait for a decision."""
     socketio.emit("proposals", {"pending": pending}, to=facilitators_room(workshop_id))
+
+
+def announce_pace(workshop_id: int, payload: dict[str, Any]) -> None:
+    """Presenter pace moved: phones go to the new step, screens highlight it, remotes and consoles follow."""
+    socketio.emit("pace", payload, to=workshop_room(workshop_id))
+
+
+def proposal_added(workshop_id: int, payload: dict[str, Any]) -> None:
+    """An approved suggestion became an item: the screens show it briefly (title and kind, never who)."""
+    socketio.emit("proposal_added", payload, to=screens_room(workshop_id))

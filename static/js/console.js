@@ -206,4 +206,16 @@
     var more = panel.querySelector("[data-proposals-new]");
     if (more) { more.hidden = data.pending <= shown; }
   });
+
+  // Presenter pace moved (from the remote, the API or another console): show where the room is now.
+  socket.on("pace", function (data) {
+    var panel = root.querySelector("[data-pace-panel]");
+    if (!panel || !data || !window.DOMParser) { return; }
+    fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("[data-pace-panel]");
+      if (fresh) { panel.replaceWith(fresh); }
+    }).catch(function () { /* the next reload shows it */ });
+  });
 })();

@@ -84,6 +84,18 @@
     var opened = Object.keys(states).filter(function (k) {
       return states[k] === "open" && before.indexOf(k) < 0;
     });
+    /* Presenter pace: the page shows one step; when the facilitator moves, save what is unsaved and follow. */
+    var paced = !!data("pace") && data("pace").indexOf("self/") !== 0;
+    if (pace !== null && data("pace") && pace !== data("pace") && PACE_PAGES.indexOf(page) >= 0) {
+      var paceForm = root.querySelector("form[data-fetch]");
+      if (page === "vote" && dirty && paceForm && paceForm.requestSubmit) { paceForm.requestSubmit(); return; }
+      go(voteUrl);
+      return;
+    }
+    if (paced && opened.length) {
+      if (page !== "vote") go(voteUrl);  /* the current step may just have opened */
+      opened = [];
+    }
     if (opened.length) {
       var target = opened.length === 1 ? voteUrl + "/" + encodeURIComponent(opened[0]) : voteUrl;
       if (page === "vote" && dirty && states[shown] === "open") {
@@ -106,6 +118,15 @@
     } else if (page === "list" && before.some(function (k) { return states[k] && states[k] !== "open"; })) {
       go(voteUrl);
     }
+  }
+
+  var pace = null;
+  var PACE_PAGES = ["vote", "list", "waiting", "closed"];
+  function onPace(msg) {
+    if (!msg || typeof msg.mode !== "string") return;
+    pace = msg.mode + "/" + (msg.activity || "") + "/" + (msg.item || "");
+    if (decideTimer) clearTimeout(decideTimer);
+    decideTimer = setTimeout(decide, 150);
   }
 
   var rounds = {};
@@ -191,6 +212,7 @@
     socket.on("round", onRound);
     socket.on("timer", onTimer);
     socket.on("revealed", onRevealed);
+    socket.on("pace", onPace);
     /* Marks the page as following live (for the stylesheet, and for tests that wait for it). */
     socket.on("connect", function () {
       document.documentElement.dataset.live = "connected";
