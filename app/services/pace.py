@@ -26,7 +26,7 @@ ITEM_TYPES = ("matrix", "scale", "criteria")
 
 @dataclass(frozen=True)
 class Step:
-    """Where the room is: an activity and, in item pace, one of its items (index into the items the current round asks)."""
+    """Where the room is: an activity and, in item pace, one of its items (an index into the round's items)."""
 
     activity: Activity | None
     index: int | None = None
