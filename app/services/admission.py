@@ -186,9 +186,7 @@ def join(code: Any, group_key: Any, *, device: str | None = None, passcode: Any 
             return admit(code, group_key, device=device, passcode=passcode, seat=seat)
     except JoinRefused as refused:
         ratelimit.count_join_failure(key, unknown_code=refused.signal == "unknown_code")
-        if refused.signal == "unknown_code":
-            ratelimit.check_unknown_code_budget()
-        elif refused.workshop_id is not None:
+        if refused.workshop_id is not None:
             record_signal(refused.workshop_id, refused.signal, refused.group_key)
         raise
 
@@ -200,7 +198,6 @@ def lookup_code(code: Any, device: str | None) -> Workshop | None:
     workshop = workshops.by_join_code(normalise_code(code)) if normalise_code(code) else None
     if workshop is None and normalise_code(code):
         ratelimit.count_join_failure(key, unknown_code=True)
-        ratelimit.check_unknown_code_budget()
     return workshop
 
 

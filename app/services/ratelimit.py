@@ -97,8 +97,9 @@ def _refuse(item: RateLimitItem, detail: str) -> Problem:
 
 
 def check_join_failures(key: str) -> None:
-    """Before a join is looked at: a client that failed too often waits (its successes too: it is guessing)."""
-    if not _enabled():
+    """Before a join is looked at: a device that failed too often waits (its successes too: it is guessing).
+    Clients without a device are only limited on their failures (`count_join_failure`)."""
+    if not _enabled() or key.startswith("join-fail:client:"):
         return
     item = _exhausted(DEVICE_FAILURES, key)
     if item is not None:
@@ -107,22 +108,25 @@ def check_join_failures(key: str) -> None:
 
 
 def count_join_failure(key: str, unknown_code: bool) -> None:
-    """A failed join: charge this client, and for an unknown code the server-wide budget."""
+    """A failed join: charge this client; an unknown code also spends the server-wide budget, and once that
+    is spent it is answered 429 instead of 404 (a known code never gets here, so a room is never refused).
+
+    A client without a device (keyed by address and browser, which a whole hall may share) is never refused
+    before its request is looked at: only its failures turn into 429 once it has failed too often."""
     if not _enabled():
         return
     strategy = _strategy()
+    if key.startswith("join-fail:client:"):
+        item = _exhausted(DEVICE_FAILURES, key)
+        if item is not None:
+            raise _refuse(item, "Too many failed joins from this client. Send a device id, check the code and "
+                                "the group, and try again in a few minutes.")
     for item in DEVICE_FAILURES:
         strategy.hit(item, key)
     if unknown_code:
+        item = _exhausted(GLOBAL_UNKNOWN_CODES, GLOBAL_KEY)
+        if item is not None:
+            raise _refuse(item, "Too many wrong workshop codes on this server just now. Wait a minute, then "
+                                "try the code on the screen again.")
         for item in GLOBAL_UNKNOWN_CODES:
             strategy.hit(item, GLOBAL_KEY)
-
-
-def check_unknown_code_budget() -> None:
-    """An unknown code while the server-wide budget is spent: 429 instead of 404 (a known code never gets here)."""
-    if not _enabled():
-        return
-    item = _exhausted(GLOBAL_UNKNOWN_CODES, GLOBAL_KEY)
-    if item is not None:
-        raise _refuse(item, "Too many wrong workshop codes on this server just now. Wait a minute, then try "
-                            "the code on the screen again.")

@@ -163,7 +163,7 @@ def test_bursts_and_groups_over_expected(app: Any, workshop: dict[str, Any]) -> 
         with pytest.raises(Problem) as bad:
             admission.set_expected(ws, {"gov": "-1"})
         assert bad.value.errors[0].field == "expected.gov"
-        for n in range(6):
+        for _ in range(6):
             _admit(workshop["join_code"], "gov")
         for n in range(6):  # six workers, but spread over an hour: no burst, and within the expected 40
             participant = _admit(workshop["join_code"], "workers").participant
