@@ -14,7 +14,7 @@ from app.facilitator import bp
 from app.facilitator.routes import _owned
 from app.models import Workshop
 from app.screen import qr_svg
-from app.services import admission, workshops
+from app.services import admission, ratelimit, workshops
 from app.services.database import transaction
 from app.services.errors import Problem
 
@@ -49,6 +49,7 @@ def join_safety(workshop: Workshop) -> dict[str, Any]:
                   "revoked": sum(1 for s in seats if s.revoked)},
         "signals": admission.signals(workshop),
         "names": SIGNAL_NAMES,
+        "unknown_codes": ratelimit.unknown_codes_last_hour(),
     }
 
 

@@ -130,3 +130,12 @@ def count_join_failure(key: str, unknown_code: bool) -> None:
                                 "try the code on the screen again.")
         for item in GLOBAL_UNKNOWN_CODES:
             strategy.hit(item, GLOBAL_KEY)
+
+
+def unknown_codes_last_hour() -> int | None:
+    """Unknown join codes tried on this server within the hourly window (None when limits are off)."""
+    if not _enabled():
+        return None
+    item = GLOBAL_UNKNOWN_CODES[-1]
+    stats = _strategy().get_window_stats(item, GLOBAL_KEY)
+    return max(0, item.amount - stats.remaining)

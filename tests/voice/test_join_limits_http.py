@@ -137,6 +137,8 @@ def test_rotating_devices_hit_the_server_wide_budget_but_a_real_phone_still_join
     statuses = [api_join(client, wrong_code(n), device=f"rotating-{uuid.uuid4().hex}").status_code
                 for n in range(budget + 50)]
     assert statuses.count(404) == budget and set(statuses[budget:]) == {429}
+    with limited_app.test_request_context():  # what the console's panel reports for the whole server
+        assert ratelimit.unknown_codes_last_hour() == budget
     # Also a client that sends no device at all: keyed by address and browser, so it is throttled alone.
     assert api_join(client, room["A"]["join_code"], device=f"real-{uuid.uuid4().hex}").status_code == 201
     assert form_join(limited_app.test_client(), room["A"]["join_code"]).status_code == 302
