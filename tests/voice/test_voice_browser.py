@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.a11y.support import assert_accessible
 from tests.conftest import make_facilitator_token, small_definition
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -67,6 +68,11 @@ def test_phone_joins_with_passcode_and_seat_cards_print(live_server: Any, chromi
             assert boxes[2]["y"] > boxes[0]["y"]
             pdf = cards.pdf(format="A4")
             assert pdf[:4] == b"%PDF" and len(pdf) > 2000
+            cards.emulate_media(media="screen")
+            assert_accessible(cards, "seat cards")
+            cards.goto(f"{base}/facilitator/workshops/{workshop['id']}/seats")
+            expect(cards.locator('[data-seat-state="unused"]')).to_have_count(4)
+            assert_accessible(cards, "seat code list")
 
             console.goto(run)
             expect(console.locator("[data-live-status]")).to_have_text("Live")
@@ -97,6 +103,10 @@ def test_phone_joins_with_passcode_and_seat_cards_print(live_server: Any, chromi
             phone.goto(f"{base}/j/{code}?seat={seats[0]}")
             expect(phone.locator("#seat")).to_have_value(seats[0])
             expect(phone.get_by_text("Your card is for this group.")).to_be_visible()
+            phone.fill("#passcode", "Acacia")
+            phone.get_by_role("button", name=re.compile("^Workers")).click()
+            expect(phone.locator("#passcode-error")).to_be_visible()
+            assert_accessible(phone, "group page with a seat code and a wrong passcode")
             phone.fill("#passcode", "Baobab")
             phone.get_by_role("button", name=re.compile("^Workers")).click()
             expect(phone).to_have_url(re.compile(r"/p$"))
@@ -110,8 +120,9 @@ def test_phone_joins_with_passcode_and_seat_cards_print(live_server: Any, chromi
             expect(console.locator("[data-over-groups]")).to_have_text("Government")
             expect(console.locator('.people-panel [data-group="gov"]')).to_have_class(re.compile("over-expected"))
             console.reload()
-            expect(console.locator('[data-signal="wrong_passcode"]')).to_contain_text("1")
+            expect(console.locator('[data-signal="wrong_passcode"]')).to_contain_text("2")
             expect(console.locator("[data-seat-counts]")).to_contain_text("1 used · 3 unused")
+            assert_accessible(console, "console with joining rules and signals")
         finally:
             browser.close()
 
