@@ -110,6 +110,10 @@ class Workshop(db.Model):
     #: Whether phones may suggest missing items, and how many suggestions one phone may send per window.
     proposals_open: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     proposal_limit: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
+    #: Optional word the room is told aloud: phones must type it after the join code (empty = none).
+    passcode: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
+    #: Only a one-time seat code lets a new phone in (the join code alone is not enough).
+    seat_codes_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     owner: so.Mapped[User] = so.relationship(back_populates="workshops")
     groups: so.Mapped[list[StakeholderGroup]] = so.relationship(
@@ -296,11 +300,14 @@ class Participant(db.Model):
     #: `phone` or `paper` (votes entered by the facilitator for someone without a phone).
     channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="phone")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: Digest of the phone's device id (cookie or API `device`): the same phone gets this participant back.
+    device_digest: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="participants")
     group: so.Mapped[StakeholderGroup] = so.relationship()
 
-    __table_args__ = (sa.UniqueConstraint("workshop_id", "pseudonym"),)
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "pseudonym"),
+                      sa.UniqueConstraint("workshop_id", "device_digest"))
 
 
 class Response(db.Model):
@@ -447,3 +454,37 @@ class WorkshopTemplate(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
     owner: so.Mapped[User] = so.relationship()
+
+
+class SeatCode(db.Model):
+    """A one-time code printed on a card: it lets one person in (optionally into a given group), once."""
+
+    __tablename__ = "seat_code"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(16))
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stakeholder_group.id", ondelete="SET NULL"))
+    participant_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("participant.id", ondelete="SET NULL"))
+    revoked: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    used_at: so.Mapped[datetime | None] = so.mapped_column()
+
+    group: so.Mapped[StakeholderGroup | None] = so.relationship()
+
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "code"),)
+
+
+class JoinSignal(db.Model):
+    """A count of one kind of suspicious join event per workshop, group and minute (never who)."""
+
+    __tablename__ = "join_signal"
+
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"),
+                                                   primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(24), primary_key=True)
+    #: The group concerned ('' when none, e.g. a wrong passcode typed before a group was chosen).
+    group_key: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    #: The minute it happened (UTC, seconds cut off), so a flood adds to one row instead of many.
+    minute: so.Mapped[datetime] = so.mapped_column(primary_key=True)
+    n: so.Mapped[int] = so.mapped_column(default=0)

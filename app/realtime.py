@@ -97,7 +97,9 @@ def on_connect(auth: Any = None) -> None:
                 raise ConnectionRefusedError("not your workshop")
             join_room(live.workshop_room(workshop.id))  # not the screens room: full results come here
             join_room(live.facilitators_room(workshop.id))
-            emit("participation", {"groups": workshops.participation(workshop)})
+            from app.services.admission import participation_event
+
+            emit("participation", participation_event(workshop))
             _emit_pace(workshop)
             from app.services import proposals
 

@@ -122,6 +122,8 @@ def test_facilitator_browser_needs_login_and_ownership(app: Any, client: Any, ap
             session["_fresh"] = True
     owner = socketio.test_client(app, auth={"workshop": workshop["id"]}, flask_test_client=client)
     assert owner.is_connected()
-    assert received(owner, "participation")[0] == {"groups": {"gov": 0, "firms": 0, "workers": 0}}
+    assert received(owner, "participation")[0] == {"groups": {"gov": 0, "firms": 0, "workers": 0},
+                                                   "expected": {"gov": None, "firms": None, "workers": None},
+                                                   "over": []}
     stranger = socketio.test_client(app, auth={"workshop": workshop["id"] + 1000}, flask_test_client=client)
     assert not stranger.is_connected()

@@ -12,13 +12,24 @@ from app.api.auth import bearer_token, require_facilitator, require_participant,
 from app.api.openapi import openapi_document
 from app.extensions import limiter
 from app.models import Activity
-from app.services import accounts, archive, comparison, delphi, exports, live, participation, results, workshops
+from app.services import (
+    accounts,
+    admission,
+    archive,
+    comparison,
+    delphi,
+    exports,
+    live,
+    participation,
+    results,
+    workshops,
+)
 from app.services import actions as action_service
 from app.services import proposals as proposal_service
 from app.services import templates as own_templates
 from app.services.database import transaction
 from app.services.errors import conflict, forbidden, invalid_field, not_found, unauthorized
-from app.services.ratelimit import join_code_key, login_key
+from app.services.ratelimit import login_key
 
 
 def json_body() -> Any:
@@ -219,14 +230,18 @@ def import_workshop() -> tuple[Response, int]:
 
 
 @bp.post("/join")
-@limiter.limit("600/minute", key_func=join_code_key)
 def join() -> tuple[Response, int]:
+    """201 for a new participant; 200 when a known `device` gets its participant back (docs/ratelimits.md)."""
     body = json_body()
     if not isinstance(body, dict):
         raise invalid_field("code", 'Send {"code": ..., "group": ...}.')
-    with transaction():
-        participant, token = participation.join(body.get("code"), body.get("group"))
-    return jsonify({"participant_token": token, "workshop": participant.workshop_id}), 201
+    device = body.get("device") or request.headers.get("X-Prioritas-Device") or None
+    admitted = admission.join(body.get("code"), body.get("group"), device=device, passcode=body.get("passcode"),
+                              seat=body.get("seat"))
+    participant = admitted.participant
+    return jsonify({"participant_token": admitted.token, "workshop": participant.workshop_id,
+                    "group": participant.group.key, "rejoined": admitted.rejoined,
+                    "kept_group": admitted.kept_group}), 200 if admitted.rejoined else 201
 
 
 @bp.put("/workshops/<int:workshop_id>/activities/<key>/responses")

@@ -15,4 +15,5 @@ from app.facilitator import (  # noqa: E402,F401
     proposals,
     remote,
     routes,
+    voice,
 )

@@ -22,10 +22,10 @@ from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
 from app.participant import ballots, bp
 from app.participant.ballots import _INTEGER, DONT_KNOW, _value
-from app.services import pace, participation, results, workshops
+from app.participant.device import device_id
+from app.services import admission, pace, participation, results, workshops
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
-from app.services.ratelimit import join_code_key
 
 #: Axes in the order a phone asks them: the vertical one ("how much does it matter?") first.
 AXIS_ORDER = ("y", "x")
@@ -117,58 +117,107 @@ def index() -> Response:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit("600/minute", key_func=join_code_key, methods=["POST"])
 def join() -> Page:
-    """Type the workshop code; an unknown code is a form error and creates nothing."""
-    code, error = "", None
+    """Type the workshop code; an unknown code is a form error, creates nothing and counts as a failure."""
+    code, error, status = "", None, 200
+    device = device_id()
     if request.method == "POST":
         code = _normalise_code(request.form.get("code", ""))
-        workshop = workshops.by_join_code(code) if code else None
+        try:
+            workshop = admission.lookup_code(code, device) if code else None
+        except Problem as problem:  # too many wrong codes from this phone
+            return _render("join.html", code=code, error=_too_many(problem), participant=_participant(),
+                           status=problem.status)
         if workshop is not None:
             return redirect(url_for(".join_code", code=workshop.join_code))
         error = (_("No workshop has the code %(code)s. Check the code on the screen and try again.", code=code)
                  if code else _("Type the code shown on the screen."))
-    return _render("join.html", code=code, error=error, participant=_participant(),
-                   status=422 if error else 200)
+        status = 422
+    return _render("join.html", code=code, error=error, participant=_participant(), status=status)
+
+
+def _too_many(problem: Problem) -> str:
+    if problem.status == 429:
+        return _("Too many wrong codes from this phone. Wait a few minutes, then check the code on the screen.")
+    return ballots.service_message(problem.detail)
+
+
+_JOIN_MESSAGES = {
+    "wrong_passcode": lambda: _("That passcode is not right. Ask the facilitator for the workshop's passcode."),
+    "seat_required": lambda: _("This workshop needs a seat code: type the code printed on your card."),
+    "seat_unknown": lambda: _("This seat code is not one of this workshop's. Check your card."),
+    "seat_used": lambda: _("This seat code was used already: each card lets one person in. Ask the facilitator."),
+    "seat_revoked": lambda: _("This seat code was withdrawn. Ask the facilitator for another card."),
+}
+
+
+def _sign_in(admitted: admission.Admission) -> Response:
+    session["participant_token"] = admitted.token
+    session.permanent = True
+    if admitted.kept_group:
+        flash(_("Welcome back. You stay in %(group)s: you have answered already.",
+                group=admitted.participant.group.name), "info")
+    elif admitted.rejoined:
+        flash(_("Welcome back: this phone is still %(group)s.", group=admitted.participant.group.name), "info")
+    return redirect(url_for(".vote"))
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@limiter.limit("600/minute", key_func=join_code_key, methods=["POST"])
 def join_code(code: str) -> Page:
-    """The QR target: pick a stakeholder group once; the phone then remembers who it is."""
-    workshop = workshops.by_join_code(_normalise_code(code))
+    """The QR target: pick a stakeholder group (and type the passcode or seat code when asked); the phone then
+    remembers who it is, and the same phone coming back gets its participant back."""
+    device = device_id()
+    try:
+        workshop = admission.lookup_code(_normalise_code(code), device)
+    except Problem as problem:
+        return _render("join.html", code=_normalise_code(code), participant=_participant(), status=problem.status,
+                       error=_too_many(problem))
     if workshop is None:
         return _render("join.html", code=_normalise_code(code), participant=_participant(), status=404,
                        error=_("No workshop has this code. Check the code on the screen and try again."))
     participant = _participant()
     if participant is not None and participant.workshop_id == workshop.id:
         return redirect(url_for(".vote"))
-    error, status = None, 200
+    seat = (request.form.get("seat") if request.method == "POST" else request.args.get("seat")) or ""
+    if request.method == "GET" and admission.known_participant(workshop, device) is not None:
+        with transaction():  # this phone joined before (the session was lost): the same participant again
+            admitted = admission.admit(workshop.join_code, None, device=device)
+        return _sign_in(admitted)
+    error, status, bad_field = None, 200, ""
     if request.method == "POST":
         try:
-            with transaction():
-                _joined, token = participation.join(workshop.join_code, request.form.get("group", ""))
+            admitted = admission.join(workshop.join_code, request.form.get("group", ""), device=device,
+                                      passcode=request.form.get("passcode", ""), seat=seat)
         except Problem as problem:
-            error = ballots.service_message(problem.errors[0].message if problem.errors else problem.detail)
+            signal = getattr(problem, "signal", "")
+            bad_field = problem.errors[0].field if problem.errors else ""
+            message = _JOIN_MESSAGES.get(signal)
+            error = message() if message else (_too_many(problem) if problem.status == 429 else
+                                               ballots.service_message(problem.errors[0].message if problem.errors
+                                                                       else problem.detail))
             status = problem.status
         else:
-            session["participant_token"] = token
-            session.permanent = True
-            return redirect(url_for(".vote"))
-    return _render("groups.html", workshop, error=error, status=status)
+            return _sign_in(admitted)
+    seat_card = admission.seat_for_link(workshop, seat) if seat else None
+    return _render("groups.html", workshop, error=error, status=status, field=bad_field,
+                   seat=_normalise_code(seat),
+                   seat_group=seat_card.group if seat_card is not None and not seat_card.revoked else None,
+                   passcode=request.form.get("passcode", "") if bad_field != "passcode" else "")
 
 
 @bp.route("/leave", methods=["GET", "POST"])
 def leave() -> Page:
-    """Forget this phone's participant (to hand the phone to someone else); answers already saved stay."""
+    """Sign this phone out; answers already saved stay. The device cookie stays too, so joining again from
+    this phone brings back the same participant (someone without a phone votes on paper instead)."""
     participant = _participant()
     if participant is None:
         session.pop("participant_token", None)
         return redirect(url_for(".join"))
     if request.method == "POST":
-        code = participant.workshop.join_code
         session.pop("participant_token", None)
-        return redirect(url_for(".join_code", code=code))
+        flash(_("This phone has signed out. Joining again from it brings back the same participant: one "
+                "person, one voice."), "info")
+        return redirect(url_for(".join"))
     return _render("leave.html", participant.workshop, participant=participant)
 
 

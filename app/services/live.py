@@ -232,7 +232,6 @@ class LiveHub:
         from app.extensions import db
         from app.models import Activity, Workshop
         from app.services import results
-        from app.services import workshops as workshop_service
 
         with app.app_context():
             try:
@@ -246,8 +245,9 @@ class LiveHub:
                 for workshop_id in sorted(workshops):
                     workshop = db.session.get(Workshop, workshop_id)
                     if workshop is not None:
-                        socketio.emit("participation", {"groups": workshop_service.participation(workshop)},
-                                      to=facilitators_room(workshop_id))
+                        from app.services.admission import participation_event
+
+                        socketio.emit("participation", participation_event(workshop), to=facilitators_room(workshop_id))
             finally:
                 db.session.remove()
 

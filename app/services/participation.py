@@ -28,13 +28,19 @@ def join(code: Any, group_key: Any, *, channel: str = "phone") -> tuple[Particip
     group = workshop.group(group_key) if isinstance(group_key, str) else None
     if group is None:
         raise invalid_field("group", "Choose one of the workshop's stakeholder groups.")
+    return add_participant(workshop, group, channel=channel)
+
+
+def add_participant(workshop: Workshop, group: Any, *, channel: str = "phone",
+                    device_digest: str | None = None) -> tuple[Participant, str]:
+    """A new participant with the next pseudonym (the checks are the caller's: `join`, `admission.admit`)."""
     token = new_token()
     for attempt in range(MAX_JOIN_ATTEMPTS):
         number = db.session.scalar(
             sa.select(sa.func.count()).select_from(Participant).where(Participant.workshop_id == workshop.id)
         ) + 1 + attempt
         participant = Participant(workshop_id=workshop.id, group_id=group.id, pseudonym=f"P{number:03d}",
-                                  token_digest=token_digest(token), channel=channel)
+                                  token_digest=token_digest(token), channel=channel, device_digest=device_digest)
         if db.engine.dialect.name == "sqlite":
             # One writer at a time (`transaction()` holds the write lock), so the count above is exact. And no
             # SAVEPOINT: pysqlite opens no transaction before one, so its RELEASE would commit the participant

@@ -192,7 +192,11 @@
   socket.on("connect", function () { setStatus(t("live", "Live"), "on"); });
   socket.on("disconnect", function () { setStatus(t("reconnecting", "Reconnecting…"), "down"); });
   socket.on("connect_error", function () { setStatus("Offline: retrying…", "down"); });
-  socket.on("participation", function (data) { updateParticipation(data && data.groups); });
+  socket.on("participation", function (data) {
+    updateParticipation(data && data.groups);
+    // Other panels (voice.js: groups over their expected count) follow the same event.
+    root.dispatchEvent(new CustomEvent("prioritas:participation", { detail: data || {} }));
+  });
   socket.on("results", updateResults);
   socket.on("state", updateState);
 

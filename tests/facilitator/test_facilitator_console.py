@@ -112,7 +112,7 @@ def test_the_console_socket_hears_participation(app: Any, api: Any, owner: Brows
     live = socketio.test_client(app, flask_test_client=owner.client, auth={"workshop": workshop["id"]})
     assert live.is_connected()
     first = [m for m in live.get_received() if m["name"] == "participation"]
-    assert first and first[0]["args"][0] == {"groups": {"gov": 0, "firms": 0, "workers": 0}}
+    assert first and first[0]["args"][0]["groups"] == {"gov": 0, "firms": 0, "workers": 0}
     live.disconnect()
     stranger = socketio.test_client(app, auth={"workshop": workshop["id"]})
     assert not stranger.is_connected()
