@@ -52,6 +52,8 @@ class Config:
     #: Seconds between coalesced `results` pushes to screens.
     LIVE_INTERVAL: float = float(os.environ.get("PRIORITAS_LIVE_INTERVAL", "0.25"))
     RATELIMIT_ENABLED: bool = os.environ.get("PRIORITAS_RATELIMIT", "1") != "0"
+    #: Anyone reaching the app may create a facilitator account only when this is on (private installs).
+    OPEN_REGISTRATION: bool = os.environ.get("PRIORITAS_OPEN_REGISTRATION", "0") == "1"
     WTF_CSRF_TIME_LIMIT: int | None = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"

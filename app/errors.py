@@ -31,7 +31,10 @@ def problem_response(problem: Problem) -> Response | tuple[str, int]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(Problem)
     def handle_problem(problem: Problem):  # type: ignore[no-untyped-def]
-        return problem_response(problem)
+        response = problem_response(problem)
+        if getattr(problem, "wait", None) and isinstance(response, Response):
+            response.headers["Retry-After"] = str(problem.wait)  # type: ignore[attr-defined]
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
