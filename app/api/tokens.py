@@ -18,8 +18,8 @@ def token_response(body: dict[str, Any]) -> tuple[Response, int]:
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
         accounts.issue_token(email, password)  # the 422 for missing fields
+    user, client = throttle.sign_in(email, password, request)  # type: ignore[arg-type]
     with transaction():
-        user, client = throttle.sign_in(email, password, request)  # type: ignore[arg-type]
         token, row = accounts.new_api_token(user, days, label)
         document = accounts.token_document(row)
     return jsonify({"token": token, "id": row.id, "expires_at": document["expires_at"],

@@ -88,8 +88,7 @@ def login() -> Page:
     if form.validate_on_submit():
         email, password = form.email.data or "", form.password.data or ""
         try:
-            with transaction():
-                user, client = throttle.sign_in(email, password, request)
+            user, client = throttle.sign_in(email, password, request)
         except Problem as problem:
             form.form_errors.append(problem.detail if problem.status == 429 else LOGIN_FAILED)
             page = current_app.make_response((render_template("facilitator/login.html", form=form), problem.status))

@@ -135,7 +135,8 @@ class Throttled(Problem):
 def sign_in(email: str, password: str, request: Request) -> tuple[User, Client]:
     """Check the password unless this client must wait; count failures. Raises Throttled or 401.
 
-    The caller commits (clearing this client's failures) and hands back `device_value(client, user)`.
+    Call it outside a transaction: failures and the clearing on success are committed here. The caller
+    hands back `device_value(client, user)` (cookie or `device`).
     """
     from app.services import accounts
 
@@ -148,5 +149,8 @@ def sign_in(email: str, password: str, request: Request) -> tuple[User, Client]:
     if checked is None:
         record_failure(email, client)
         raise unauthorized("Unknown e-mail address or wrong password.")
-    record_success(email, client)
+    from app.services.database import transaction
+
+    with transaction():
+        record_success(email, client)
     return checked, client
