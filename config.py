@@ -52,10 +52,12 @@ class Config:
     #: Seconds between coalesced `results` pushes to screens.
     LIVE_INTERVAL: float = float(os.environ.get("PRIORITAS_LIVE_INTERVAL", "0.25"))
     RATELIMIT_ENABLED: bool = os.environ.get("PRIORITAS_RATELIMIT", "1") != "0"
-    #: Several workers on one port (deploy/gunicorn.conf.py sets it): Socket.IO over WebSocket only.
     #: Redis channel of this deployment's live events; one per deployment sharing a Redis.
     SOCKETIO_CHANNEL: str = os.environ.get("PRIORITAS_CHANNEL") or "prioritas"
+    #: Several workers on one port (deploy/gunicorn.conf.py sets it): Socket.IO over WebSocket only.
     SOCKETIO_WEBSOCKET_ONLY: bool = os.environ.get("PRIORITAS_WEBSOCKET_ONLY", "0") == "1"
+    #: Anyone reaching the app may create a facilitator account only when this is on (private installs).
+    OPEN_REGISTRATION: bool = os.environ.get("PRIORITAS_OPEN_REGISTRATION", "0") == "1"
     WTF_CSRF_TIME_LIMIT: int | None = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -62,6 +62,8 @@ class User(UserMixin, db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: Administrators invite facilitators; the first account (made from the command line) is one.
+    is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     workshops: so.WriteOnlyMapped[Workshop] = so.relationship(back_populates="owner")
 
@@ -81,6 +83,11 @@ class ApiToken(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: A name the facilitator recognises on the account page ("laptop script", "dashboard").
+    label: so.Mapped[str] = so.mapped_column(sa.String(80), default="", server_default="")
+    #: None only for tokens issued before expiry existed; new tokens always expire.
+    expires_at: so.Mapped[datetime | None] = so.mapped_column()
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column()
 
     user: so.Mapped[User] = so.relationship()
 
@@ -488,3 +495,55 @@ class JoinSignal(db.Model):
     #: The minute it happened (UTC, seconds cut off), so a flood adds to one row instead of many.
     minute: so.Mapped[datetime] = so.mapped_column(primary_key=True)
     n: so.Mapped[int] = so.mapped_column(default=0)
+class WorkshopRole(enum.StrEnum):
+    """What a member may do in one workshop; the owner (`Workshop.owner_id`) is not stored here."""
+
+    co_facilitator = "co_facilitator"
+    observer = "observer"
+
+
+class WorkshopMember(db.Model):
+    """A facilitator account given a role in someone else's workshop."""
+
+    __tablename__ = "workshop_member"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: so.Mapped[str] = so.mapped_column(sa.String(20))
+    added_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("workshop_id", "user_id", name="uq_workshop_member"),
+        sa.CheckConstraint("role IN ('co_facilitator', 'observer')", name="workshop_member_role"),
+    )
+
+
+class Invitation(db.Model):
+    """A single-use link an administrator hands to a new facilitator; only its digest is kept."""
+
+    __tablename__ = "invitation"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    note: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column()
+    used_at: so.Mapped[datetime | None] = so.mapped_column()
+    used_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column()
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, counted per account and client for throttling; rows older than a day are purged."""
+
+    __tablename__ = "login_failure"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    client: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)

@@ -93,7 +93,9 @@ def on_connect(auth: Any = None) -> None:
         workshop_id = auth.get("workshop")
         if current_user.is_authenticated and isinstance(workshop_id, int):
             workshop = db.session.get(workshops.Workshop, workshop_id)
-            if workshop is None or workshop.owner_id != current_user.id:
+            from app.services import access  # observers get results too; control is over HTTP, role-checked
+
+            if workshop is None or not access.allows(workshop, current_user._get_current_object(), "read"):
                 raise ConnectionRefusedError("not your workshop")
             join_room(live.workshop_room(workshop.id))  # not the screens room: full results come here
             join_room(live.facilitators_room(workshop.id))

@@ -10,6 +10,7 @@ from app import reports
 from app.api import bp
 from app.api.auth import bearer_token, require_facilitator, require_participant, results_reader
 from app.api.openapi import openapi_document
+from app.api.tokens import token_response
 from app.extensions import limiter
 from app.models import Activity
 from app.services import (
@@ -29,7 +30,6 @@ from app.services import proposals as proposal_service
 from app.services import templates as own_templates
 from app.services.database import transaction
 from app.services.errors import conflict, forbidden, invalid_field, not_found, unauthorized
-from app.services.ratelimit import login_key
 
 
 def json_body() -> Any:
@@ -46,14 +46,12 @@ def openapi() -> Response:
 
 
 @bp.post("/auth/token")
-@limiter.limit("20/minute", key_func=login_key)
 def issue_token() -> tuple[Response, int]:
+    """Throttled per account and client with the login form (app.services.throttle); tokens expire."""
     body = json_body()
     if not isinstance(body, dict):
         raise invalid_field("email", "Send a JSON object with email and password.")
-    with transaction():
-        token = accounts.issue_token(body.get("email"), body.get("password"))
-    return jsonify({"token": token}), 200
+    return token_response(body)
 
 
 @bp.get("/templates")

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
 from app.facilitator import (  # noqa: E402,F401
+    accounts,
     actions,
     comparison,
     delphi,

@@ -37,11 +37,10 @@ from app.facilitator.forms import (
     attach_errors,
 )
 from app.models import Activity, User, Workshop
-from app.services import accounts, editing, exports, results, workshops
+from app.services import access, accounts, editing, exports, invites, results, throttle, workshops
 from app.services import templates as own_templates
 from app.services.database import transaction
 from app.services.errors import Problem
-from app.services.ratelimit import login_key
 
 Page = str | tuple[str, int] | Response
 KINDS = "any(groups, items, activities)"
@@ -81,25 +80,35 @@ def _safe_next(target: str | None) -> str | None:
 # --- accounts ----------------------------------------------------------------------------------------------
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", key_func=login_key, methods=["POST"])
 def login() -> Page:
+    """Throttled per account and client with the API (app.services.throttle), never for a known device."""
     if current_user.is_authenticated:
         return redirect(url_for(".index"))
     form = LoginForm()
     if form.validate_on_submit():
         email, password = form.email.data or "", form.password.data or ""
-        user = accounts.authenticate(email, password)
-        if user is not None:
-            login_user(user, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")) or url_for(".index"))
-        form.form_errors.append(LOGIN_FAILED)
-        return render_template("facilitator/login.html", form=form), 401
+        try:
+            user, client = throttle.sign_in(email, password, request)
+        except Problem as problem:
+            form.form_errors.append(problem.detail if problem.status == 429 else LOGIN_FAILED)
+            page = current_app.make_response((render_template("facilitator/login.html", form=form), problem.status))
+            if problem.status == 429:
+                page.headers["Retry-After"] = str(getattr(problem, "wait", 60))
+            return page
+        login_user(user, remember=bool(form.remember.data))
+        page = redirect(_safe_next(request.args.get("next")) or url_for(".index"))
+        page.set_cookie(throttle.DEVICE_COOKIE, throttle.device_value(client, user), max_age=throttle.DEVICE_MAX_AGE,
+                        httponly=True, samesite="Lax", secure=request.is_secure)
+        return page
     return render_template("facilitator/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def register() -> Page:
+    """Closed unless PRIORITAS_OPEN_REGISTRATION=1: accounts come from invitations (app/facilitator/accounts.py)."""
+    if not invites.registration_open():
+        abort(404)
     if current_user.is_authenticated:
         return redirect(url_for(".index"))
     form = RegisterForm()
@@ -128,8 +137,9 @@ def logout() -> Response:
 @bp.get("/", strict_slashes=False)
 @login_required
 def index() -> str:
-    mine = workshops.list_for(_me())
-    return render_template("facilitator/index.html", workshops=mine,
+    rows = access.workshops_for(_me())
+    mine = [w for w, _role in rows]
+    return render_template("facilitator/index.html", workshops=mine, roles={w.id: r for w, r in rows},
                            participants=editing.participant_totals(w.id for w in mine))
 
 

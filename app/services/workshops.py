@@ -27,7 +27,7 @@ from app.models import (
 from app.services import live
 from app.services.database import after_commit
 from app.services.definitions import SETTINGS_KEYS, activity_settings, clean_definition, is_number
-from app.services.errors import FieldError, Problem, conflict, forbidden, invalid, invalid_field, not_found
+from app.services.errors import FieldError, Problem, conflict, invalid, invalid_field, not_found
 
 MATRIX_SETTINGS = SETTINGS_KEYS["matrix"]
 WEIGHT_PRESETS = ("equal", "ilo", "custom")
@@ -113,9 +113,11 @@ def find(workshop_id: int) -> Workshop:
     return workshop
 
 
-def check_owner(workshop: Workshop, user: User) -> None:
-    if workshop.owner_id != user.id:
-        raise forbidden()
+def check_owner(workshop: Workshop, user: User, need: str | None = None) -> None:
+    """403 unless the user's role allows `need` ("read", "run", "own"; default by the request's method)."""
+    from app.services import access
+
+    access.require(workshop, user, need)  # type: ignore[arg-type]
 
 
 def get_owned(workshop_id: int, user: User) -> Workshop:
@@ -153,9 +155,10 @@ def by_screen_token(token: str) -> Workshop | None:
 
 
 def list_for(user: User) -> list[Workshop]:
-    return list(db.session.scalars(
-        sa.select(Workshop).where(Workshop.owner_id == user.id).order_by(Workshop.created_at.desc(), Workshop.id.desc())
-    ))
+    """The workshops the user owns or is a member of (app.services.access has the roles)."""
+    from app.services import access
+
+    return [workshop for workshop, _role in access.workshops_for(user)]
 
 
 # --- documents -----------------------------------------------------------------------------------------

@@ -1471,6 +1471,8 @@
     socket.on("results", onResults);
     socket.on("state", onState);
     socket.on("timer", onTimer);
+    // A new screen link was made in the console: this link is dead, reload onto its "not found" page.
+    socket.on("screen_revoked", function () { socket.io.opts.reconnection = false; socket.disconnect(); window.location.reload(); });
     store.socket = socket;
   }
 

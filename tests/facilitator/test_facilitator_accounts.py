@@ -1,4 +1,5 @@
-"""Facilitator accounts: sign-up, sign-in, sign-out, CSRF and pages that need a login."""
+"""Facilitator accounts: sign-up (by invitation; the open form only when switched on), sign-in, sign-out, CSRF
+and pages that need a login."""
 
 from __future__ import annotations
 
@@ -41,11 +42,23 @@ def test_register_creates_a_hashed_account_and_signs_in(app: Any, browser: Brows
 ])
 def test_register_rejects_invalid_input(app: Any, browser: Browser, data: dict[str, str], field: str,
                                         message: str) -> None:
+    app.config["OPEN_REGISTRATION"] = True  # the same form serves a private install with open sign-up
     response = browser.submit("/facilitator/register", data=data)
     assert response.status_code == 422
     page = body(response)
     assert f'id="{field}-error"' in page and message in page.lower()
     assert users(app) == []
+
+
+def test_open_registration_is_closed_unless_switched_on(app: Any, browser: Browser) -> None:
+    assert browser.get("/facilitator/register").status_code == 404
+    page = body(browser.get("/facilitator/login"))
+    assert "/facilitator/register" not in page and "invitation" in page
+    app.config["OPEN_REGISTRATION"] = True
+    response = browser.submit("/facilitator/register", data={"email": "self@example.org", "password": PASSWORD,
+                                                             "confirm": PASSWORD})
+    assert response.status_code == 302
+    assert users(app) == ["self@example.org"]
 
 
 def test_register_refuses_an_existing_address_next_to_the_field(app: Any, browser: Browser,
