@@ -102,6 +102,14 @@ class Workshop(db.Model):
     #: The method in a facilitator's words, printed with the results.
     method_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: A notice phones show before the group choice (data use, recording...); empty when there is none.
+    consent_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    #: When set, a phone must press "I understand" on the notice before it can pick a group.
+    consent_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: Delete the workshop this many days after it was last used (None: keep until deleted by hand).
+    retention_days: so.Mapped[int | None] = so.mapped_column()
+    #: The own template this workshop is a draft of ("Edit contents"); deleted with it or once saved back.
+    draft_of: so.Mapped[str | None] = so.mapped_column(sa.String(40))
 
     owner: so.Mapped[User] = so.relationship(back_populates="workshops")
     groups: so.Mapped[list[StakeholderGroup]] = so.relationship(
@@ -402,3 +410,25 @@ class WorkshopTemplate(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
     owner: so.Mapped[User] = so.relationship()
+
+
+class AuditEntry(db.Model):
+    """Who did what to a workshop's data, and when (removals, deletions, purges, retention changes).
+
+    No foreign keys: an entry outlives the workshop it speaks of (a deletion is itself audited), so the
+    workshop's title and owner are copied in. Never holds a participant's votes, only counts and pseudonyms.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    workshop_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    workshop_title: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: The facilitator whose workshop it is, so they see its entries even after the workshop is gone.
+    owner_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column()
+    #: The actor's e-mail address, or `system` for the retention purge and the command line.
+    actor: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    details: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
-from app.facilitator import actions, comparison, imports, library, paper, proposals, routes  # noqa: E402,F401
+from app.facilitator import actions, comparison, imports, library, lifecycle, paper, proposals, routes  # noqa: E402,F401

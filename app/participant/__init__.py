@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("participant", __name__)
 
-from app.participant import proposals, routes  # noqa: E402,F401
+from app.participant import consent, proposals, routes  # noqa: E402,F401

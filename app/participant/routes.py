@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import limiter
 from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
-from app.participant import ballots, bp
+from app.participant import ballots, bp, consent
 from app.participant.ballots import _INTEGER, DONT_KNOW, _value
 from app.services import participation, results, workshops
 from app.services.database import transaction
@@ -127,6 +127,8 @@ def join_code(code: str) -> Page:
     participant = _participant()
     if participant is not None and participant.workshop_id == workshop.id:
         return redirect(url_for(".vote"))
+    if consent.needed(workshop):  # "I understand" first, also when the group form is posted directly
+        return consent.page(workshop, 409 if request.method == "POST" else 200)
     error, status = None, 200
     if request.method == "POST":
         try:
