@@ -56,8 +56,9 @@ def entry_document(entry: Any) -> dict[str, Any]:
 
 # --- the OpenAPI document ------------------------------------------------------------------------------------
 
-_CONSENT = {"consent_text": {"type": "string", "maxLength": 2000,
-                             "description": "Extension: a notice phones show before the group choice."},
+_CONSENT = {"consent_text": {"type": "string",
+                             "description": "Extension: a notice phones show before the group choice "
+                                            "(at most 2000 characters)."},
             "consent_required": {"type": "boolean", "default": False,
                                  "description": "Extension: phones must press “I understand” first."}}
 openapi.SCHEMAS["WorkshopDefinition"]["properties"].update(_CONSENT)

@@ -73,4 +73,5 @@ def test_openapi_documents_the_lifecycle(api: Any) -> None:
     assert "get" in document["paths"]["/workshops/{id}"]  # the contract's GET is still there
     assert "/workshops/{id}/retention" in document["paths"] and "/audit" in document["paths"]
     definition = document["components"]["schemas"]["WorkshopDefinition"]["properties"]
-    assert definition["consent_text"]["maxLength"] == 2000
+    assert "2000 characters" in definition["consent_text"]["description"]
+    assert definition["consent_required"]["type"] == "boolean"
