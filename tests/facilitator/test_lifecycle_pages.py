@@ -95,6 +95,24 @@ def test_template_draft_is_deleted_from_the_list(app: Any, facilitator: Browser)
     assert facilitator.get(f"/facilitator/workshops/{wid}").status_code == 404
 
 
+def test_saving_a_draft_back_deletes_it(facilitator: Browser) -> None:
+    page = facilitator.text("/facilitator/templates")
+    clone = facilitator.client.post("/facilitator/templates/regional/clone", data={"csrf_token": csrf_from(page)})
+    key = clone.headers["Location"].rstrip("/").split("/")[-2]
+    token = csrf_from(facilitator.text("/facilitator/templates"))
+    first = facilitator.client.post(f"/facilitator/templates/{key}/draft", data={"csrf_token": token})
+    second = facilitator.client.post(f"/facilitator/templates/{key}/draft", data={"csrf_token": token})
+    draft, other = (int(r.headers["Location"].rstrip("/").split("/")[-1]) for r in (first, second))
+    assert facilitator.text("/facilitator/").count('<span class="pill">template draft</span>') == 2
+    save = f"/facilitator/workshops/{draft}/save-as-template"
+    saved = facilitator.submit(save, data={"target": key, "title": ""})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/templates/{key}/edit")
+    assert facilitator.get(f"/facilitator/workshops/{draft}").status_code == 404
+    assert facilitator.get(f"/facilitator/workshops/{other}").status_code == 404
+    assert "template draft" not in facilitator.text("/facilitator/")
+    assert "draft_deleted" in facilitator.text("/facilitator/audit")
+
+
 def test_data_settings_and_purge_date_on_the_console(app: Any, api: Any, owner: Browser,
                                                      workshop: dict[str, Any]) -> None:
     wid = workshop["id"]
