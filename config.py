@@ -62,6 +62,11 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    #: No workshop is kept longer than this many days after its last use (empty: no installation maximum).
+    RETENTION_MAX_DAYS: int | None = int(os.environ["PRIORITAS_RETENTION_MAX_DAYS"]) if os.environ.get(
+        "PRIORITAS_RETENTION_MAX_DAYS", "").strip() else None
+    #: Seconds between two runs of the server's retention purge (0 turns it off; `flask purge` still works).
+    PURGE_INTERVAL: float = float(os.environ.get("PRIORITAS_PURGE_INTERVAL", str(24 * 3600)))
     TESTING = False
 
 

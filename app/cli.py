@@ -93,3 +93,6 @@ def demo_workshop() -> Workshop | None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    from app import cli_data
+
+    cli_data.init_app(app)

@@ -121,6 +121,14 @@ class Workshop(db.Model):
     passcode: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
     #: Only a one-time seat code lets a new phone in (the join code alone is not enough).
     seat_codes_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: A notice phones show before the group choice (data use, recording...); empty when there is none.
+    consent_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    #: When set, a phone must press "I understand" on the notice before it can pick a group.
+    consent_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: Delete the workshop this many days after it was last used (None: keep until deleted by hand).
+    retention_days: so.Mapped[int | None] = so.mapped_column()
+    #: The own template this workshop is a draft of ("Edit contents"); deleted with it or once saved back.
+    draft_of: so.Mapped[str | None] = so.mapped_column(sa.String(40))
 
     owner: so.Mapped[User] = so.relationship(back_populates="workshops")
     groups: so.Mapped[list[StakeholderGroup]] = so.relationship(
@@ -495,6 +503,8 @@ class JoinSignal(db.Model):
     #: The minute it happened (UTC, seconds cut off), so a flood adds to one row instead of many.
     minute: so.Mapped[datetime] = so.mapped_column(primary_key=True)
     n: so.Mapped[int] = so.mapped_column(default=0)
+
+
 class WorkshopRole(enum.StrEnum):
     """What a member may do in one workshop; the owner (`Workshop.owner_id`) is not stored here."""
 
@@ -547,3 +557,25 @@ class LoginFailure(db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
     client: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
     at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
+
+class AuditEntry(db.Model):
+    """Who did what to a workshop's data, and when (removals, deletions, purges, retention changes).
+
+    No foreign keys: an entry outlives the workshop it speaks of (a deletion is itself audited), so the
+    workshop's title and owner are copied in. Never holds a participant's votes, only counts and pseudonyms.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    workshop_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    workshop_title: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: The facilitator whose workshop it is, so they see its entries even after the workshop is gone.
+    owner_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column()
+    #: The actor's e-mail address, or `system` for the retention purge and the command line.
+    actor: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    details: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)

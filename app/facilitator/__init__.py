@@ -11,6 +11,7 @@ from app.facilitator import (  # noqa: E402,F401
     delphi,
     imports,
     library,
+    lifecycle,
     pace,
     paper,
     proposals,

@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import limiter
 from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
-from app.participant import ballots, bp
+from app.participant import ballots, bp, consent
 from app.participant.ballots import _INTEGER, DONT_KNOW, _value
 from app.participant.device import device_id
 from app.services import admission, pace, participation, results, workshops
@@ -183,6 +183,8 @@ def join_code(code: str) -> Page:
         with transaction():  # this phone joined before (the session was lost): the same participant again
             admitted = admission.admit(workshop.join_code, None, device=device)
         return _sign_in(admitted)
+    if consent.needed(workshop):  # "I understand" first, also when the group form is posted directly
+        return consent.page(workshop, 409 if request.method == "POST" else 200)
     error, status, bad_field = None, 200, ""
     if request.method == "POST":
         try:

@@ -366,7 +366,29 @@ def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str,
                 activity["round"] = round_
     if isinstance(data.get("method_note"), str):
         clean["method_note"] = data["method_note"].strip()[:4000]
+    clean_consent(data, clean, errors)
     return clean, errors.errors
+
+
+CONSENT_LENGTH = 2000
+
+
+def clean_consent(data: dict[str, Any], clean: dict[str, Any], errors: Collector) -> None:
+    """Optional notice for phones (data use, recording); older definitions without it get none."""
+    text = data.get("consent_text", "")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        errors.add("consent_text", "Must be a string.")
+        text = ""
+    elif len(text.strip()) > CONSENT_LENGTH:
+        errors.add("consent_text", f"At most {CONSENT_LENGTH} characters.")
+    required = data.get("consent_required", False)
+    if not isinstance(required, bool):
+        errors.add("consent_required", "Must be true or false.")
+        required = False
+    clean["consent_text"] = text.strip().replace("\r\n", "\n")[:CONSENT_LENGTH]
+    clean["consent_required"] = required and bool(clean["consent_text"])
 
 
 def second_language(value: Any, language: str, errors: Collector) -> str:

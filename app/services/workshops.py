@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 from datetime import timedelta
 from typing import Any
@@ -24,7 +23,7 @@ from app.models import (
     new_token,
     utcnow,
 )
-from app.services import live
+from app.services import audit, live
 from app.services.database import after_commit
 from app.services.definitions import SETTINGS_KEYS, activity_settings, clean_definition, is_number
 from app.services.errors import FieldError, Problem, conflict, invalid, invalid_field, not_found
@@ -52,6 +51,8 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
         screen_token=new_token(),
         template_key=template_key,
         method_note=clean.get("method_note", ""),
+        consent_text=clean.get("consent_text", ""),
+        consent_required=clean.get("consent_required", False),
     )
     workshop.groups = [
         StakeholderGroup(key=g["key"], name=g["name"], weight=g["weight"], expected=g["expected"],
@@ -227,6 +228,8 @@ def document(workshop: Workshop) -> dict[str, Any]:
         "min_group_size": workshop.min_group_size,
         "joining_locked": workshop.joining_locked,
         "method_note": workshop.method_note,
+        "consent_text": workshop.consent_text or "",
+        "consent_required": bool(workshop.consent_required),
         "groups": [{"key": g.key, "name": g.name, "weight": g.weight, "expected": g.expected,
                     "description": g.description, "observer": bool(g.observer)} for g in workshop.groups],
         "items": [{"key": i.key, "kind": i.kind, "title": i.title, "title_2": i.title_2 or "",
@@ -416,7 +419,7 @@ def apply_weights(workshop: Workshop, preset: Any, weights: Any = None) -> dict[
 
 # --- running the room: lock joining, remove one participant's answers --------------------------------------
 
-audit_log = logging.getLogger("prioritas.audit")
+audit_log = audit.audit_log
 
 
 def set_joining_locked(workshop: Workshop, locked: bool) -> Workshop:
@@ -449,10 +452,10 @@ def remove_responses(activity: Activity, pseudonym: Any, actor: User) -> int:
     record = {"actor_id": actor.id, "actor": actor.email, "at": utcnow().isoformat(timespec="seconds"),
               "workshop_id": activity.workshop_id, "activity": activity.key, "round": round_,
               "pseudonym": participant.pseudonym, "values": removed}
-    after_commit(lambda: audit_log.info(
-        "responses removed by %(actor)s (user %(actor_id)s) at %(at)s: workshop %(workshop_id)s, "
-        "activity %(activity)s round %(round)s, participant %(pseudonym)s, %(values)s value(s)", record,
-        extra={"audit": record}))
+    message = ("responses removed by {actor} (user {actor_id}) at {at}: workshop {workshop_id}, "
+               "activity {activity} round {round}, participant {pseudonym}, {values} value(s)".format(**record))
+    audit.record("responses_removed", activity.workshop, actor, message, activity=activity.key, round=round_,
+                 pseudonym=participant.pseudonym, values=removed)  # the table and the `prioritas.audit` log
     return removed
 
 
