@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -224,5 +225,52 @@ def copy_respondents(path: Path) -> int:
     con = sqlite3.connect(path)
     try:
         return con.execute("SELECT COUNT(DISTINCT participant_id) FROM response").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_the_gevent_server_purges_expired_workshops_on_its_own(tmp_path: Path) -> None:
+    """`deploy/serve.py` (gevent) starts the purge job: a workshop past its retention is gone without any command,
+    one within it stays."""
+    from tests.conftest import migrate_to_head
+
+    url = f"sqlite:///{tmp_path / 'purge.db'}"
+    migrate_to_head(url)
+    seeded = app_for(url)
+    with seeded.app_context():
+        from app.models import utcnow
+        from app.services import accounts, workshops
+        from app.services.database import transaction
+
+        with transaction():
+            user = accounts.create_user("purge@example.org", "purge-password")
+            old = workshops.create_from_definition(user, small_definition(title="Old"))
+            kept = workshops.create_from_definition(user, small_definition(title="Kept"))
+            old.retention_days, old.created_at = 7, utcnow() - timedelta(days=8)
+            kept.retention_days = 7
+        old_id, kept_id = old.id, kept.id
+    dispose(seeded)
+    server = start_server(tmp_path, database_url=url)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and old_id in workshop_ids(tmp_path / "purge.db"):
+            time.sleep(0.2)
+        assert "Retention purge:         every 24 h" in server.log()
+    finally:
+        stop_server(server)
+    con = sqlite3.connect(tmp_path / "purge.db")
+    try:
+        ids = {row[0] for row in con.execute("SELECT id FROM workshop")}
+        actions = [row[0] for row in con.execute("SELECT action FROM audit_entry WHERE workshop_id = ?", (old_id,))]
+    finally:
+        con.close()
+    assert old_id not in ids and kept_id in ids
+    assert actions == ["workshop_purged"]
+
+
+def workshop_ids(path: Path) -> set[int]:
+    con = sqlite3.connect(path)
+    try:
+        return {row[0] for row in con.execute("SELECT id FROM workshop")}
     finally:
         con.close()

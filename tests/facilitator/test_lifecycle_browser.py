@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.a11y.support import PHONE, assert_accessible
 from tests.facilitator.test_facilitator_browser import LAUNCH_ARGS
 
 TITLE = "Eastern Cape: data lifecycle"
@@ -51,6 +52,14 @@ def test_consent_on_a_phone_then_archive_and_delete(live_server: Any, chromium_p
             code = page.locator("[data-join-code]").inner_text().strip()
             screen = page.locator("[data-screen-link]").get_attribute("href")
 
+            assert_accessible(page, "run console with the retention panel")
+            page.goto(f"{base}/facilitator/workshops/{workshop_id}")
+            assert_accessible(page, "editor with data settings")
+            checker = browser.new_context(**PHONE).new_page()  # axe needs scripts: a second phone, JS on
+            checker.goto(f"{base}/j/{code}")
+            assert_accessible(checker, "phone consent notice")
+            page.goto(f"{base}/facilitator/workshops/{workshop_id}/run")
+
             # A phone with JavaScript off: the notice and "I understand" come before the group choice.
             phone_context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False,
                                                 is_mobile=True)
@@ -68,6 +77,7 @@ def test_consent_on_a_phone_then_archive_and_delete(live_server: Any, chromium_p
             # Archive, then delete: the confirmation only proceeds with the archive in hand and the title typed.
             page.click("text=Archive and delete…")
             expect(page.locator("[data-archive-state]")).to_have_attribute("data-archive-state", "missing")
+            assert_accessible(page, "delete confirmation")
             page.fill("#confirm-title", TITLE)
             page.click("[data-delete-confirm]")
             expect(page.locator("[data-delete-error]")).to_contain_text("Download the archive first")
@@ -89,5 +99,6 @@ def test_consent_on_a_phone_then_archive_and_delete(live_server: Any, chromium_p
             assert page.goto(f"{base}/facilitator/workshops/{workshop_id}/run").status == 404
             page.goto(f"{base}/facilitator/audit")
             expect(page.locator("[data-audit-entry=workshop_deleted]")).to_contain_text(TITLE)
+            assert_accessible(page, "audit log")
         finally:
             browser.close()
