@@ -67,6 +67,20 @@ def invite_link(app: Any) -> str:
     return f"/facilitator/invite/{secret}"
 
 
+def live_invite_path(database_url: str) -> str:
+    """An invitation path on a live server's database (the server runs in another process)."""
+    from app import create_app
+    from app.extensions import db
+    from tests.conftest import _config_dict
+
+    application = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
+    path = invite_link(application)
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
 def body(response: Any) -> str:
     return html.unescape(response.get_data(as_text=True))
 
