@@ -20,7 +20,7 @@ from app.facilitator import bp
 from app.facilitator.forms import ActionForm
 from app.facilitator.routes import _me, _owned
 from app.models import Workshop, utcnow
-from app.services import audit, exports, lifecycle
+from app.services import audit, exports, lifecycle, workshops
 from app.services.database import transaction
 from app.services.errors import Problem
 
@@ -45,6 +45,13 @@ def archive_fetched(workshop: Workshop) -> bool:
         return False
 
 
+def _owner_only(workshop_id: int) -> Workshop:
+    """Co-facilitators run a workshop; only its owner deletes it."""
+    workshop = workshops.find(workshop_id)
+    workshops.check_owner(workshop, _me(), "own")
+    return workshop
+
+
 def _delete_page(workshop: Workshop, error: str | None = None, status: int = 200) -> tuple[str, int]:
     return render_template("facilitator/lifecycle/delete.html", workshop=workshop, error=error,
                            counts=lifecycle.counts(workshop.id), archived=archive_fetched(workshop),
@@ -55,7 +62,7 @@ def _delete_page(workshop: Workshop, error: str | None = None, status: int = 200
 @login_required
 def delete_archive(workshop_id: int) -> Response:
     """Step 1: the JSON archive, remembered in the session so step 2 may proceed."""
-    workshop = _owned(workshop_id)
+    workshop = _owner_only(workshop_id)
     file = exports.build(workshop, "json", current_app.config["APP_VERSION"])
     fetched = dict(session.get(ARCHIVE_SESSION_KEY) or {})
     fetched[str(workshop.id)] = utcnow().isoformat()
@@ -68,7 +75,7 @@ def delete_archive(workshop_id: int) -> Response:
 @login_required
 def delete_workshop(workshop_id: int) -> Page:
     """GET asks for confirmation (works without JavaScript); POST deletes, once the title is typed again."""
-    workshop = _owned(workshop_id)
+    workshop = _owner_only(workshop_id)
     if request.method == "GET":
         return _delete_page(workshop)
     ActionForm().validate_on_submit()  # CSRFProtect has already checked the token

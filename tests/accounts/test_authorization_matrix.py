@@ -86,7 +86,27 @@ ROUTES: dict[str, str] = {
     "GET participant.join_code": PUBLIC, "POST participant.join_code": PUBLIC, "GET participant.leave": PUBLIC,
     "POST participant.leave": PUBLIC, "GET participant.propose": PUBLIC, "POST participant.propose": PUBLIC,
     "GET participant.vote": PUBLIC, "POST participant.vote": PUBLIC, "GET screen.show": PUBLIC,
-    "POST i18n.choose": PUBLIC, "GET static": PUBLIC,
+    "POST i18n.choose": PUBLIC, "GET static": PUBLIC, "GET health.healthz": PUBLIC,
+    # the data's whole life: only the owner deletes; the audit trail is the account's own
+    "DELETE api.delete_workshop": OWN, "GET facilitator.delete_archive": OWN,
+    "GET facilitator.delete_workshop": OWN, "POST facilitator.delete_workshop": OWN,
+    "GET api.retention": READ, "POST facilitator.data_settings": RUN,
+    "GET api.audit_entries": ACCOUNT, "GET facilitator.audit_log": ACCOUNT, "GET facilitator.audit_csv": ACCOUNT,
+    "POST participant.acknowledge": PUBLIC,
+    # one person, one voice
+    "GET facilitator.seat_codes": READ, "GET facilitator.seat_cards": READ, "POST facilitator.seat_codes": RUN,
+    "POST facilitator.revoke_seat": RUN, "POST facilitator.join_access": RUN,
+    "POST facilitator.expected_headcount": RUN,
+    # Delphi rounds and resets
+    "GET api.round_preview": READ, "GET api.round_report": READ, "POST api.reset_activity": RUN,
+    "POST facilitator.next_round_unconverged": RUN, "POST facilitator.reset_activity": RUN,
+    "GET participant.where_you_stand": PUBLIC,
+    # presenter pace, the remote, suggestion settings
+    "GET api.get_pace": READ_OR_PARTICIPANT, "PUT api.put_pace": RUN,
+    "GET api.get_proposal_settings": READ, "PUT api.put_proposal_settings": RUN,
+    "GET facilitator.remote": READ, "POST facilitator.remote_joining": RUN, "POST facilitator.remote_move": RUN,
+    "POST facilitator.remote_reveal": RUN, "POST facilitator.remote_state": RUN, "POST facilitator.remote_timer": RUN,
+    "POST facilitator.pace_mode": RUN, "POST facilitator.pace_move": RUN, "POST facilitator.proposal_settings": RUN,
 }
 
 ROLE_RANK = {"observer": 1, "co_facilitator": 2, "owner": 3}
@@ -160,7 +180,7 @@ def _values(rule: Any, fresh: dict[str, Any], team: dict[str, Any]) -> dict[str,
             "proposal_id": fresh["proposal"], "token": fresh["document"]["screen_token"],
             "code": fresh["document"]["join_code"], "fmt": "csv", "kind": "groups", "secret": team["invite"],
             "invitation_id": team["invitation_id"], "token_id": team["token_ids"]["other"],
-            "user_id": team["user_ids"]["other"], "filename": "css/console.css"}
+            "user_id": team["user_ids"]["other"], "filename": "css/console.css", "activity_key": "constraints"}
     if rule.endpoint in ("api.activity_chart",):
         args["fmt"] = "svg"
     if rule.endpoint.startswith("facilitator.entity"):
