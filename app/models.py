@@ -442,6 +442,9 @@ class RoomAnswer(db.Model):
     dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
     group_id: so.Mapped[int] = so.mapped_column()
     value: so.Mapped[int | None] = so.mapped_column()
+    #: The release (`RoomRelease.seq`) that set this participant's released answers: the participants of one
+    #: group released together form a batch, which later releases may split only into parts of at least k.
+    batch: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
 
 class RoomTally(db.Model):

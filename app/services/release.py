@@ -3,7 +3,8 @@
 Everything a non-owner sees is computed from `room_answer` / `room_tally` alone (`results.room_document`),
 never from the live responses. The released state advances one group at a time, and only by a whole batch:
 a group's released answers are replaced by its current ones when at least k (`min_group_size`) of its
-participants' answers differ from what the room was shown. A group with fewer than k changed participants
+participants' answers differ from what the room was shown, and an earlier batch is never split into a part
+smaller than k (`due_batches`). A group with fewer than k changed participants
 stays exactly as last shown, however long it waits, also when the activity closes or the next Delphi round
 opens. docs/anonymity.md gives the argument; the state lives in the database so every server process (and
 the screen-token API on any of them) shows the same thing.
@@ -57,16 +58,11 @@ def _answers(table: str, activity_id: int, round_: int, participants: list[int])
     return out
 
 
-def _released_groups(activity_id: int, round_: int, participants: list[int]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for start in range(0, len(participants), 500):
-        chunk = participants[start:start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = tally.fetch(f"SELECT DISTINCT participant_id, group_id FROM room_answer "
-                           f"WHERE activity_id = ? AND round = ? AND participant_id IN ({marks})",
-                           (activity_id, round_, *chunk))
-        out.update({int(p): int(g) for p, g in rows})
-    return out
+def _released(activity_id: int, round_: int) -> dict[int, tuple[int, int]]:
+    """participant -> (group, batch) for everyone the room has been shown answers of in the round."""
+    rows = tally.fetch("SELECT DISTINCT participant_id, group_id, batch FROM room_answer "
+                       "WHERE activity_id = ? AND round = ?", (activity_id, round_))
+    return {int(p): (int(g), int(b)) for p, g, b in rows}
 
 
 def _lock(activity_id: int, round_: int) -> RoomRelease:
@@ -94,15 +90,37 @@ def _apply_tally(activity_id: int, round_: int, group_id: int, changes: dict[tup
         for (kind, item_id, dimension, value), delta in sorted(changes.items())])
 
 
-def due_batches(k: int, groups: dict[int, int], before: dict[int, Answers], after: dict[int, Answers]
-                ) -> dict[int, list[int]]:
-    """The batches a release may make: per group, its participants whose answers really changed, kept only
-    where there are at least k of them (`groups`: participant -> group)."""
-    by_group: dict[int, list[int]] = defaultdict(list)
+def due_batches(k: int, groups: dict[int, int], before: dict[int, Answers], after: dict[int, Answers],
+                batches: dict[int, tuple[int, int]] | None = None) -> dict[int, list[int]]:
+    """Per group, the participants a release may move now, or nothing (docs/anonymity.md).
+
+    `groups`: candidate participant -> group; `batches`: every released participant -> (group, batch).
+    A candidate counts only if their answers really changed. Participants never shown join freely; those of
+    an earlier batch join only if at least k of that batch changed and the part of it left unchanged is
+    empty or also at least k (else the unchanged few could be worked out by difference, and so could the
+    old answers of the few who changed). The release happens only if at least k participants of the group
+    join it.
+    """
+    batches = batches or {}
+    changed: dict[int, set[int]] = defaultdict(set)
     for participant_id, group_id in groups.items():
         if before.get(participant_id, {}) != after.get(participant_id, {}):
-            by_group[group_id].append(participant_id)
-    return {g: sorted(ids) for g, ids in by_group.items() if len(ids) >= k}
+            changed[group_id].add(participant_id)
+    members: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for participant_id, (group_id, batch) in batches.items():
+        members[(group_id, batch)].add(participant_id)
+    out: dict[int, list[int]] = {}
+    for group_id, moved in changed.items():
+        chosen = {p for p in moved if p not in batches}
+        for (g, _batch), batch_members in members.items():
+            if g != group_id:
+                continue
+            part, rest = batch_members & moved, batch_members - moved
+            if len(part) >= k and (not rest or len(rest) >= k):
+                chosen |= part
+        if len(chosen) >= k:
+            out[group_id] = sorted(chosen)
+    return out
 
 
 def advance_round(activity: Activity, round_: int) -> bool:
@@ -117,12 +135,13 @@ def advance_round(activity: Activity, round_: int) -> bool:
         if candidates:
             current = _answers("response", activity.id, round_, candidates)
             shown = _answers("room_answer", activity.id, round_, candidates)
-            groups = _released_groups(activity.id, round_, candidates)
+            released = _released(activity.id, round_)
+            groups = {p: released[p][0] for p in candidates if p in released}
             groups.update({p: g for p, g in tally.participant_groups(activity.workshop_id).items() if p in current})
-            batches = due_batches(activity.workshop.min_group_size, groups, shown, current)
-            for group_id, members in sorted(batches.items()):
-                _release(activity.id, round_, group_id, members, shown, current)
-            moved = bool(batches)
+            due = due_batches(activity.workshop.min_group_size, groups, shown, current, released)
+            for group_id, members in sorted(due.items()):
+                _release(activity.id, round_, group_id, members, shown, current, release.seq + 1)
+            moved = bool(due)
         if moved:
             release.seq += 1
             release.released_at = utcnow()
@@ -136,7 +155,7 @@ def advance_round(activity: Activity, round_: int) -> bool:
 
 
 def _release(activity_id: int, round_: int, group_id: int, members: list[int], shown: dict[int, Answers],
-             current: dict[int, Answers]) -> None:
+             current: dict[int, Answers], batch: int) -> None:
     """Replace the released answers of one batch by their current ones, released tallies with them."""
     changes: dict[tuple[str, int, str, int], int] = defaultdict(int)
     for participant_id in members:
@@ -146,7 +165,7 @@ def _release(activity_id: int, round_: int, group_id: int, members: list[int], s
     db.session.execute(sa.delete(RoomAnswer).where(
         RoomAnswer.activity_id == activity_id, RoomAnswer.round == round_, RoomAnswer.participant_id.in_(members)))
     rows = [{"activity_id": activity_id, "round": round_, "participant_id": participant_id, "item_id": item_id,
-             "dimension": dimension, "group_id": group_id, "value": value}
+             "dimension": dimension, "group_id": group_id, "value": value, "batch": batch}
             for participant_id in members for (item_id, dimension), value in sorted(current.get(participant_id,
                                                                                                 {}).items())]
     if rows:

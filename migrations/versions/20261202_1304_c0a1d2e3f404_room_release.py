@@ -37,6 +37,7 @@ def upgrade():
         sa.Column("dimension", sa.String(length=40), nullable=False),
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("value", sa.Integer(), nullable=True),
+        sa.Column("batch", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(["activity_id"], ["activity.id"], name=op.f("fk_room_answer_activity_id_activity"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("activity_id", "round", "participant_id", "item_id", "dimension",
