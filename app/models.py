@@ -579,3 +579,63 @@ class AuditEntry(db.Model):
     actor: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     action: so.Mapped[str] = so.mapped_column(sa.String(40))
     details: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+
+
+class RoomRelease(db.Model):
+    """How far the room's view of one activity round has advanced (docs/anonymity.md).
+
+    Everything a non-owner sees (screen, its socket, the screen-token API and charts, the phones' Delphi
+    feedback) is computed from the released answers only; `seq` counts the releases, `final` marks an earlier
+    round whose last release has been made (it can no longer change). One row per activity round, also the row
+    that serialises releases across server processes.
+    """
+
+    __tablename__ = "room_release"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    final: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    released_at: so.Mapped[datetime | None] = so.mapped_column()
+
+
+class RoomAnswer(db.Model):
+    """A participant's answer as the room was last shown it (a copy of a `response` row at a release).
+
+    No foreign key to the participant: if one goes, their released rows stay until the next release of their
+    group removes them, so the released tallies never drift from these rows. `group_id` is kept for the same
+    reason."""
+
+    __tablename__ = "room_answer"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    participant_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    item_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    group_id: so.Mapped[int] = so.mapped_column()
+    value: so.Mapped[int | None] = so.mapped_column()
+    #: The release (`RoomRelease.seq`) that set this participant's released answers: the participants of one
+    #: group released together form a batch, which later releases may split only into parts of at least k.
+    batch: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+
+
+class RoomTally(db.Model):
+    """`Tally`, over the released answers: what the room's rating figures are computed from."""
+
+    __tablename__ = "room_tally"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    group_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    item_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    value: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    n: so.Mapped[int] = so.mapped_column(default=0, server_default="0")

@@ -107,7 +107,7 @@ def on_connect(auth: Any = None) -> None:
 
             emit("proposals", {"pending": proposals.pending_count(workshop.id)})
             for activity in participation.open_activities(workshop):
-                emit("results", results.live_document(activity))
+                emit("results", results.compute(activity, "equal_groups"))  # the facilitator's own: exact
                 _emit_timer(activity)
             return
         raise ConnectionRefusedError("credentials required")

@@ -698,7 +698,16 @@ def openapi_document() -> dict[str, Any]:
             activity + "/results": {"get": {
                 "summary": "Results of an activity",
                 "description": "equal_groups (default) is readable with the facilitator or screen token; per_head "
-                               "with the facilitator token only. Participant tokens get 403.",
+                               "with the facilitator token only. Participant tokens get 403. With the "
+                               "facilitator token the figures are exact. With the screen token they are what "
+                               "the room sees (the screen, its live results, the phones' Delphi feedback): "
+                               "computed from released answers only, which advance per group in whole batches "
+                               "of at least min_group_size changed participants (closing releases nothing by "
+                               "itself), so pooled figures (n, mean, sd, median, ...) move in those batches "
+                               "as well as by_group; a group with fewer than min_group_size values on an "
+                               "item's dimension is left out of every figure of it, pooled ones included, "
+                               "so no fallback to the plain mean is shown; respondents and groups are live "
+                               "counts. See docs/anonymity.md.",
                 "security": [{"facilitator": []}, {"screen": []}],
                 "parameters": [WORKSHOP_ID, ACTIVITY_KEY, {"name": "weighting", "in": "query", "required": False,
                                                            "schema": {"enum": ["per_head", "equal_groups"],

@@ -11,7 +11,7 @@ from app.api import bp
 from app.api.auth import bearer_token, require_facilitator, require_participant, results_reader
 from app.api.openapi import openapi_document
 from app.api.tokens import token_response
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.models import Activity
 from app.services import (
     accounts,
@@ -22,6 +22,7 @@ from app.services import (
     exports,
     live,
     participation,
+    release,
     results,
     workshops,
 )
@@ -187,10 +188,17 @@ def activity_results(workshop_id: int, key: str) -> Response:
     weighting = request.args.get("weighting") or "equal_groups"
     activity = results_reader(workshop_id, key, weighting)
     weighting = results.check_weighting(weighting)
+    if accounts.user_for_token(bearer_token() or "") is None:  # the screen token: what the room may see
+        return jsonify(_room_view(activity, _round_param(activity)))
     document = results.compute(activity, weighting, round=_round_param(activity))
-    if live.is_hidden(activity) and accounts.user_for_token(bearer_token() or "") is None:
-        document = live.for_screen(activity, document)  # the screen token sees counts only until revealed
     return jsonify(document)
+
+
+def _room_view(activity: Activity, round_: int | None) -> dict[str, Any]:
+    """The room's released figures (docs/anonymity.md), after a release is made if one is due."""
+    release.advance(activity)
+    activity = db.session.get(Activity, activity.id) or activity
+    return live.room_view(activity, round_)
 
 
 @bp.get("/workshops/<int:workshop_id>/export")
@@ -212,7 +220,12 @@ def activity_chart(workshop_id: int, key: str, fmt: str) -> Response:
     weighting = results.check_weighting(weighting)
     round_ = _round_param(activity)
     try:
-        document = results.compute(activity, weighting, round=round_)
+        if accounts.user_for_token(bearer_token() or "") is None:  # the screen token: the room's figures
+            document = _room_view(activity, round_)
+            if document.get("hidden"):
+                raise conflict("The facilitator has not revealed these results yet.")
+        else:
+            document = results.compute(activity, weighting, round=round_)
     except ValueError as error:  # a type the results service does not compute yet
         raise invalid_field("", f"No chart for '{activity.type}' activities yet.") from error
     return Response(reports.activity_chart(activity, document, fmt), mimetype=reports.CHART_FORMATS[fmt])

@@ -401,11 +401,12 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
 # --- scale, points, ranking, criteria ----------------------------------------------------------------------
 
 def previous_round(activity: Activity) -> list[dict[str, str]]:
-    """Delphi: the previous round's equal_groups results (suppressed as the service returns them)."""
+    """Delphi: the previous round's figures as the room was shown them (released answers only, like the
+    screen: docs/anonymity.md), never the exact ones."""
     if activity.round < 2:
         return []
     try:
-        document = results.compute(activity, "equal_groups", round=activity.round - 1)
+        document = results.room_document(activity, round=activity.round - 1)
     except (ValueError, Problem):
         return []  # the results service cannot compute this round (yet): re-rate without the summary
     return ballots.previous_summary(activity, document)
