@@ -29,6 +29,7 @@ OWN = "own"                  # the owner
 PARTICIPANT = "participant"  # a participant token (API)
 RESULTS = "results"          # API results: facilitator roles (READ) or the screen token; participants 403
 READ_OR_PARTICIPANT = "read_or_participant"  # API proposals list: roles, or a participant (their own)
+SIGN_OUT = "sign_out"        # everyone ends up on the sign-in page
 
 ROUTES: dict[str, str] = {
     # API
@@ -49,7 +50,7 @@ ROUTES: dict[str, str] = {
     "GET facilitator.login": PUBLIC, "POST facilitator.login": PUBLIC,
     "GET facilitator.register": PUBLIC, "POST facilitator.register": PUBLIC,  # 404 unless switched on
     "GET facilitator.accept_invite": PUBLIC, "POST facilitator.accept_invite": PUBLIC,
-    "POST facilitator.logout": PUBLIC,
+    "POST facilitator.logout": SIGN_OUT,
     "GET facilitator.admin_invites": ADMIN, "POST facilitator.admin_invites": ADMIN,
     "POST facilitator.admin_invite_revoke": ADMIN,
     "GET facilitator.account": ACCOUNT, "POST facilitator.account": ACCOUNT,
@@ -117,6 +118,8 @@ FACILITATORS = ("other", "admin", "observer", "co_facilitator", "owner")
 def expected(kind: str, visitor: str, api: bool) -> int | str:
     """The status a visitor gets at the door, or "allowed"."""
     signed_out = 401 if api else 302
+    if kind == SIGN_OUT:
+        return 302
     if kind == PUBLIC:
         return "allowed"
     if kind == PARTICIPANT:
@@ -257,6 +260,7 @@ def test_every_route_answers_each_visitor_as_the_table_says(app: Any, team: dict
                                                data={} if method == "POST" else None)
             want = expected(ROUTES[key], visitor, is_api)
             got = _status(response)
+            response.close()
             if got != want:
                 failures.append(f"{key} as {visitor}: expected {want}, got {response.status_code}")
     assert not failures, "\n".join(failures)
