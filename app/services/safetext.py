@@ -28,8 +28,22 @@ def forbidden_character(text: str) -> str | None:
     return f"a control character (U+{ord(char):04X})"
 
 
-def printable(value: Any) -> Any:
-    """`value` with unwritable characters replaced by U+FFFD (strings only; anything else as it is)."""
-    if isinstance(value, str) and _UNWRITABLE.search(value):
-        return _UNWRITABLE.sub("\ufffd", value)
+def printable(value: Any, *, strict: bool = False) -> Any:
+    """`value` with unwritable characters replaced by U+FFFD (strings only; anything else as it is).
+
+    `strict` also replaces DEL and C1 controls (for drawn text: charts, which have no glyph for them)."""
+    pattern = FORBIDDEN if strict else _UNWRITABLE
+    if isinstance(value, str) and pattern.search(value):
+        return pattern.sub("\ufffd", value)
+    return value
+
+
+def printable_tree(value: Any, *, strict: bool = False) -> Any:
+    """A copy of a JSON-like document (dicts, lists, strings) with every string made printable."""
+    if isinstance(value, str):
+        return printable(value, strict=strict)
+    if isinstance(value, dict):
+        return {k: printable_tree(v, strict=strict) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_tree(v, strict=strict) for v in value]
     return value

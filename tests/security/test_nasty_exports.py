@@ -118,7 +118,9 @@ def test_every_export_answers_and_stays_valid(api: Any, nasty: list[dict[str, An
             response = client.get(f"/facilitator/workshops/{doc['id']}/export.{fmt}")
             assert response.status_code == 200, (fmt, response.status_code)
             _valid(fmt, response.get_data())
-        for page in (f"/facilitator/workshops/{doc['id']}", f"/facilitator/workshops/{doc['id']}/edit",
+        key = doc["activities"][0]["key"]
+        for page in (f"/facilitator/workshops/{doc['id']}", f"/facilitator/workshops/{doc['id']}/run",
+                     f"/facilitator/workshops/{doc['id']}/activities/{key}/results",
                      f"/screen/{doc['screen_token']}"):
             response = client.get(page)
             assert response.status_code == 200, page
