@@ -691,10 +691,10 @@ def openapi_document() -> dict[str, Any]:
                 "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"close_others": {"type": "boolean"}}}}}},
-                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403")}}},
+                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/close": {"post": {
                 "summary": "Close an activity", "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
-                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403")}}},
+                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/results": {"get": {
                 "summary": "Results of an activity",
                 "description": "equal_groups (default) is readable with the facilitator or screen token; per_head "

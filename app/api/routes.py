@@ -261,6 +261,7 @@ def save_responses(workshop_id: int, key: str) -> Response:
     participant = require_participant()
     activity = participation.activity_for_participant(participant, workshop_id, key)
     workshops.require_open(activity)
+    request.max_content_length = participation.ballot_max_bytes(activity)  # a 413 before parsing a huge body
     body = json_body()
     with transaction():
         saved = participation.save_responses(participant, activity, body)

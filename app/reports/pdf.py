@@ -23,6 +23,7 @@ from fpdf.fonts import FontFace
 
 from app.reports import charts
 from app.reports.collect import ActivityReport, WorkshopReport
+from app.services.safetext import printable
 
 log = logging.getLogger(__name__)
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -267,6 +268,11 @@ class Report(FPDF):
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(15, 15, 15)
 
+    def normalize_text(self, text: str) -> str:
+        """Every string fpdf2 prints passes here: characters no font draws (stored before the input checks, or
+        by another path) become U+FFFD instead of breaking the report."""
+        return super().normalize_text(printable(text, strict=True))
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FONT, "", 8)
@@ -296,12 +302,20 @@ class Report(FPDF):
             if header is not None:
                 row = table.row()
                 for name in header:
-                    row.cell(name)
+                    row.cell(_fits(name))
             for values, highlight in rows:
                 row = table.row()
                 for value in values:
-                    row.cell(value, style=flagged if highlight else None)
+                    row.cell(_fits(value), style=flagged if highlight else None)
         self.ln(3)
+
+
+#: A table cell's text stops here: a row must fit on one page (the full text is in the workbook).
+MAX_CELL_CHARS = 600
+
+
+def _fits(value: str) -> str:
+    return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS - 1] + "…"
 
 
 def _flags(item: Mapping[str, Any]) -> str:

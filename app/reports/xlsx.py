@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.reports.collect import WEIGHTINGS, ActivityReport, WorkshopReport
 from app.services.archive import neutralise, timestamp
+from app.services.safetext import printable
 
 RESERVED_SHEETS = ("summary", "by group", "raw responses", "participation", "actions", "proposals", "method")
 HEADER_FONT = Font(bold=True)
@@ -34,10 +35,10 @@ def cell(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (list, tuple)):
-        return neutralise(", ".join(str(v) for v in value))
+        return printable(neutralise(", ".join(str(v) for v in value)))
     if isinstance(value, Mapping):
-        return neutralise(", ".join(f"{k}: {v}" for k, v in value.items()))
-    return neutralise(str(value))
+        return printable(neutralise(", ".join(f"{k}: {v}" for k, v in value.items())))
+    return printable(neutralise(str(value)))  # XML cannot carry control characters or lone surrogates
 
 
 def flatten(entry: Mapping[str, Any], prefix: str = "", skip: Iterable[str] = ("by_group",)) -> dict[str, Any]:

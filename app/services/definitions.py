@@ -14,6 +14,7 @@ from typing import Any
 
 from app.i18n import LANGUAGES as I18N_LANGUAGES
 from app.services.errors import FieldError
+from app.services.safetext import forbidden_character
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 KEY_LENGTH = 40
@@ -86,6 +87,8 @@ def text(data: dict[str, Any], name: str, path: str, errors: Collector, *, requi
     value = value.strip()
     if required and not value:
         errors.add(f"{path}{name}", "Must not be empty.")
+    if (bad := forbidden_character(value)) is not None:  # files (CSV, XLSX) reach here without the JSON check
+        errors.add(f"{path}{name}", f"The text contains {bad}; remove it.")
     if len(value) > max_length:
         errors.add(f"{path}{name}", f"At most {max_length} characters.")
     return value

@@ -262,12 +262,38 @@ def parse_ranking(activity: Activity, body: Any) -> Rows:
     return rows
 
 
+def ballot_entries(activity: Activity) -> int:
+    """The most entries one ballot can carry: one per item (per item and criterion for criteria activities)."""
+    items = len(activity.items)
+    if activity.type == "criteria":
+        return items * max(1, len((activity.settings or {}).get("criteria") or []))
+    return items
+
+
+def ballot_max_bytes(activity: Activity) -> int:
+    """A generous body size for the largest real ballot (keys are at most 40 characters, values small)."""
+    return 4096 + 256 * ballot_entries(activity)
+
+
+def check_ballot_size(activity: Activity, body: Any) -> None:
+    """Refuse a ballot with more entries than the activity has places, before looking at any entry."""
+    if not isinstance(body, dict):
+        return
+    limit = ballot_entries(activity)
+    for name in ("ratings", "scores", "ranking", "points"):
+        entries = body.get(name)
+        if isinstance(entries, (list, dict)) and len(entries) > limit:
+            raise invalid_field(name, f"A ballot of this activity has at most {limit} entries; "
+                                      f"{len(entries)} were sent. Nothing was saved.")
+
+
 def save_responses(participant: Participant, activity: Activity, body: Any) -> int:
     """Validate a submission of any activity type and save it all or nothing; returns what `saved` reports.
 
     Ratings and scores replace only the values sent; a points or ranking ballot replaces the whole ballot.
     """
     workshops.require_open(activity)
+    check_ballot_size(activity, body)
     if activity.type == "matrix":
         rows = parse_matrix(activity, body)
         upsert_values(activity, participant, rows)
