@@ -53,7 +53,7 @@ def strip(value: Any) -> Any:
 
 def key_field(noun: str) -> StringField:
     return StringField(_l("Key"), [DataRequired(), Regexp(KEY_RULE, message=KEY_MESSAGE)], filters=[strip],
-                       description=f"Short code used in exports and the API, e.g. '{noun}'.")
+                       description=_l("Short code used in exports and the API, e.g. '%(example)s'.", example=noun))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -135,6 +135,8 @@ class SettingsForm(BlankWorkshopForm):
 class GroupForm(FlaskForm):
     key = key_field("workers")
     name = StringField(_l("Name"), [DataRequired(), Length(max=120)], filters=[strip])
+    name_2 = StringField(_l("Name in second language"), [Optional(), Length(max=120)], filters=[strip],
+                         description=_l("Shown beside the name when the workshop has a second language."))
     weight = FloatField(_l("Weight"), [InputRequired(), NumberRange(min=0, message=_l("A number of at least 0."))],
                         default=1.0,
                         description=_l("1 = counts like the other groups; 0 = observers, shown but not counted."))
@@ -147,13 +149,14 @@ class GroupForm(FlaskForm):
                             description=_l("Their answers are shown but do not count in the group-weighted results."))
 
     def payload(self) -> dict[str, Any]:
-        return {"key": self.key.data, "name": self.name.data, "weight": self.weight.data,
-                "expected": self.expected.data, "description": self.description.data or "",
+        return {"key": self.key.data, "name": self.name.data, "name_2": self.name_2.data or "",
+                "weight": self.weight.data, "expected": self.expected.data, "description": self.description.data or "",
                 "observer": bool(self.observer.data)}
 
     @staticmethod
     def values(group: StakeholderGroup) -> dict[str, Any]:
-        return {"key": group.key, "name": group.name, "weight": group.weight, "expected": group.expected,
+        return {"key": group.key, "name": group.name, "name_2": group.name_2, "weight": group.weight,
+                "expected": group.expected,
                 "description": group.description, "observer": group.observer}
 
 
