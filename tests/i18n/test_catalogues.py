@@ -16,7 +16,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "app" / "translations"
 LANGUAGES = ("fr", "es", "pt", "ar")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 #: What phones and the screen show, and what the facilitator's pages show (all four languages each).
 PHONE_SOURCES = ["templates/participant", "templates/screen", "templates/errors", "app/participant", "app/screen"]
@@ -28,10 +29,28 @@ def msgids(folders: list[str]) -> set[Any]:
     """Extracted here, independently of messages.pot, so a string nobody re-extracted is still checked."""
     found: set[Any] = set()
     for folder in folders:
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        for _file, _line, message, _comments, context in extract_from_dir(
                 ROOT / folder, METHODS, keywords=KEYWORDS, comment_tags=()):
-            found.add(message)
+            found.add(Contextual(message, context) if context else message)
     return found
+
+
+class Contextual(str):
+    """A msgid with its msgctxt (pgettext): the same English word for two meanings, e.g. the button "Open" and
+    the state "Open"."""
+
+    context: str
+
+    def __new__(cls, message: str, context: str) -> Contextual:
+        made = super().__new__(cls, message)
+        made.context = context
+        return made
+
+    def __hash__(self) -> int:
+        return hash((str(self), self.context))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Contextual) and (str(self), self.context) == (str(other), other.context)
 
 
 def catalogue(language: str) -> Any:
@@ -40,7 +59,7 @@ def catalogue(language: str) -> Any:
 
 
 def translated(cat: Any, msgid: Any) -> list[str]:
-    message = cat.get(msgid)
+    message = cat.get(str(msgid), context=msgid.context) if isinstance(msgid, Contextual) else cat.get(msgid)
     if message is None or message.fuzzy:
         return []
     strings = list(message.string) if isinstance(message.string, tuple | list) else [message.string]
