@@ -306,7 +306,7 @@ def _quadrants_complete(form: FlaskForm) -> bool:
     if any(f.data for f in fields):
         for field in fields:
             if not field.data:
-                field.errors = [*field.errors, "Name this quadrant too, or clear all four."]
+                field.errors = [*field.errors, str(_l("Name this quadrant too, or clear all four."))]
                 valid = False
     return valid
 
@@ -365,7 +365,7 @@ class PointsActivityForm(BaseActivityForm):
         valid = super().validate(extra_validators)
         if valid and self.budget.data is not None and self.max_per_item.data > self.budget.data:
             self.max_per_item.errors = [*self.max_per_item.errors,
-                                        "More than the points per person: nobody could reach it."]
+                                        str(_l("More than the points per person: nobody could reach it."))]
             valid = False
         return valid
 
@@ -397,7 +397,7 @@ class RankingActivityForm(BaseActivityForm):
         valid = super().validate(extra_validators)
         chosen = len(self.items.data or [])
         if valid and self.top.data is not None and self.top.data > chosen:
-            self.top.errors = [*self.top.errors, f"At most the number of items ticked ({chosen})."]
+            self.top.errors = [*self.top.errors, str(_l("At most the number of items ticked (%(n)s).", n=chosen))]
             valid = False
         return valid
 
@@ -464,17 +464,17 @@ class CriteriaActivityForm(BaseActivityForm):
         rows = [row.form for row in self.criteria if not row.form.blank()]
         for row in rows:
             if not row.key.data:
-                row.key.errors = [*row.key.errors, "Give this criterion a key."]
+                row.key.errors = [*row.key.errors, str(_l("Give this criterion a key."))]
                 valid = False
             elif row.key.data in seen:
-                row.key.errors = [*row.key.errors, f"The key '{row.key.data}' is used twice."]
+                row.key.errors = [*row.key.errors, str(_l("The key '%(key)s' is used twice.", key=row.key.data))]
                 valid = False
             seen.add(row.key.data or "")
             if not row.label.data:
-                row.label.errors = [*row.label.errors, "Give this criterion a label."]
+                row.label.errors = [*row.label.errors, str(_l("Give this criterion a label."))]
                 valid = False
         if not rows:
-            self.form_errors.append("Fill in at least one criterion (a key and a label).")
+            self.form_errors.append(str(_l("Fill in at least one criterion (a key and a label).")))
             valid = False
         return valid
 

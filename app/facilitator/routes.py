@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -45,7 +45,7 @@ from app.services.ratelimit import login_key
 
 Page = str | tuple[str, int] | Response
 KINDS = "any(groups, items, activities)"
-LOGIN_FAILED = "Unknown e-mail address or wrong password."
+LOGIN_FAILED = lazy_gettext("Unknown e-mail address or wrong password.")
 
 
 def _me() -> User:
@@ -92,7 +92,7 @@ def login() -> Page:
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")) or url_for(".index"))
-        form.form_errors.append(LOGIN_FAILED)
+        form.form_errors.append(str(LOGIN_FAILED))
         return render_template("facilitator/login.html", form=form), 401
     return render_template("facilitator/login.html", form=form), 422 if form.errors else 200
 
