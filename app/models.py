@@ -173,6 +173,8 @@ class StakeholderGroup(db.Model):
     #: Observers (academia, NGOs...) get weight 0 under the `equal` weighting preset.
     observer: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: The group's name in the workshop's second language (`Workshop.second_language`); empty when none.
+    name_2: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="groups")
 

@@ -95,6 +95,8 @@ SCHEMAS: dict[str, Any] = {
                                                                            "default": 1.0},
                        "expected": {"type": ["integer", "null"], "minimum": 0},
                        "description": {"type": "string"},
+                       "name_2": {"type": "string",
+                                  "description": "Extension: the name in the workshop's second language."},
                        "observer": {"type": "boolean", "default": False,
                                     "description": "Observers get weight 0 under the `equal` preset."}},
         "required": ["key", "name"],

@@ -22,7 +22,7 @@ from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
 from app.reports import charts
-from app.reports.collect import ActivityReport, WorkshopReport
+from app.reports.collect import ActivityReport, WorkshopReport, display_name
 from app.services.safetext import printable
 
 log = logging.getLogger(__name__)
@@ -554,8 +554,9 @@ def _cover(pdf: Report, report: WorkshopReport) -> None:
         pdf.heading(text["highlights"], 11)
         pdf.grid(None, [([title, line], False) for title, line in lines], (55, 125), size=9)
     pdf.heading(text["weights"], 11)
-    pdf.grid([text["group"], text["weight"]], [([g["name"], fmt(float(g["weight"]))], False)
-                                               for g in doc["groups"]], (120, 60), size=9)
+    pdf.grid([text["group"], text["weight"]],
+             [([display_name(g, doc.get("second_language") or ""), fmt(float(g["weight"]))], False)
+              for g in doc["groups"]], (120, 60), size=9)
 
 
 def _titles(keys: Sequence[str], titles: Mapping[str, str]) -> str:
@@ -604,7 +605,9 @@ def _method(pdf: Report, report: WorkshopReport) -> None:
     pdf.heading(text["participation"], 11)
     keys = [a.document["key"] for a in report.activities]
     header = [text["group"], text["weight"], text["expected"], text["joined"], text["paper"], *keys]
-    rows = [([g["name"], fmt(float(g["weight"])), fmt(g.get("expected")), str(report.joined.get(g["key"], 0)),
+    second = doc.get("second_language") or ""
+    rows = [([display_name(g, second), fmt(float(g["weight"])), fmt(g.get("expected")),
+              str(report.joined.get(g["key"], 0)),
               str(report.paper.get(g["key"], 0)),
               *(str(report.respondents.get(k, {}).get(g["key"], 0)) for k in keys)], False)
             for g in doc["groups"]]

@@ -190,12 +190,13 @@ def _raw(sheet: Worksheet, report: WorkshopReport) -> None:
 def _participation(sheet: Worksheet, report: WorkshopReport) -> None:
     keys = [a.document["key"] for a in report.activities]
     _header(sheet, 1, ["group", "name", "weight", "observer", "expected", "joined", "paper ballots",
-                       *(f"respondents: {k}" for k in keys)])
+                       *(f"respondents: {k}" for k in keys), "name_2"])
     for n, group in enumerate(report.document["groups"], start=2):
         _row(sheet, n, [group["key"], group["name"], group["weight"], bool(group.get("observer")),
                         group.get("expected"), report.joined.get(group["key"], 0),
                         report.paper.get(group["key"], 0),
-                        *(report.respondents.get(k, {}).get(group["key"], 0) for k in keys)])
+                        *(report.respondents.get(k, {}).get(group["key"], 0) for k in keys),
+                        group.get("name_2") or ""])
     _widths(sheet, 14, 16)
 
 

@@ -113,6 +113,8 @@ def clean_group(data: Any, path: str, errors: Collector, seen: set[str]) -> dict
     clean: dict[str, Any] = {
         "key": key(data, path, errors, seen),
         "name": text(data, "name", path, errors, max_length=120),
+        # The name in the workshop's second language (optional; older definitions have none).
+        "name_2": text(data, "name_2", path, errors, required=False, max_length=120),
     }
     weight = data.get("weight", 1.0)
     if not is_number(weight) or weight < 0 or weight == float("inf"):

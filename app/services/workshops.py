@@ -55,7 +55,8 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
         consent_required=clean.get("consent_required", False),
     )
     workshop.groups = [
-        StakeholderGroup(key=g["key"], name=g["name"], weight=g["weight"], expected=g["expected"],
+        StakeholderGroup(key=g["key"], name=g["name"], name_2=g.get("name_2", ""), weight=g["weight"],
+                         expected=g["expected"],
                          description=g["description"], observer=g.get("observer", False), position=n)
         for n, g in enumerate(clean["groups"])
     ]
@@ -230,7 +231,8 @@ def document(workshop: Workshop) -> dict[str, Any]:
         "method_note": workshop.method_note,
         "consent_text": workshop.consent_text or "",
         "consent_required": bool(workshop.consent_required),
-        "groups": [{"key": g.key, "name": g.name, "weight": g.weight, "expected": g.expected,
+        "groups": [{"key": g.key, "name": g.name, "name_2": g.name_2 or "", "weight": g.weight,
+                    "expected": g.expected,
                     "description": g.description, "observer": bool(g.observer)} for g in workshop.groups],
         "items": [{"key": i.key, "kind": i.kind, "title": i.title, "title_2": i.title_2 or "",
                    "description": i.description, "evidence": i.evidence or "", "category": i.category,

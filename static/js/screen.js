@@ -353,7 +353,9 @@
       var li = document.createElement("li");
       li.setAttribute("data-group", group.key);
       if (!count) li.className = "is-zero";
-      li.appendChild(document.createTextNode((group.name || group.key) + " "));
+      li.appendChild(document.createTextNode(group.name || group.key));
+      if (secondNameOf(group)) li.appendChild(secondTitle(secondNameOf(group), "sc-group__name2"));
+      li.appendChild(document.createTextNode(" "));
       var b = document.createElement("b");
       b.textContent = String(count);
       li.appendChild(b);
@@ -520,6 +522,16 @@
   function secondTitleOf(key) {
     var it = itemsByKey[key];
     return workshop.second_language && it && it.title_2 ? it.title_2 : "";
+  }
+
+  // A group's name in the second language (empty when there is none), and both names for chart labels.
+  function secondNameOf(group) {
+    return workshop.second_language && group && group.name_2 ? group.name_2 : "";
+  }
+
+  function groupLabel(group) {
+    var first = group.name || group.key, second = secondNameOf(group);
+    return second ? first + " · " + second : first;
   }
 
   function secondTitle(text, cls) {
@@ -1038,7 +1050,7 @@
       });
     });
     workshop.groups.forEach(function (group, i) {
-      if (seen[group.key]) out.groups.push({ key: group.key, name: group.name || group.key, index: i });
+      if (seen[group.key]) out.groups.push({ key: group.key, name: groupLabel(group), index: i });
     });
     return out;
   }
@@ -1058,7 +1070,7 @@
       return [to[0] - dx / len * cut * perPx[0], to[1] - dy / len * cut * perPx[1]];
     }
     var groupName = {};
-    workshop.groups.forEach(function (group) { groupName[group.key] = group.name || group.key; });
+    workshop.groups.forEach(function (group) { groupName[group.key] = groupLabel(group); });
     return [
       {
         id: "group-links",
@@ -1128,6 +1140,7 @@
       mark.setAttribute("aria-hidden", "true");
       li.appendChild(mark);
       li.appendChild(document.createTextNode(group.name));
+      if (secondNameOf(group)) li.appendChild(secondTitle(secondNameOf(group), "sc-group-legend__name2"));
       box.appendChild(li);
     });
     box.hidden = false;

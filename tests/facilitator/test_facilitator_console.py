@@ -101,7 +101,7 @@ def test_not_ready_workshop_says_what_is_missing(facilitator: Browser) -> None:
     response = facilitator.client.post("/facilitator/workshops/new/blank", data={
         "csrf_token": token, "blank-title": "Blank", "blank-language": "en", "blank-min_group_size": "5"})
     page = body(facilitator.get(response.headers["Location"] + "/run"))
-    assert "Not ready to run." in page and "at least one item, at least one activity" in page
+    assert "Not ready to run." in page and "Add at least one item. Add at least one activity." in page
 
 
 def test_the_console_socket_hears_participation(app: Any, api: Any, owner: Browser, join: Any,
