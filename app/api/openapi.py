@@ -833,4 +833,9 @@ def openapi_document() -> dict[str, Any]:
     for path, operations in _extension_paths().items():
         document["paths"].setdefault(path, {}).update(operations)
     document["x-socketio"]["events"].update(SOCKET_EVENTS)
+    # Any request whose query string or body text holds a control character is refused before its view runs.
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault("422", _problem("A text in the request holds a control character "
+                                                              "or a broken one; nothing was done."))
     return document

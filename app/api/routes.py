@@ -30,7 +30,7 @@ from app.services import actions as action_service
 from app.services import proposals as proposal_service
 from app.services import templates as own_templates
 from app.services.database import transaction
-from app.services.errors import conflict, forbidden, invalid_field, not_found, unauthorized
+from app.services.errors import Problem, conflict, forbidden, invalid_field, not_found, unauthorized
 
 
 def json_body() -> Any:
@@ -261,7 +261,11 @@ def save_responses(workshop_id: int, key: str) -> Response:
     participant = require_participant()
     activity = participation.activity_for_participant(participant, workshop_id, key)
     workshops.require_open(activity)
-    request.max_content_length = participation.ballot_max_bytes(activity)  # a 413 before parsing a huge body
+    limit = participation.ballot_max_bytes(activity)
+    if (request.content_length or 0) > limit:  # a 413 before reading, let alone parsing, a huge body
+        raise Problem(413, "Payload too large", f"A ballot of this activity fits in {limit} bytes; nothing was "
+                                                "saved.")
+    request.max_content_length = limit  # also bounds a body sent without a Content-Length
     body = json_body()
     with transaction():
         saved = participation.save_responses(participant, activity, body)
