@@ -92,7 +92,7 @@ def test_phone_group_choice_shows_both_names(api: Any, client: Any) -> None:
 def test_screen_data_carries_name_2_only_with_a_second_language(api: Any, client: Any) -> None:
     doc = created(api, bilingual())
     page = client.get(f"/screen/{doc['screen_token']}").get_data(as_text=True)
-    data = json.loads(re.search(r'<script id="workshop-data" type="application/json">(.*?)</script>', page,
+    data = json.loads(re.search(r'<script[^>]* id="workshop-data"[^>]*>(.*?)</script>', page,
                                 re.S).group(1))
     assert names(data) == EXPECTED
 

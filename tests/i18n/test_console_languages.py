@@ -15,7 +15,7 @@ from tests.i18n.test_languages import csrf, html_lang, text
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE_JS = (ROOT / "static" / "js" / "console.js").read_text(encoding="utf-8")
-I18N_BLOCK = re.compile(r'<script type="application/json" id="i18n">(.*?)</script>', re.S)
+I18N_BLOCK = re.compile(r'<script[^>]* id="i18n"[^>]*>(.*?)</script>', re.S)
 #: Written here by hand, not read from the catalogue: the connection messages of the run console.
 OFFLINE = {"en": "Offline: retrying…", "fr": "Hors ligne : nouvelle tentative…", "es": "Sin conexión: reintentando…",
            "pt": "Sem ligação: a tentar de novo…", "ar": "غير متصل: جارٍ إعادة المحاولة…"}
