@@ -31,7 +31,7 @@ def room(api: Any, join: Any, client: Any, app: Any) -> dict[str, Any]:
     page = client.get("/p/constraints")
     form = {"csrf_token": csrf(text(page)), "finance.x": "1", "finance.y": "2", "skills.x": "3", "skills.y": "3"}
     assert client.post("/p/constraints", data=form).status_code == 200
-    for group in ("gov", "gov", "workers"):
+    for group in ("gov", "gov", "gov", "workers"):  # only Government reaches k = 3: the room sees its figures
         token = join(ws["join_code"], group)
         body = {"ratings": [{"item": "finance", "x": 5, "y": 5}, {"item": "skills", "x": 4, "y": 4}]}
         assert api.put(f"{API}/workshops/{ws['id']}/activities/constraints/responses", json=body,
@@ -48,12 +48,12 @@ def test_nothing_before_reveal_then_room_and_own_answers(api: Any, client: Any, 
     assert "socket.io" in before and "echarts" not in before  # follows live with JS; no chart library
 
     _act(api, wid, "reveal")
+    screen = api.get(f"{API}/workshops/{wid}/activities/constraints/results",
+                     token=room["ws"]["screen_token"]).get_json()
     page = client.get("/p/constraints/standing")
     assert page.status_code == 200
     html = text(page)
     assert 'data-standing="shown"' in html and "echarts" not in html and "<script" in html
-    screen = api.get(f"{API}/workshops/{wid}/activities/constraints/results",
-                     token=room["ws"]["screen_token"]).get_json()
     finance = next(e for e in screen["items"] if e["item"] == "finance")
     room_text = f"Severity {finance['y']['mean']:.1f}, Tractability {finance['x']['mean']:.1f}"
     assert room_text in html  # the screen's figures, as the screen has them

@@ -84,7 +84,7 @@ def _values(rule: Any, seeded: dict[str, Any]) -> list[dict[str, Any]] | None:
     known = {"workshop_id": workshop["id"], "key": "constraints", "activity_key": "constraints",
              "action_id": seeded["action_id"], "proposal_id": seeded["proposal_id"],
              "code": workshop["join_code"], "token": workshop["screen_token"], "fmt": "csv",
-             "filename": "js/phone.js"}
+             "filename": "js/phone.js", "secret": "an-unknown-invitation"}  # its error page carries them too
     if rule.endpoint.endswith("chart") or "chart" in rule.rule:
         known["fmt"] = "svg"
     if rule.endpoint == "api.get_template":
