@@ -106,7 +106,7 @@ def test_phone_moves_to_where_it_stands_when_revealed(live_server: Any, chromium
     base = live_server.url
     headers = {"Authorization": f"Bearer {make_facilitator_token(base, live_server.database_url)}"}
     workshop, activity = _workshop(base, headers, reveal="on_reveal")
-    for group in ("gov", "gov", "workers"):
+    for group in ("gov", "gov", "gov", "workers"):  # Government reaches k = 3: the room has figures to show
         _vote(base, workshop, activity, group, [{"item": "finance", "x": 5, "y": 5}])
 
     with sync_playwright() as playwright:

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tests.a11y.support import PHONE, assert_accessible
+from tests.facilitator.conftest import live_invite_path
 from tests.facilitator.test_facilitator_browser import LAUNCH_ARGS
 
 TITLE = "Eastern Cape: data lifecycle"
@@ -29,7 +30,7 @@ def test_consent_on_a_phone_then_archive_and_delete(live_server: Any, chromium_p
             console = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
             page = console.new_page()
             page.set_default_timeout(15_000)
-            page.goto(f"{base}/facilitator/register")
+            page.goto(base + live_invite_path(live_server.database_url))  # registration is closed: an invitation
             page.fill("#name", "Nomvula Dlamini")
             page.fill("#email", "nomvula@example.org")
             page.fill("#password", "a long passphrase")
