@@ -52,14 +52,21 @@ class Config:
     #: Seconds between coalesced `results` pushes to screens.
     LIVE_INTERVAL: float = float(os.environ.get("PRIORITAS_LIVE_INTERVAL", "0.25"))
     RATELIMIT_ENABLED: bool = os.environ.get("PRIORITAS_RATELIMIT", "1") != "0"
-    #: Several workers on one port (deploy/gunicorn.conf.py sets it): Socket.IO over WebSocket only.
     #: Redis channel of this deployment's live events; one per deployment sharing a Redis.
     SOCKETIO_CHANNEL: str = os.environ.get("PRIORITAS_CHANNEL") or "prioritas"
+    #: Several workers on one port (deploy/gunicorn.conf.py sets it): Socket.IO over WebSocket only.
     SOCKETIO_WEBSOCKET_ONLY: bool = os.environ.get("PRIORITAS_WEBSOCKET_ONLY", "0") == "1"
+    #: Anyone reaching the app may create a facilitator account only when this is on (private installs).
+    OPEN_REGISTRATION: bool = os.environ.get("PRIORITAS_OPEN_REGISTRATION", "0") == "1"
     WTF_CSRF_TIME_LIMIT: int | None = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    #: No workshop is kept longer than this many days after its last use (empty: no installation maximum).
+    RETENTION_MAX_DAYS: int | None = int(os.environ["PRIORITAS_RETENTION_MAX_DAYS"]) if os.environ.get(
+        "PRIORITAS_RETENTION_MAX_DAYS", "").strip() else None
+    #: Seconds between two runs of the server's retention purge (0 turns it off; `flask purge` still works).
+    PURGE_INTERVAL: float = float(os.environ.get("PRIORITAS_PURGE_INTERVAL", str(24 * 3600)))
     TESTING = False
 
 

@@ -31,13 +31,14 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.config["APP_VERSION"] = __version__
     app.json.sort_keys = False  # keep documents in the workshop's order (groups, items)
 
-    from app import cli, errors, i18n, realtime
+    from app import cli, errors, i18n, realtime, security
     from app.services import database
 
     database.init_app(app)
     i18n.init_app(app)
     _init_auth(app)
     realtime.init_app(app)
+    security.init_app(app)  # before the blueprints: it bounds their <int:...> ids
     _init_blueprints(app)
     _init_static(app)
     errors.init_app(app)

@@ -31,7 +31,11 @@ def problem_response(problem: Problem) -> Response | tuple[str, int]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(Problem)
     def handle_problem(problem: Problem):  # type: ignore[no-untyped-def]
-        return problem_response(problem)
+        response = problem_response(problem)
+        retry_after = getattr(problem, "retry_after", None)
+        if retry_after and isinstance(response, Response):
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 Phones follow the workshop's language unless the participant picked another one on the phone; the screen always
 speaks the workshop's language (it is a projector, not a person); the console follows the facilitator's choice
-(English or French). Views that know the workshop call `use_workshop_language` before they translate anything.
+(any of the five languages). Views that know the workshop call `use_workshop_language` before they translate anything.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.extensions import babel
 #: Languages with a catalogue under app/translations (English is the source text).
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "pt", "ar")
 #: Languages the facilitator console is translated into.
-CONSOLE_LANGUAGES: tuple[str, ...] = ("en", "fr")
+CONSOLE_LANGUAGES: tuple[str, ...] = LANGUAGES
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 #: Session key of a language chosen explicitly on this browser (phone picker or console menu).
 SESSION_KEY = "language"

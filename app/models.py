@@ -62,6 +62,8 @@ class User(UserMixin, db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: Administrators invite facilitators; the first account (made from the command line) is one.
+    is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     workshops: so.WriteOnlyMapped[Workshop] = so.relationship(back_populates="owner")
 
@@ -81,6 +83,11 @@ class ApiToken(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: A name the facilitator recognises on the account page ("laptop script", "dashboard").
+    label: so.Mapped[str] = so.mapped_column(sa.String(80), default="", server_default="")
+    #: None only for tokens issued before expiry existed; new tokens always expire.
+    expires_at: so.Mapped[datetime | None] = so.mapped_column()
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column()
 
     user: so.Mapped[User] = so.relationship()
 
@@ -102,6 +109,26 @@ class Workshop(db.Model):
     #: The method in a facilitator's words, printed with the results.
     method_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: Presenter pace: `self` (phones show every open activity), `activity` or `item` (phones show only the
+    #: step the facilitator is on, `pace_activity` and, in item pace, its item number `pace_item`).
+    pace: so.Mapped[str] = so.mapped_column(sa.String(10), default="self", server_default="self")
+    pace_activity: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
+    pace_item: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: Whether phones may suggest missing items, and how many suggestions one phone may send per window.
+    proposals_open: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    proposal_limit: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
+    #: Optional word the room is told aloud: phones must type it after the join code (empty = none).
+    passcode: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
+    #: Only a one-time seat code lets a new phone in (the join code alone is not enough).
+    seat_codes_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: A notice phones show before the group choice (data use, recording...); empty when there is none.
+    consent_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    #: When set, a phone must press "I understand" on the notice before it can pick a group.
+    consent_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: Delete the workshop this many days after it was last used (None: keep until deleted by hand).
+    retention_days: so.Mapped[int | None] = so.mapped_column()
+    #: The own template this workshop is a draft of ("Edit contents"); deleted with it or once saved back.
+    draft_of: so.Mapped[str | None] = so.mapped_column(sa.String(40))
 
     owner: so.Mapped[User] = so.relationship(back_populates="workshops")
     groups: so.Mapped[list[StakeholderGroup]] = so.relationship(
@@ -146,6 +173,8 @@ class StakeholderGroup(db.Model):
     #: Observers (academia, NGOs...) get weight 0 under the `equal` weighting preset.
     observer: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: The group's name in the workshop's second language (`Workshop.second_language`); empty when none.
+    name_2: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="groups")
 
@@ -202,12 +231,18 @@ class Activity(db.Model):
     #: Voting round (a Delphi re-vote starts round 2); responses are kept per round.
     round: so.Mapped[int] = so.mapped_column(default=1)
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: How many times its answers were reset (a rehearsal run); cached results of earlier rounds carry it.
+    resets: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     opened_at: so.Mapped[datetime | None] = so.mapped_column()
     closed_at: so.Mapped[datetime | None] = so.mapped_column()
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="activities")
     activity_items: so.Mapped[list[ActivityItem]] = so.relationship(
         order_by="ActivityItem.position", cascade="all, delete-orphan"
+    )
+    #: Delphi rounds that asked only some of the items (rounds without a row ask every item).
+    delphi_rounds: so.Mapped[list[DelphiRound]] = so.relationship(
+        order_by="DelphiRound.round", cascade="all, delete-orphan", passive_deletes=True
     )
 
     __table_args__ = (
@@ -222,6 +257,37 @@ class Activity(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state == ActivityState.open.value
+
+    def items_in_round(self, round_: int) -> list[Item]:
+        """The items round `round_` asked: all of them, unless the round was started on the unconverged ones."""
+        for entry in self.delphi_rounds:
+            if entry.round == round_:
+                keys = set(entry.items or [])
+                return [i for i in self.items if i.key in keys]
+        return self.items
+
+    @property
+    def round_items(self) -> list[Item]:
+        """What phones, paper ballots and the API accept in the current round."""
+        return self.items_in_round(self.round or 1)
+
+
+class DelphiRound(db.Model):
+    """A Delphi round started on the items that had not reached consensus: which items it asks, and the rule
+    (criterion and threshold) that dropped the others on the previous round's figures."""
+
+    __tablename__ = "delphi_round"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    #: Item keys asked in this round, in the activity's order.
+    items: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    #: `consensus` (rated types: Tastle–Wierman on every axis) or `iqr` (rankings: spread of positions).
+    criterion: so.Mapped[str] = so.mapped_column(sa.String(20))
+    threshold: so.Mapped[float] = so.mapped_column()
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
 class ActivityItem(db.Model):
@@ -251,11 +317,14 @@ class Participant(db.Model):
     #: `phone` or `paper` (votes entered by the facilitator for someone without a phone).
     channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="phone")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    #: Digest of the phone's device id (cookie or API `device`): the same phone gets this participant back.
+    device_digest: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
     workshop: so.Mapped[Workshop] = so.relationship(back_populates="participants")
     group: so.Mapped[StakeholderGroup] = so.relationship()
 
-    __table_args__ = (sa.UniqueConstraint("workshop_id", "pseudonym"),)
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "pseudonym"),
+                      sa.UniqueConstraint("workshop_id", "device_digest"))
 
 
 class Response(db.Model):
@@ -402,3 +471,173 @@ class WorkshopTemplate(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
     owner: so.Mapped[User] = so.relationship()
+
+
+class SeatCode(db.Model):
+    """A one-time code printed on a card: it lets one person in (optionally into a given group), once."""
+
+    __tablename__ = "seat_code"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(16))
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stakeholder_group.id", ondelete="SET NULL"))
+    participant_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("participant.id", ondelete="SET NULL"))
+    revoked: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    used_at: so.Mapped[datetime | None] = so.mapped_column()
+
+    group: so.Mapped[StakeholderGroup | None] = so.relationship()
+
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "code"),)
+
+
+class JoinSignal(db.Model):
+    """A count of one kind of suspicious join event per workshop, group and minute (never who)."""
+
+    __tablename__ = "join_signal"
+
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"),
+                                                   primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(24), primary_key=True)
+    #: The group concerned ('' when none, e.g. a wrong passcode typed before a group was chosen).
+    group_key: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    #: The minute it happened (UTC, seconds cut off), so a flood adds to one row instead of many.
+    minute: so.Mapped[datetime] = so.mapped_column(primary_key=True)
+    n: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class WorkshopRole(enum.StrEnum):
+    """What a member may do in one workshop; the owner (`Workshop.owner_id`) is not stored here."""
+
+    co_facilitator = "co_facilitator"
+    observer = "observer"
+
+
+class WorkshopMember(db.Model):
+    """A facilitator account given a role in someone else's workshop."""
+
+    __tablename__ = "workshop_member"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    workshop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: so.Mapped[str] = so.mapped_column(sa.String(20))
+    added_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("workshop_id", "user_id", name="uq_workshop_member"),
+        sa.CheckConstraint("role IN ('co_facilitator', 'observer')", name="workshop_member_role"),
+    )
+
+
+class Invitation(db.Model):
+    """A single-use link an administrator hands to a new facilitator; only its digest is kept."""
+
+    __tablename__ = "invitation"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    note: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column()
+    used_at: so.Mapped[datetime | None] = so.mapped_column()
+    used_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column()
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, counted per account and client for throttling; rows older than a day are purged."""
+
+    __tablename__ = "login_failure"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    client: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+
+
+class AuditEntry(db.Model):
+    """Who did what to a workshop's data, and when (removals, deletions, purges, retention changes).
+
+    No foreign keys: an entry outlives the workshop it speaks of (a deletion is itself audited), so the
+    workshop's title and owner are copied in. Never holds a participant's votes, only counts and pseudonyms.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    workshop_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    workshop_title: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: The facilitator whose workshop it is, so they see its entries even after the workshop is gone.
+    owner_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column()
+    #: The actor's e-mail address, or `system` for the retention purge and the command line.
+    actor: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    details: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+
+
+class RoomRelease(db.Model):
+    """How far the room's view of one activity round has advanced (docs/anonymity.md).
+
+    Everything a non-owner sees (screen, its socket, the screen-token API and charts, the phones' Delphi
+    feedback) is computed from the released answers only; `seq` counts the releases, `final` marks an earlier
+    round whose last release has been made (it can no longer change). One row per activity round, also the row
+    that serialises releases across server processes.
+    """
+
+    __tablename__ = "room_release"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    final: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    released_at: so.Mapped[datetime | None] = so.mapped_column()
+
+
+class RoomAnswer(db.Model):
+    """A participant's answer as the room was last shown it (a copy of a `response` row at a release).
+
+    No foreign key to the participant: if one goes, their released rows stay until the next release of their
+    group removes them, so the released tallies never drift from these rows. `group_id` is kept for the same
+    reason."""
+
+    __tablename__ = "room_answer"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    participant_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    item_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    group_id: so.Mapped[int] = so.mapped_column()
+    value: so.Mapped[int | None] = so.mapped_column()
+    #: The release (`RoomRelease.seq`) that set this participant's released answers: the participants of one
+    #: group released together form a batch, which later releases may split only into parts of at least k.
+    batch: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+
+
+class RoomTally(db.Model):
+    """`Tally`, over the released answers: what the room's rating figures are computed from."""
+
+    __tablename__ = "room_tally"
+
+    activity_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    group_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    item_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    value: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    n: so.Mapped[int] = so.mapped_column(default=0, server_default="0")

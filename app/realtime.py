@@ -70,6 +70,7 @@ def on_connect(auth: Any = None) -> None:
             if workshop is None:
                 raise ConnectionRefusedError("unknown screen token")
             _join_screen(workshop.id)
+            _emit_pace(workshop)
             for activity in participation.open_activities(workshop):
                 emit("results", live.for_screen(activity, results.live_document(activity)))
                 _emit_timer(activity)
@@ -82,6 +83,7 @@ def on_connect(auth: Any = None) -> None:
             if participant is None:
                 raise ConnectionRefusedError("unknown participant token")
             join_room(live.workshop_room(participant.workshop_id))
+            _emit_pace(participant.workshop)
             for activity in participant.workshop.activities:
                 emit("state", {"activity": activity.key, "state": activity.state})
                 if activity.state == "open":
@@ -91,16 +93,21 @@ def on_connect(auth: Any = None) -> None:
         workshop_id = auth.get("workshop")
         if current_user.is_authenticated and isinstance(workshop_id, int):
             workshop = db.session.get(workshops.Workshop, workshop_id)
-            if workshop is None or workshop.owner_id != current_user.id:
+            from app.services import access  # observers get results too; control is over HTTP, role-checked
+
+            if workshop is None or not access.allows(workshop, current_user._get_current_object(), "read"):
                 raise ConnectionRefusedError("not your workshop")
             join_room(live.workshop_room(workshop.id))  # not the screens room: full results come here
             join_room(live.facilitators_room(workshop.id))
-            emit("participation", {"groups": workshops.participation(workshop)})
+            from app.services.admission import participation_event
+
+            emit("participation", participation_event(workshop))
+            _emit_pace(workshop)
             from app.services import proposals
 
             emit("proposals", {"pending": proposals.pending_count(workshop.id)})
             for activity in participation.open_activities(workshop):
-                emit("results", results.live_document(activity))
+                emit("results", results.compute(activity, "equal_groups"))  # the facilitator's own: exact
                 _emit_timer(activity)
             return
         raise ConnectionRefusedError("credentials required")
@@ -112,6 +119,14 @@ def _emit_timer(activity: Any) -> None:
     """A running countdown, to the joining client alone (stopped timers are not sent)."""
     if activity.state == "open" and (activity.settings or {}).get("timer_ends_at"):
         emit("timer", live.timer_payload(activity))
+
+
+def _emit_pace(workshop: Any) -> None:
+    """Where the room is under presenter pace, to the joining client alone (self-paced: nothing to follow)."""
+    from app.services import pace
+
+    if workshop.pace != "self":
+        emit("pace", pace.payload(workshop))
 
 
 def _join_screen(workshop_id: int) -> None:

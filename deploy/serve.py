@@ -39,12 +39,16 @@ def main() -> None:
     raise_file_limit()
     app = create_app()
     audit_path = audit_log(app.instance_path)
+    from app.services import lifecycle
+
+    purging = lifecycle.start_purge_job(app)
     host, port = app.config["HOST"], int(app.config["PORT"])
     public = app.config.get("PUBLIC_URL") or f"http://{lan_address()}:{port}"
     print(f"\n  Prioritas is running ({socketio.async_mode}, {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}).")
     print(f"  On this laptop:          http://127.0.0.1:{port}/facilitator")
     print(f"  Phones on the same Wi-Fi: {public}/join")
     print(f"  Audit log:               {audit_path}")
+    print(f"  Retention purge:         {'every %g h' % (app.config['PURGE_INTERVAL'] / 3600) if purging else 'off'}")
     print("  Stop with Ctrl+C.\n", flush=True)
     socketio.run(app, host=host, port=port, log_output=os.environ.get("PRIORITAS_ACCESS_LOG") == "1",
                  handler_class=_handler_class())

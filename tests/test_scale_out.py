@@ -42,7 +42,8 @@ def test_vote_on_one_process_reaches_a_screen_on_the_other(tmp_path: Path, share
         events: list[dict[str, Any]] = []
         screen = sio.Client(reconnection=False)
         screen.on("results", lambda doc: events.append(doc))
-        screen.connect(second.url, auth={"screen_token": workshop["screen_token"]}, transports=["websocket"])
+        screen.connect(second.url, auth={"screen_token": workshop["screen_token"]},
+                       transports=["websocket"], wait_timeout=10)
         states: list[dict[str, Any]] = []
         screen.on("state", lambda event: states.append(event))
 

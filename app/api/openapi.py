@@ -95,6 +95,8 @@ SCHEMAS: dict[str, Any] = {
                                                                            "default": 1.0},
                        "expected": {"type": ["integer", "null"], "minimum": 0},
                        "description": {"type": "string"},
+                       "name_2": {"type": "string",
+                                  "description": "Extension: the name in the workshop's second language."},
                        "observer": {"type": "boolean", "default": False,
                                     "description": "Observers get weight 0 under the `equal` preset."}},
         "required": ["key", "name"],
@@ -612,6 +614,10 @@ def _action_paths(activity: str) -> dict[str, Any]:
 _EXTENSIONS: list[Callable[[], dict[str, Any]]] = []
 
 
+#: Socket.IO events documented by the module that emits them (added to `x-socketio.events`).
+SOCKET_EVENTS: dict[str, Any] = {}
+
+
 def extend(paths: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
     _EXTENSIONS.append(paths)
     return paths
@@ -687,14 +693,23 @@ def openapi_document() -> dict[str, Any]:
                 "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"close_others": {"type": "boolean"}}}}}},
-                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403")}}},
+                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/close": {"post": {
                 "summary": "Close an activity", "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
-                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403")}}},
+                "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/results": {"get": {
                 "summary": "Results of an activity",
                 "description": "equal_groups (default) is readable with the facilitator or screen token; per_head "
-                               "with the facilitator token only. Participant tokens get 403.",
+                               "with the facilitator token only. Participant tokens get 403. With the "
+                               "facilitator token the figures are exact. With the screen token they are what "
+                               "the room sees (the screen, its live results, the phones' Delphi feedback): "
+                               "computed from released answers only, which advance per group in whole batches "
+                               "of at least min_group_size changed participants (closing releases nothing by "
+                               "itself), so pooled figures (n, mean, sd, median, ...) move in those batches "
+                               "as well as by_group; a group with fewer than min_group_size values on an "
+                               "item's dimension is left out of every figure of it, pooled ones included, "
+                               "so no fallback to the plain mean is shown; respondents and groups are live "
+                               "counts. See docs/anonymity.md.",
                 "security": [{"facilitator": []}, {"screen": []}],
                 "parameters": [WORKSHOP_ID, ACTIVITY_KEY, {"name": "weighting", "in": "query", "required": False,
                                                            "schema": {"enum": ["per_head", "equal_groups"],
@@ -802,6 +817,11 @@ def openapi_document() -> dict[str, Any]:
                             "payload": "a results document (equal_groups), coalesced a few times per second; "
                                        "screens get {activity, hidden: true, respondents, groups} while the "
                                        "facilitator holds the figures back"},
+                "revealed": {"to": "everyone in the workshop",
+                             "payload": {"activity": "key", "revealed": "true when phones may show the room's "
+                                                                        "figures with the participant's own answers"},
+                             "note": "sent when the facilitator reveals or hides an activity's results, changes "
+                                     "its reveal mode, closes or resets it"},
                 "timer": {"to": "everyone in the workshop",
                           "payload": {"activity": "key", "ends_at": "ISO 8601 UTC, or null when stopped"}},
                 "participation": {"to": "facilitators", "payload": {"groups": {"<group>": "joined count"}}},
@@ -812,4 +832,10 @@ def openapi_document() -> dict[str, Any]:
     }
     for path, operations in _extension_paths().items():
         document["paths"].setdefault(path, {}).update(operations)
+    document["x-socketio"]["events"].update(SOCKET_EVENTS)
+    # Any request whose query string or body text holds a control character is refused before its view runs.
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault("422", _problem("A text in the request holds a control character "
+                                                              "or a broken one; nothing was done."))
     return document

@@ -10,15 +10,27 @@ from app import reports
 from app.api import bp
 from app.api.auth import bearer_token, require_facilitator, require_participant, results_reader
 from app.api.openapi import openapi_document
-from app.extensions import limiter
+from app.api.tokens import token_response
+from app.extensions import db, limiter
 from app.models import Activity
-from app.services import accounts, archive, comparison, exports, live, participation, results, workshops
+from app.services import (
+    accounts,
+    admission,
+    archive,
+    comparison,
+    delphi,
+    exports,
+    live,
+    participation,
+    release,
+    results,
+    workshops,
+)
 from app.services import actions as action_service
 from app.services import proposals as proposal_service
 from app.services import templates as own_templates
 from app.services.database import transaction
-from app.services.errors import conflict, forbidden, invalid_field, not_found, unauthorized
-from app.services.ratelimit import join_code_key, login_key
+from app.services.errors import Problem, conflict, forbidden, invalid_field, not_found, unauthorized
 
 
 def json_body() -> Any:
@@ -35,14 +47,12 @@ def openapi() -> Response:
 
 
 @bp.post("/auth/token")
-@limiter.limit("20/minute", key_func=login_key)
 def issue_token() -> tuple[Response, int]:
+    """Throttled per account and client with the login form (app.services.throttle); tokens expire."""
     body = json_body()
     if not isinstance(body, dict):
         raise invalid_field("email", "Send a JSON object with email and password.")
-    with transaction():
-        token = accounts.issue_token(body.get("email"), body.get("password"))
-    return jsonify({"token": token}), 200
+    return token_response(body)
 
 
 @bp.get("/templates")
@@ -139,9 +149,11 @@ def next_round(workshop_id: int, key: str) -> Response:
     """Delphi: close the current round and open the next; earlier rounds' responses are kept."""
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
+    body = json_body() if request.get_data() else None  # no body: every item is asked again
     with transaction():
-        workshops.next_round(activity)
-    return jsonify(workshops.activity_document(activity))
+        delphi.start_round(activity, body)
+    return jsonify({**workshops.activity_document(activity),
+                    "round_items": [i.key for i in activity.round_items]})
 
 
 @bp.post("/workshops/<int:workshop_id>/weights")
@@ -176,10 +188,17 @@ def activity_results(workshop_id: int, key: str) -> Response:
     weighting = request.args.get("weighting") or "equal_groups"
     activity = results_reader(workshop_id, key, weighting)
     weighting = results.check_weighting(weighting)
+    if accounts.user_for_token(bearer_token() or "") is None:  # the screen token: what the room may see
+        return jsonify(_room_view(activity, _round_param(activity)))
     document = results.compute(activity, weighting, round=_round_param(activity))
-    if live.is_hidden(activity) and accounts.user_for_token(bearer_token() or "") is None:
-        document = live.for_screen(activity, document)  # the screen token sees counts only until revealed
     return jsonify(document)
+
+
+def _room_view(activity: Activity, round_: int | None) -> dict[str, Any]:
+    """The room's released figures (docs/anonymity.md), after a release is made if one is due."""
+    release.advance(activity)
+    activity = db.session.get(Activity, activity.id) or activity
+    return live.room_view(activity, round_)
 
 
 @bp.get("/workshops/<int:workshop_id>/export")
@@ -201,7 +220,12 @@ def activity_chart(workshop_id: int, key: str, fmt: str) -> Response:
     weighting = results.check_weighting(weighting)
     round_ = _round_param(activity)
     try:
-        document = results.compute(activity, weighting, round=round_)
+        if accounts.user_for_token(bearer_token() or "") is None:  # the screen token: the room's figures
+            document = _room_view(activity, round_)
+            if document.get("hidden"):
+                raise conflict("The facilitator has not revealed these results yet.")
+        else:
+            document = results.compute(activity, weighting, round=round_)
     except ValueError as error:  # a type the results service does not compute yet
         raise invalid_field("", f"No chart for '{activity.type}' activities yet.") from error
     return Response(reports.activity_chart(activity, document, fmt), mimetype=reports.CHART_FORMATS[fmt])
@@ -217,14 +241,18 @@ def import_workshop() -> tuple[Response, int]:
 
 
 @bp.post("/join")
-@limiter.limit("600/minute", key_func=join_code_key)
 def join() -> tuple[Response, int]:
+    """201 for a new participant; 200 when a known `device` gets its participant back (docs/ratelimits.md)."""
     body = json_body()
     if not isinstance(body, dict):
         raise invalid_field("code", 'Send {"code": ..., "group": ...}.')
-    with transaction():
-        participant, token = participation.join(body.get("code"), body.get("group"))
-    return jsonify({"participant_token": token, "workshop": participant.workshop_id}), 201
+    device = body.get("device") or request.headers.get("X-Prioritas-Device") or None
+    admitted = admission.join(body.get("code"), body.get("group"), device=device, passcode=body.get("passcode"),
+                              seat=body.get("seat"))
+    participant = admitted.participant
+    return jsonify({"participant_token": admitted.token, "workshop": participant.workshop_id,
+                    "group": participant.group.key, "rejoined": admitted.rejoined,
+                    "kept_group": admitted.kept_group}), 200 if admitted.rejoined else 201
 
 
 @bp.put("/workshops/<int:workshop_id>/activities/<key>/responses")
@@ -233,6 +261,11 @@ def save_responses(workshop_id: int, key: str) -> Response:
     participant = require_participant()
     activity = participation.activity_for_participant(participant, workshop_id, key)
     workshops.require_open(activity)
+    limit = participation.ballot_max_bytes(activity)
+    if (request.content_length or 0) > limit:  # a 413 before reading, let alone parsing, a huge body
+        raise Problem(413, "Payload too large", f"A ballot of this activity fits in {limit} bytes; nothing was "
+                                                "saved.")
+    request.max_content_length = limit  # also bounds a body sent without a Content-Length
     body = json_body()
     with transaction():
         saved = participation.save_responses(participant, activity, body)

@@ -10,7 +10,8 @@ below every ranked one and tie among themselves. From the ballots:
   unranked items sharing the remaining points equally ((m - t - 1) / 2 each);
 - ``copeland`` (extension): pairwise wins minus losses per item;
 - ``items[].mean_rank``: unweighted mean position, unranked = (t + 1 + m) / 2;
-- ``by_group`` (extension): each shown group's n and Borda.
+- ``by_group`` (extension): each shown group's n, Borda and Kendall's W;
+- ``kendall_w`` (extension): Kendall's coefficient of concordance of all ballots, ties corrected (delphi.py).
 
 Everything that decides an order is exact: ballot weights are fractions, and the pairwise
 matrix is scaled by the common denominator of the weights into integers before Schulze.
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .common import GroupSpec, check_groups, check_items, check_min_group_size, check_weighting, results_header
+from .delphi import kendall_w_from_sums, tie_term
 from .suppress import ballot_weights, shown_groups
 
 __all__ = ["RankingData", "ranking_results", "schulze_order", "strongest_paths"]
@@ -114,6 +116,9 @@ def ranking_results(data: RankingData, weighting: str) -> dict:
     packed = {key: [0] * m for key in group_keys}  # group -> row a -> packed counts of "a above b"
     borda2 = {key: [0] * m for key in group_keys}  # group -> item -> sum of 2 * Borda points
     rank2 = [0] * m  # item -> sum of 2 * position, all ballots
+    rank2_g = {key: [0] * m for key in group_keys}  # the same per group, for the group's Kendall's W
+    unranked_rank2_g = dict.fromkeys(group_keys, 0)
+    ties_g = dict.fromkeys(group_keys, 0)  # group -> sum of the ballots' tie terms (Kendall's W)
     # A top-t ballot gives each unranked item the same share; it is added to every item once at the end and
     # taken back from the ranked ones here, so no ballot loops over the items it did not rank.
     unranked_b2 = dict.fromkeys(group_keys, 0)
@@ -121,12 +126,14 @@ def ranking_results(data: RankingData, weighting: str) -> dict:
     for (group, ballot), c in tally.items():
         counts[group] += c
         t = len(ballot)
-        rows, b2 = packed[group], borda2[group]
+        rows, b2, g2 = packed[group], borda2[group], rank2_g[group]
         below = everything
         if t < m:
             share_b2, share_rank2 = c * (m - t - 1), c * (t + 1 + m)
             unranked_b2[group] += share_b2
             unranked_rank2 += share_rank2
+            unranked_rank2_g[group] += share_rank2
+            ties_g[group] += c * tie_term(t, m)
         else:
             share_b2 = share_rank2 = 0
         for r, a in enumerate(ballot, start=1):
@@ -134,12 +141,16 @@ def ranking_results(data: RankingData, weighting: str) -> dict:
             rows[a] += c * below
             b2[a] += c * 2 * (m - r) - share_b2
             rank2[a] += c * 2 * r - share_rank2
+            g2[a] += c * 2 * r - share_rank2
     for key in group_keys:
         share = unranked_b2[key]
         if share:
             borda2[key] = [v + share for v in borda2[key]]
     if unranked_rank2:
         rank2 = [v + unranked_rank2 for v in rank2]
+    for key in group_keys:
+        if unranked_rank2_g[key]:
+            rank2_g[key] = [v + unranked_rank2_g[key] for v in rank2_g[key]]
 
     total = sum(counts.values())
     weights, fell_back = ballot_weights(data.groups, counts, k, weighting)
@@ -176,9 +187,10 @@ def ranking_results(data: RankingData, weighting: str) -> dict:
             by_group[key] = None
         elif key in shown:
             by_group[key] = {"n": counts[key],
-                             "borda": {items[a]: float(Fraction(borda2[key][a], 2 * counts[key])) for a in range(m)}}
+                             "borda": {items[a]: float(Fraction(borda2[key][a], 2 * counts[key])) for a in range(m)},
+                             "kendall_w": kendall_w_from_sums(rank2_g[key], counts[key], ties_g[key])}
         else:
-            by_group[key] = {"n": counts[key], "borda": None}
+            by_group[key] = {"n": counts[key], "borda": None, "kendall_w": None}
 
     doc = results_header(data.activity, weighting, counts)
     doc["schulze"] = [items[i] for i in order]
@@ -191,4 +203,8 @@ def ranking_results(data: RankingData, weighting: str) -> dict:
         {"item": items[a], "mean_rank": float(Fraction(rank2[a], 2 * total)) if total else None} for a in range(m)
     ]
     doc["by_group"] = by_group
+    # Agreement of the whole room on one order (unweighted, like mean_rank); under equal_groups not below k
+    # ballots, so the first few ballots cannot be read off it.
+    shown_w = total >= k or weighting != "equal_groups"
+    doc["kendall_w"] = kendall_w_from_sums(rank2, total, sum(ties_g.values())) if shown_w else None
     return doc

@@ -4,4 +4,18 @@ from flask import Blueprint
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 
-from app.facilitator import actions, comparison, imports, library, paper, proposals, routes  # noqa: E402,F401
+from app.facilitator import (  # noqa: E402,F401
+    accounts,
+    actions,
+    comparison,
+    delphi,
+    imports,
+    library,
+    lifecycle,
+    pace,
+    paper,
+    proposals,
+    remote,
+    routes,
+    voice,
+)

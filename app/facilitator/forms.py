@@ -53,7 +53,7 @@ def strip(value: Any) -> Any:
 
 def key_field(noun: str) -> StringField:
     return StringField(_l("Key"), [DataRequired(), Regexp(KEY_RULE, message=KEY_MESSAGE)], filters=[strip],
-                       description=f"Short code used in exports and the API, e.g. '{noun}'.")
+                       description=_l("Short code used in exports and the API, e.g. '%(example)s'.", example=noun))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -135,6 +135,8 @@ class SettingsForm(BlankWorkshopForm):
 class GroupForm(FlaskForm):
     key = key_field("workers")
     name = StringField(_l("Name"), [DataRequired(), Length(max=120)], filters=[strip])
+    name_2 = StringField(_l("Name in second language"), [Optional(), Length(max=120)], filters=[strip],
+                         description=_l("Shown beside the name when the workshop has a second language."))
     weight = FloatField(_l("Weight"), [InputRequired(), NumberRange(min=0, message=_l("A number of at least 0."))],
                         default=1.0,
                         description=_l("1 = counts like the other groups; 0 = observers, shown but not counted."))
@@ -147,13 +149,14 @@ class GroupForm(FlaskForm):
                             description=_l("Their answers are shown but do not count in the group-weighted results."))
 
     def payload(self) -> dict[str, Any]:
-        return {"key": self.key.data, "name": self.name.data, "weight": self.weight.data,
-                "expected": self.expected.data, "description": self.description.data or "",
+        return {"key": self.key.data, "name": self.name.data, "name_2": self.name_2.data or "",
+                "weight": self.weight.data, "expected": self.expected.data, "description": self.description.data or "",
                 "observer": bool(self.observer.data)}
 
     @staticmethod
     def values(group: StakeholderGroup) -> dict[str, Any]:
-        return {"key": group.key, "name": group.name, "weight": group.weight, "expected": group.expected,
+        return {"key": group.key, "name": group.name, "name_2": group.name_2, "weight": group.weight,
+                "expected": group.expected,
                 "description": group.description, "observer": group.observer}
 
 
@@ -303,7 +306,7 @@ def _quadrants_complete(form: FlaskForm) -> bool:
     if any(f.data for f in fields):
         for field in fields:
             if not field.data:
-                field.errors = [*field.errors, "Name this quadrant too, or clear all four."]
+                field.errors = [*field.errors, str(_l("Name this quadrant too, or clear all four."))]
                 valid = False
     return valid
 
@@ -362,7 +365,7 @@ class PointsActivityForm(BaseActivityForm):
         valid = super().validate(extra_validators)
         if valid and self.budget.data is not None and self.max_per_item.data > self.budget.data:
             self.max_per_item.errors = [*self.max_per_item.errors,
-                                        "More than the points per person: nobody could reach it."]
+                                        str(_l("More than the points per person: nobody could reach it."))]
             valid = False
         return valid
 
@@ -394,7 +397,7 @@ class RankingActivityForm(BaseActivityForm):
         valid = super().validate(extra_validators)
         chosen = len(self.items.data or [])
         if valid and self.top.data is not None and self.top.data > chosen:
-            self.top.errors = [*self.top.errors, f"At most the number of items ticked ({chosen})."]
+            self.top.errors = [*self.top.errors, str(_l("At most the number of items ticked (%(n)s).", n=chosen))]
             valid = False
         return valid
 
@@ -461,17 +464,17 @@ class CriteriaActivityForm(BaseActivityForm):
         rows = [row.form for row in self.criteria if not row.form.blank()]
         for row in rows:
             if not row.key.data:
-                row.key.errors = [*row.key.errors, "Give this criterion a key."]
+                row.key.errors = [*row.key.errors, str(_l("Give this criterion a key."))]
                 valid = False
             elif row.key.data in seen:
-                row.key.errors = [*row.key.errors, f"The key '{row.key.data}' is used twice."]
+                row.key.errors = [*row.key.errors, str(_l("The key '%(key)s' is used twice.", key=row.key.data))]
                 valid = False
             seen.add(row.key.data or "")
             if not row.label.data:
-                row.label.errors = [*row.label.errors, "Give this criterion a label."]
+                row.label.errors = [*row.label.errors, str(_l("Give this criterion a label."))]
                 valid = False
         if not rows:
-            self.form_errors.append("Fill in at least one criterion (a key and a label).")
+            self.form_errors.append(str(_l("Fill in at least one criterion (a key and a label).")))
             valid = False
         return valid
 

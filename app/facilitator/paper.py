@@ -62,7 +62,7 @@ def _page(workshop: Workshop, activity: Activity, status: int = 200, **context: 
     values = {"shown": {}, "item_errors": {}, "general": [], "group": "", "group_error": ""}
     values.update(context)
     return render_template("facilitator/paper.html", workshop=workshop, activity=activity,
-                           items=activity.items, **_context(activity), **values), status
+                           items=activity.round_items, **_context(activity), **values), status
 
 
 @bp.route("/workshops/<int:workshop_id>/activities/<key>/paper", methods=["GET", "POST"])

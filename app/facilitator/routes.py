@@ -37,15 +37,14 @@ from app.facilitator.forms import (
     attach_errors,
 )
 from app.models import Activity, User, Workshop
-from app.services import accounts, editing, exports, results, workshops
+from app.services import access, accounts, editing, exports, invites, results, throttle, workshops
 from app.services import templates as own_templates
 from app.services.database import transaction
 from app.services.errors import Problem
-from app.services.ratelimit import login_key
 
 Page = str | tuple[str, int] | Response
 KINDS = "any(groups, items, activities)"
-LOGIN_FAILED = "Unknown e-mail address or wrong password."
+LOGIN_FAILED = lazy_gettext("Unknown e-mail address or wrong password.")
 
 
 def _me() -> User:
@@ -81,25 +80,35 @@ def _safe_next(target: str | None) -> str | None:
 # --- accounts ----------------------------------------------------------------------------------------------
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", key_func=login_key, methods=["POST"])
 def login() -> Page:
+    """Throttled per account and client with the API (app.services.throttle), never for a known device."""
     if current_user.is_authenticated:
         return redirect(url_for(".index"))
     form = LoginForm()
     if form.validate_on_submit():
         email, password = form.email.data or "", form.password.data or ""
-        user = accounts.authenticate(email, password)
-        if user is not None:
-            login_user(user, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")) or url_for(".index"))
-        form.form_errors.append(LOGIN_FAILED)
-        return render_template("facilitator/login.html", form=form), 401
+        try:
+            user, client = throttle.sign_in(email, password, request)
+        except Problem as problem:
+            form.form_errors.append(problem.detail if problem.status == 429 else str(LOGIN_FAILED))
+            page = current_app.make_response((render_template("facilitator/login.html", form=form), problem.status))
+            if problem.status == 429:
+                page.headers["Retry-After"] = str(getattr(problem, "retry_after", 60))
+            return page
+        login_user(user, remember=bool(form.remember.data))
+        page = redirect(_safe_next(request.args.get("next")) or url_for(".index"))
+        page.set_cookie(throttle.DEVICE_COOKIE, throttle.device_value(client, user), max_age=throttle.DEVICE_MAX_AGE,
+                        httponly=True, samesite="Lax", secure=request.is_secure)
+        return page
     return render_template("facilitator/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def register() -> Page:
+    """Closed unless PRIORITAS_OPEN_REGISTRATION=1: accounts come from invitations (app/facilitator/accounts.py)."""
+    if not invites.registration_open():
+        abort(404)
     if current_user.is_authenticated:
         return redirect(url_for(".index"))
     form = RegisterForm()
@@ -128,8 +137,9 @@ def logout() -> Response:
 @bp.get("/", strict_slashes=False)
 @login_required
 def index() -> str:
-    mine = workshops.list_for(_me())
-    return render_template("facilitator/index.html", workshops=mine,
+    rows = access.workshops_for(_me())
+    mine = [w for w, _role in rows]
+    return render_template("facilitator/index.html", workshops=mine, roles={w.id: r for w, r in rows},
                            participants=editing.participant_totals(w.id for w in mine))
 
 
@@ -230,8 +240,6 @@ def settings(workshop_id: int) -> Page:
 
 _FORMS: dict[str, type[GroupForm] | type[ItemForm] | type[ActivityForm]] = {
     "groups": GroupForm, "items": ItemForm, "activities": ActivityForm}
-_NOUN = {"groups": lazy_gettext("stakeholder group"), "items": lazy_gettext("item"),
-         "activities": lazy_gettext("activity")}
 
 
 def _preset_of(workshop: Workshop) -> str:
@@ -270,7 +278,7 @@ def _entity_form(workshop: Workshop, kind: str, data: dict[str, Any] | None = No
 def _entity_page(workshop: Workshop, kind: str, form: Any, key: str | None, status: int = 200,
                  frozen: bool = False) -> tuple[str, int]:
     page = "facilitator/activity_form.html" if kind == "activities" else "facilitator/entity_form.html"
-    return render_template(page, workshop=workshop, kind=kind, noun=_NOUN[kind], form=form, key=key,
+    return render_template(page, workshop=workshop, kind=kind, form=form, key=key,
                            frozen=frozen, activity_type=getattr(form, "type_name", ""),
                            type_names=ACTIVITY_TYPE_NAMES), status
 
@@ -288,7 +296,10 @@ def _frozen(workshop: Workshop, kind: str, key: str | None) -> bool:
 
 def _saved(workshop: Workshop, kind: str, form: Any) -> Response:
     title = form.name.data if "name" in form else form.title.data
-    flash(gettext("%(noun)s “%(title)s” saved.", noun=str(_NOUN[kind]).capitalize(), title=title), "success")
+    message = {"groups": gettext("Stakeholder group “%(title)s” saved.", title=title),
+               "items": gettext("Item “%(title)s” saved.", title=title),
+               "activities": gettext("Activity “%(title)s” saved.", title=title)}[kind]
+    flash(message, "success")
     return redirect(url_for(".edit", workshop_id=workshop.id, _anchor=kind))
 
 
@@ -346,7 +357,10 @@ def entity_delete(workshop_id: int, kind: str, key: str) -> Page:
     status = _save(form, lambda: deleter(workshop, key))
     if status is not None:
         return _editor(workshop, status=status, alert=" ".join(form.form_errors))
-    flash(gettext("%(noun)s '%(key)s' deleted.", noun=str(_NOUN[kind]).capitalize(), key=key), "success")
+    message = {"groups": gettext("Stakeholder group '%(key)s' deleted.", key=key),
+               "items": gettext("Item '%(key)s' deleted.", key=key),
+               "activities": gettext("Activity '%(key)s' deleted.", key=key)}[kind]
+    flash(message, "success")
     return redirect(url_for(".edit", workshop_id=workshop.id, _anchor=kind))
 
 
@@ -356,7 +370,7 @@ def entity_move(workshop_id: int, kind: str, key: str) -> Page:
     workshop = _owned(workshop_id)
     form = MoveForm()
     if not form.validate_on_submit():
-        return _editor(workshop, status=422, alert="Move up or down.")
+        return _editor(workshop, status=422, alert=gettext("Move up or down."))
     offset = -1 if form.direction.data == "up" else 1
     status = _save(form, lambda: editing.move(workshop, kind, key, offset))  # type: ignore[arg-type]
     if status is not None:
@@ -402,8 +416,8 @@ def _change_state(workshop_id: int, key: str, state: str) -> Response:
     close_others = state == "open" and bool(form.close_others.data)
     with transaction():
         workshops.set_state(activity, state, close_others=close_others)
-    verb = gettext("open: phones can answer now") if state == "open" else gettext("closed")
-    flash(gettext("“%(title)s” is %(state)s.", title=activity.title, state=verb), "success")
+    flash(gettext("“%(title)s” is open: phones can answer now.", title=activity.title) if state == "open"
+          else gettext("“%(title)s” is closed.", title=activity.title), "success")
     return redirect(url_for(".console", workshop_id=workshop.id, _anchor=f"activity-{key}"))
 
 
@@ -531,7 +545,7 @@ def activity_results(workshop_id: int, key: str) -> Page:
     return render_template("facilitator/results.html", workshop=workshop, activity=activity, weighting=weighting,
                            document=document, error=error, titles={i.key: i.title for i in workshop.items},
                            groups={g.key: g.name for g in workshop.groups}, round=round_ or activity.round,
-                           item_keys=[i.key for i in activity.items], p=presenting)
+                           item_keys=[i.key for i in activity.items_in_round(round_ or activity.round)], p=presenting)
 
 
 # --- running the room: lock joining, remove one participant's answers --------------------------------------

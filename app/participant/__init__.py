@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("participant", __name__)
 
-from app.participant import proposals, routes  # noqa: E402,F401
+from app.participant import (  # noqa: E402,F401
+    consent,
+    device,
+    pace,
+    proposals,
+    routes,
+    standing,
+)

@@ -64,7 +64,7 @@ def cap_of(activity: Activity) -> int:
 
 def top_of(activity: Activity) -> int:
     top = (activity.settings or {}).get("top")
-    n = len(activity.items)
+    n = len(activity.round_items)
     return max(1, min(int(top), n)) if isinstance(top, int) else n
 
 
@@ -98,7 +98,7 @@ def answered(activity: Activity, saved: dict[tuple[str, str], int | None]) -> se
         return {k for (k, _), v in saved.items() if v}
     if activity.type == "criteria":
         keys = [c["key"] for c in criteria_of(activity)]
-        return {i.key for i in activity.items if all((i.key, c) in saved for c in keys)}
+        return {i.key for i in activity.round_items if all((i.key, c) in saved for c in keys)}
     return {k for (k, _) in saved}
 
 
@@ -111,7 +111,7 @@ def read(activity: Activity, form: MultiDict[str, str]) -> Ballot:
 
 def _read_scale(activity: Activity, form: MultiDict[str, str]) -> Ballot:
     ratings, shown = [], {}
-    for item in activity.items:
+    for item in activity.round_items:
         raw = form.get(f"{item.key}.value", "").strip()
         if raw:
             shown[item.key] = {"value": raw}
@@ -124,7 +124,7 @@ def _read_points(activity: Activity, form: MultiDict[str, str]) -> Ballot:
     points: dict[str, Any] = {}
     shown: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    for item in activity.items:
+    for item in activity.round_items:
         raw = form.get(f"{item.key}.points", "").strip()
         shown[item.key] = raw
         if not raw:
@@ -142,7 +142,7 @@ def _read_ranking(activity: Activity, form: MultiDict[str, str]) -> Ballot:
     places: dict[str, int] = {}
     shown: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    for item in activity.items:
+    for item in activity.round_items:
         raw = form.get(f"{item.key}.rank", "").strip()
         if not raw:
             continue
@@ -169,7 +169,7 @@ def _read_ranking(activity: Activity, form: MultiDict[str, str]) -> Ballot:
 
 def _read_criteria(activity: Activity, form: MultiDict[str, str]) -> Ballot:
     scores, shown = [], {}
-    for item in activity.items:
+    for item in activity.round_items:
         for criterion in criteria_of(activity):
             raw = form.get(f"{item.key}.{criterion['key']}", "").strip()
             if raw:

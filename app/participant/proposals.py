@@ -40,7 +40,9 @@ def propose() -> Page:
             "description": request.form.get("description", "")}
     errors: dict[str, str] = {}
     message, status = None, 200
-    if request.method == "POST":
+    if not workshop.proposals_open:  # the facilitator closed suggestions: say so; a late form gets 409
+        message, status = _("The facilitator has closed suggestions for now."), 409 if request.method == "POST" else 200
+    elif request.method == "POST":
         try:
             with transaction():
                 proposals.submit(participant, form)
@@ -58,4 +60,5 @@ def propose() -> Page:
                    message=message, kinds=kind_labels(), statuses=status_labels(),
                    mine=proposals.for_participant(participant), item_titles=item_titles,
                    open_keys=[a.key for a in participation.open_activities(workshop)],
-                   title_max=proposals.TITLE_MAX, description_max=proposals.DESCRIPTION_MAX)
+                   title_max=proposals.TITLE_MAX, description_max=proposals.DESCRIPTION_MAX,
+                   closed=not workshop.proposals_open)

@@ -20,12 +20,12 @@ from werkzeug.datastructures import MultiDict
 from app.extensions import limiter
 from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
-from app.participant import ballots, bp
+from app.participant import ballots, bp, consent
 from app.participant.ballots import _INTEGER, DONT_KNOW, _value
-from app.services import participation, results, workshops
+from app.participant.device import device_id
+from app.services import admission, pace, participation, results, workshops
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
-from app.services.ratelimit import join_code_key
 
 #: Axes in the order a phone asks them: the vertical one ("how much does it matter?") first.
 AXIS_ORDER = ("y", "x")
@@ -61,8 +61,24 @@ def _render(template: str, workshop: Workshop | None = None, status: int = 200, 
     """Render in the selected language (the phone's choice, else the workshop's); `<html lang dir>` follow it."""
     if workshop is not None and g.get("workshop_language") != workshop.language:
         use_workshop_language(workshop.language)
+    if workshop is not None and isinstance(context.get("activity"), Activity):
+        context.setdefault("pace_note", _pace_note(workshop, context["activity"]))
     html = render_template(f"participant/{template}", workshop=workshop, **context)
     return html, status
+
+
+def _pace_note(workshop: Workshop, activity: Activity) -> str:
+    """ "Item 2 of 7" while the facilitator walks this activity item by item, else nothing."""
+    step = pace.current(workshop)
+    if step is None or step.activity is not activity or step.index is None:
+        return ""
+    return _("Item %(n)s of %(total)s", n=step.index + 1, total=len(activity.activity_items))
+
+
+def _shown_only(workshop: Workshop, activity: Activity, answered: Any) -> Any:
+    """In item pace the page counts only the item on show ("1 of 1 saved"), not the whole activity."""
+    keys = {i.key for i in pace.visible_items(workshop, activity)}
+    return type(answered)(k for k in answered if k in keys)
 
 
 def _normalise_code(raw: str) -> str:
@@ -101,58 +117,109 @@ def index() -> Response:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit("600/minute", key_func=join_code_key, methods=["POST"])
 def join() -> Page:
-    """Type the workshop code; an unknown code is a form error and creates nothing."""
-    code, error = "", None
+    """Type the workshop code; an unknown code is a form error, creates nothing and counts as a failure."""
+    code, error, status = "", None, 200
+    device = device_id()
     if request.method == "POST":
         code = _normalise_code(request.form.get("code", ""))
-        workshop = workshops.by_join_code(code) if code else None
+        try:
+            workshop = admission.lookup_code(code, device) if code else None
+        except Problem as problem:  # too many wrong codes from this phone
+            return _render("join.html", code=code, error=_too_many(problem), participant=_participant(),
+                           status=problem.status)
         if workshop is not None:
             return redirect(url_for(".join_code", code=workshop.join_code))
         error = (_("No workshop has the code %(code)s. Check the code on the screen and try again.", code=code)
                  if code else _("Type the code shown on the screen."))
-    return _render("join.html", code=code, error=error, participant=_participant(),
-                   status=422 if error else 200)
+        status = 422
+    return _render("join.html", code=code, error=error, participant=_participant(), status=status)
+
+
+def _too_many(problem: Problem) -> str:
+    if problem.status == 429:
+        return _("Too many wrong codes from this phone. Wait a few minutes, then check the code on the screen.")
+    return ballots.service_message(problem.detail)
+
+
+_JOIN_MESSAGES = {
+    "wrong_passcode": lambda: _("That passcode is not right. Ask the facilitator for the workshop's passcode."),
+    "seat_required": lambda: _("This workshop needs a seat code: type the code printed on your card."),
+    "seat_unknown": lambda: _("This seat code is not one of this workshop's. Check your card."),
+    "seat_used": lambda: _("This seat code was used already: each card lets one person in. Ask the facilitator."),
+    "seat_revoked": lambda: _("This seat code was withdrawn. Ask the facilitator for another card."),
+}
+
+
+def _sign_in(admitted: admission.Admission) -> Response:
+    session["participant_token"] = admitted.token
+    session.permanent = True
+    if admitted.kept_group:
+        flash(_("Welcome back. You stay in %(group)s: you have answered already.",
+                group=admitted.participant.group.name), "info")
+    elif admitted.rejoined:
+        flash(_("Welcome back: this phone is still %(group)s.", group=admitted.participant.group.name), "info")
+    return redirect(url_for(".vote"))
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
-@limiter.limit("600/minute", key_func=join_code_key, methods=["POST"])
 def join_code(code: str) -> Page:
-    """The QR target: pick a stakeholder group once; the phone then remembers who it is."""
-    workshop = workshops.by_join_code(_normalise_code(code))
+    """The QR target: pick a stakeholder group (and type the passcode or seat code when asked); the phone then
+    remembers who it is, and the same phone coming back gets its participant back."""
+    device = device_id()
+    try:
+        workshop = admission.lookup_code(_normalise_code(code), device)
+    except Problem as problem:
+        return _render("join.html", code=_normalise_code(code), participant=_participant(), status=problem.status,
+                       error=_too_many(problem))
     if workshop is None:
         return _render("join.html", code=_normalise_code(code), participant=_participant(), status=404,
                        error=_("No workshop has this code. Check the code on the screen and try again."))
     participant = _participant()
     if participant is not None and participant.workshop_id == workshop.id:
         return redirect(url_for(".vote"))
-    error, status = None, 200
+    seat = (request.form.get("seat") if request.method == "POST" else request.args.get("seat")) or ""
+    if request.method == "GET" and admission.known_participant(workshop, device) is not None:
+        with transaction():  # this phone joined before (the session was lost): the same participant again
+            admitted = admission.admit(workshop.join_code, None, device=device)
+        return _sign_in(admitted)
+    if consent.needed(workshop):  # "I understand" first, also when the group form is posted directly
+        return consent.page(workshop, 409 if request.method == "POST" else 200)
+    error, status, bad_field = None, 200, ""
     if request.method == "POST":
         try:
-            with transaction():
-                _joined, token = participation.join(workshop.join_code, request.form.get("group", ""))
+            admitted = admission.join(workshop.join_code, request.form.get("group", ""), device=device,
+                                      passcode=request.form.get("passcode", ""), seat=seat)
         except Problem as problem:
-            error = ballots.service_message(problem.errors[0].message if problem.errors else problem.detail)
+            signal = getattr(problem, "signal", "")
+            bad_field = problem.errors[0].field if problem.errors else ""
+            message = _JOIN_MESSAGES.get(signal)
+            error = message() if message else (_too_many(problem) if problem.status == 429 else
+                                               ballots.service_message(problem.errors[0].message if problem.errors
+                                                                       else problem.detail))
             status = problem.status
         else:
-            session["participant_token"] = token
-            session.permanent = True
-            return redirect(url_for(".vote"))
-    return _render("groups.html", workshop, error=error, status=status)
+            return _sign_in(admitted)
+    seat_card = admission.seat_for_link(workshop, seat) if seat else None
+    return _render("groups.html", workshop, error=error, status=status, field=bad_field,
+                   seat=_normalise_code(seat),
+                   seat_group=seat_card.group if seat_card is not None and not seat_card.revoked else None,
+                   passcode=request.form.get("passcode", "") if bad_field != "passcode" else "")
 
 
 @bp.route("/leave", methods=["GET", "POST"])
 def leave() -> Page:
-    """Forget this phone's participant (to hand the phone to someone else); answers already saved stay."""
+    """Sign this phone out; answers already saved stay. The device cookie stays too, so joining again from
+    this phone brings back the same participant (someone without a phone votes on paper instead)."""
     participant = _participant()
     if participant is None:
         session.pop("participant_token", None)
         return redirect(url_for(".join"))
     if request.method == "POST":
-        code = participant.workshop.join_code
         session.pop("participant_token", None)
-        return redirect(url_for(".join_code", code=code))
+        flash(_("This phone has signed out. Joining again from it brings back the same participant: one "
+                "person, one voice."), "info")
+        return redirect(url_for(".join"))
     return _render("leave.html", participant.workshop, participant=participant)
 
 
@@ -189,7 +256,7 @@ def _read_matrix(activity: Activity, form: MultiDict[str, str], shown: dict[str,
     """Send only items with both axes answered (a value or don't know); half-answered ones wait."""
     ratings: list[dict[str, Any]] = []
     incomplete: list[str] = []
-    for item in activity.items:
+    for item in activity.round_items:
         raw = {axis: form.get(f"{item.key}.{axis}", "").strip() for axis in ("x", "y")}
         for axis, value in raw.items():
             if value:
@@ -221,7 +288,7 @@ def _item_errors(activity: Activity, problem: Problem, sent: list[dict[str, Any]
 
 
 def _answered(activity: Activity, saved: dict[tuple[str, str], int | None]) -> list[str]:
-    return [i.key for i in activity.items if (i.key, "x") in saved and (i.key, "y") in saved]
+    return [i.key for i in activity.round_items if (i.key, "x") in saved and (i.key, "y") in saved]
 
 
 @bp.route("/p", methods=["GET", "POST"])
@@ -234,6 +301,9 @@ def vote(activity_key: str | None = None) -> Page:
         return participant
     workshop = participant.workshop
     key = activity_key or (request.form.get("activity") if request.method == "POST" else None)
+    step = pace.current(workshop)
+    if step is not None:
+        return _paced_page(participant, step, key)
     if key:
         activity = workshop.activity(key)
         if activity is None:
@@ -251,6 +321,25 @@ def vote(activity_key: str | None = None) -> Page:
                 for a in open_now}
     return _render("list.html", workshop, participant=participant, activities=open_now, progress=progress,
                    closed_title=notice, open_keys=[a.key for a in open_now])
+
+
+def _paced_page(participant: Participant, step: pace.Step, key: str | None) -> Page:
+    """Presenter pace: only the facilitator's current step. A form sent for another activity (the room moved
+    on while it was being filled in) is still saved; a page asked for another activity shows the current one."""
+    workshop = participant.workshop
+    if key and (step.activity is None or key != step.activity.key):
+        other = workshop.activity(key)
+        if other is None:
+            raise not_found(_("This workshop has no such activity."))
+        if request.method == "POST":
+            return _activity_page(participant, other)
+        return redirect(url_for(".vote"))
+    open_keys = [a.key for a in participation.open_activities(workshop)]
+    if step.activity is None or not step.activity.is_open:
+        closed = workshop.activity(request.args.get("closed", ""))
+        notice = closed.title if closed is not None and not closed.is_open else None
+        return _render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=open_keys)
+    return _activity_page(participant, step.activity)
 
 
 def _activity_page(participant: Participant, activity: Activity) -> Page:
@@ -298,23 +387,26 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
                            "text": ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved) + " "
                            + _("You can change them until the facilitator closes this activity.") + waiting}
     saved_now = participation.saved_values(participant, activity)
+    paced = pace.current(workshop) is not None
     return _render(
-        "vote.html", workshop, status=status, participant=participant, activity=activity, items=activity.items,
+        "vote.html", workshop, status=status, participant=participant, activity=activity,
+        items=pace.visible_items(workshop, activity),
         axes=_axes(activity), labels=(activity.settings or {}).get("scale_labels") or {}, shown=shown,
-        answered=set(_answered(activity, saved_now)), incomplete=set(incomplete), item_errors=item_errors,
-        message=message, open_keys=open_keys, previous=previous_round(activity),
-        others=[a for a in participation.open_activities(workshop) if a.id != activity.id],
+        answered=_shown_only(workshop, activity, set(_answered(activity, saved_now))), incomplete=set(incomplete),
+        item_errors=item_errors, message=message, open_keys=open_keys, previous=previous_round(activity),
+        others=[] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
     )
 
 
 # --- scale, points, ranking, criteria ----------------------------------------------------------------------
 
 def previous_round(activity: Activity) -> list[dict[str, str]]:
-    """Delphi: the previous round's equal_groups results (suppressed as the service returns them)."""
+    """Delphi: the previous round's figures as the room was shown them (released answers only, like the
+    screen: docs/anonymity.md), never the exact ones."""
     if activity.round < 2:
         return []
     try:
-        document = results.compute(activity, "equal_groups", round=activity.round - 1)
+        document = results.room_document(activity, round=activity.round - 1)
     except (ValueError, Problem):
         return []  # the results service cannot compute this round (yet): re-rate without the summary
     return ballots.previous_summary(activity, document)
@@ -376,11 +468,12 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
         saved_now = participation.saved_values(participant, activity)
         if status == 200:
             shown = ballots.shown_from_saved(activity, saved_now)
+    paced = pace.current(workshop) is not None
     context: dict[str, Any] = {
-        "participant": participant, "activity": activity, "items": activity.items, "shown": shown,
-        "answered": ballots.answered(activity, saved_now), "item_errors": item_errors, "message": message,
-        "open_keys": open_keys, "previous": previous_round(activity),
-        "others": [a for a in participation.open_activities(workshop) if a.id != activity.id],
+        "participant": participant, "activity": activity, "items": pace.visible_items(workshop, activity),
+        "shown": shown, "answered": _shown_only(workshop, activity, ballots.answered(activity, saved_now)),
+        "item_errors": item_errors, "message": message, "open_keys": open_keys, "previous": previous_round(activity),
+        "others": [] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
     }
     if activity.type == "scale":
         context["scale"] = ballots.scale_of(activity)

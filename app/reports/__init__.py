@@ -33,9 +33,11 @@ def pdf_export(workshop: Workshop, app_version: str) -> bytes:
 def activity_chart(activity: Activity, results_document: dict, fmt: str) -> bytes:
     """One activity's chart (PNG or SVG) drawn from the given results document."""
     from app.reports import charts
+    from app.reports.collect import display_name
     from app.services.workshops import activity_document
 
     workshop = activity.workshop
     titles = {item.key: item.title for item in workshop.items}
-    groups = {group.key: group.name for group in workshop.groups}
+    groups = {group.key: display_name({"name": group.name, "name_2": group.name_2}, workshop.second_language or "")
+              for group in workshop.groups}
     return charts.chart(activity_document(activity), results_document, titles, groups, fmt)

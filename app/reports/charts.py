@@ -16,6 +16,8 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
+from app.services.safetext import printable, printable_tree
+
 matplotlib.use("Agg")  # never a GUI backend on a server; Figure objects need no pyplot state
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#999999")
@@ -24,7 +26,9 @@ POOLED_COLOUR = "#000000"
 DEFAULT_QUADRANTS = {"top_right": "High / high", "top_left": "High y / low x",
                      "bottom_right": "Low y / high x", "bottom_left": "Low / low"}
 CHART_TYPES = ("matrix", "criteria", "scale", "points", "ranking")
-RC = {"svg.fonttype": "none", "svg.hashsalt": "prioritas", "font.family": "DejaVu Sans", "font.size": 9}
+#: `text.parse_math` off: a title with two dollar signs is text, not a formula that may fail to parse.
+RC = {"svg.fonttype": "none", "svg.hashsalt": "prioritas", "font.family": "DejaVu Sans", "font.size": 9,
+      "text.parse_math": False}
 
 
 def _short(text: str, width: int = 26) -> str:
@@ -193,6 +197,10 @@ def bar_figure(activity: Mapping[str, Any], results: Mapping[str, Any], titles: 
 
 def figure_for(activity: Mapping[str, Any], results: Mapping[str, Any], titles: Mapping[str, str],
                group_names: Mapping[str, str]) -> Figure:
+    # Stored text may hold characters no font draws (old data, another path): drawn as U+FFFD instead.
+    activity = printable_tree(activity, strict=True)
+    titles = {k: printable(v, strict=True) for k, v in titles.items()}
+    group_names = {k: printable(v, strict=True) for k, v in group_names.items()}
     if activity["type"] in ("matrix", "criteria"):
         return matrix_figure(activity, results, titles, group_names)
     return bar_figure(activity, results, titles)

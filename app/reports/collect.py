@@ -7,6 +7,7 @@ compute yet is kept with `error` set, so the exports show what is available inst
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -101,7 +102,8 @@ class WorkshopReport:
 
     @property
     def group_names(self) -> dict[str, str]:
-        return {group["key"]: group["name"] for group in self.document["groups"]}
+        second = self.document.get("second_language") or ""
+        return {group["key"]: display_name(group, second) for group in self.document["groups"]}
 
 
 def activity_results(activity: Activity) -> tuple[dict[str, dict[str, Any] | None], str | None]:
@@ -192,3 +194,10 @@ def _proposals(workshop: Workshop) -> list[ProposalRow]:
                               .order_by(Proposal.created_at, Proposal.id))
     return [ProposalRow(p.title, p.kind, p.group.name if p.group else "", p.status, p.item.title if p.item else "",
                         p.description or "", p.created_at, p.decided_at) for p in rows]
+
+
+def display_name(group: Mapping[str, Any], second_language: str) -> str:
+    """A group's name as the report prints it: both names when the workshop has a second language and the group
+    a name in it, so a bilingual room finds its own."""
+    second = (group.get("name_2") or "") if second_language else ""
+    return f"{group['name']} · {second}" if second else str(group["name"])

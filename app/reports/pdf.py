@@ -22,7 +22,8 @@ from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
 from app.reports import charts
-from app.reports.collect import ActivityReport, WorkshopReport
+from app.reports.collect import ActivityReport, WorkshopReport, display_name
+from app.services.safetext import printable
 
 log = logging.getLogger(__name__)
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -267,6 +268,11 @@ class Report(FPDF):
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(15, 15, 15)
 
+    def normalize_text(self, text: str) -> str:
+        """Every string fpdf2 prints passes here: characters no font draws (stored before the input checks, or
+        by another path) become U+FFFD instead of breaking the report."""
+        return super().normalize_text(printable(text, strict=True))
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FONT, "", 8)
@@ -296,12 +302,20 @@ class Report(FPDF):
             if header is not None:
                 row = table.row()
                 for name in header:
-                    row.cell(name)
+                    row.cell(_fits(name))
             for values, highlight in rows:
                 row = table.row()
                 for value in values:
-                    row.cell(value, style=flagged if highlight else None)
+                    row.cell(_fits(value), style=flagged if highlight else None)
         self.ln(3)
+
+
+#: A table cell's text stops here: a row must fit on one page (the full text is in the workbook).
+MAX_CELL_CHARS = 600
+
+
+def _fits(value: str) -> str:
+    return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS - 1] + "…"
 
 
 def _flags(item: Mapping[str, Any]) -> str:
@@ -456,6 +470,40 @@ def _activity(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> Non
         pdf.grid([text["rank"], text["item"], text["borda"], text["mean_rank"]], rows, (15, 95, 35, 35))
 
 
+STRINGS["en"].update({
+    "delphi": "Delphi rounds", "kendall": "Kendall's W (agreement on the order, 0 to 1)",
+    "round_line": "Round {round}: {asked} items asked ({rule}); converged: {converged}",
+    "every_item": "every item", "none": "none",
+})
+
+
+def _delphi(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> None:
+    """Which items each round asked and which converged; for a ranking, Kendall's W per round (room, and the
+    groups shown from k ballots)."""
+    from app.services import delphi
+
+    activity = entry.activity
+    if entry.error or (activity.round <= 1 and activity.type != "ranking"):
+        return
+    text, titles, groups = pdf.text, report.item_titles, report.group_names
+    rows = delphi.round_summaries(activity)
+    pdf.heading(text["delphi"] if activity.round > 1 else text["kendall"], 11)
+    lines = []
+    for row in rows:
+        rule = row["rule"]
+        rule_text = text["every_item"] if not rule else (
+            f"consensus >= {rule['threshold']:g}" if rule["criterion"] == "consensus"
+            else f"IQR <= {rule['threshold']:g}")
+        line = text["round_line"].format(round=row["round"], asked=len(row["asked"]), rule=rule_text,
+                                         converged=", ".join(titles.get(k, k) for k in row["converged"])
+                                         or text["none"])
+        if activity.type == "ranking":
+            by_group = ", ".join(f"{groups.get(g, g)} {fmt(w)}" for g, w in row["kendall_w_by_group"].items())
+            line += f" · W = {fmt(row['kendall_w'])}" + (f" ({by_group})" if by_group else "")
+        lines.append(line)
+    pdf.paragraph("\n".join(lines), 8)
+
+
 def _sensitivity(pdf: Report, results: Mapping[str, Any], activity: Mapping[str, Any],
                  titles: Mapping[str, str]) -> None:
     """Critical weight changes and rank acceptability (domain.md 3.6), when the results carry them."""
@@ -506,8 +554,9 @@ def _cover(pdf: Report, report: WorkshopReport) -> None:
         pdf.heading(text["highlights"], 11)
         pdf.grid(None, [([title, line], False) for title, line in lines], (55, 125), size=9)
     pdf.heading(text["weights"], 11)
-    pdf.grid([text["group"], text["weight"]], [([g["name"], fmt(float(g["weight"]))], False)
-                                               for g in doc["groups"]], (120, 60), size=9)
+    pdf.grid([text["group"], text["weight"]],
+             [([display_name(g, doc.get("second_language") or ""), fmt(float(g["weight"]))], False)
+              for g in doc["groups"]], (120, 60), size=9)
 
 
 def _titles(keys: Sequence[str], titles: Mapping[str, str]) -> str:
@@ -556,7 +605,9 @@ def _method(pdf: Report, report: WorkshopReport) -> None:
     pdf.heading(text["participation"], 11)
     keys = [a.document["key"] for a in report.activities]
     header = [text["group"], text["weight"], text["expected"], text["joined"], text["paper"], *keys]
-    rows = [([g["name"], fmt(float(g["weight"])), fmt(g.get("expected")), str(report.joined.get(g["key"], 0)),
+    second = doc.get("second_language") or ""
+    rows = [([display_name(g, second), fmt(float(g["weight"])), fmt(g.get("expected")),
+              str(report.joined.get(g["key"], 0)),
               str(report.paper.get(g["key"], 0)),
               *(str(report.respondents.get(k, {}).get(g["key"], 0)) for k in keys)], False)
             for g in doc["groups"]]
@@ -626,6 +677,7 @@ def report_pdf(report: WorkshopReport) -> bytes:
     _method(pdf, report)
     for entry in report.activities:
         _activity(pdf, entry, report)
+        _delphi(pdf, entry, report)
     _actions(pdf, report)
     if report.proposals and not report.actions:
         pdf.add_page()

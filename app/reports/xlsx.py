@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.reports.collect import WEIGHTINGS, ActivityReport, WorkshopReport
 from app.services.archive import neutralise, timestamp
+from app.services.safetext import printable
 
 RESERVED_SHEETS = ("summary", "by group", "raw responses", "participation", "actions", "proposals", "method")
 HEADER_FONT = Font(bold=True)
@@ -34,10 +35,10 @@ def cell(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (list, tuple)):
-        return neutralise(", ".join(str(v) for v in value))
+        return printable(neutralise(", ".join(str(v) for v in value)))
     if isinstance(value, Mapping):
-        return neutralise(", ".join(f"{k}: {v}" for k, v in value.items()))
-    return neutralise(str(value))
+        return printable(neutralise(", ".join(f"{k}: {v}" for k, v in value.items())))
+    return printable(neutralise(str(value)))  # XML cannot carry control characters or lone surrogates
 
 
 def flatten(entry: Mapping[str, Any], prefix: str = "", skip: Iterable[str] = ("by_group",)) -> dict[str, Any]:
@@ -189,12 +190,13 @@ def _raw(sheet: Worksheet, report: WorkshopReport) -> None:
 def _participation(sheet: Worksheet, report: WorkshopReport) -> None:
     keys = [a.document["key"] for a in report.activities]
     _header(sheet, 1, ["group", "name", "weight", "observer", "expected", "joined", "paper ballots",
-                       *(f"respondents: {k}" for k in keys)])
+                       *(f"respondents: {k}" for k in keys), "name_2"])
     for n, group in enumerate(report.document["groups"], start=2):
         _row(sheet, n, [group["key"], group["name"], group["weight"], bool(group.get("observer")),
                         group.get("expected"), report.joined.get(group["key"], 0),
                         report.paper.get(group["key"], 0),
-                        *(report.respondents.get(k, {}).get(group["key"], 0) for k in keys)])
+                        *(report.respondents.get(k, {}).get(group["key"], 0) for k in keys),
+                        group.get("name_2") or ""])
     _widths(sheet, 14, 16)
 
 
@@ -255,6 +257,29 @@ def _method(sheet: Worksheet, report: WorkshopReport) -> None:
     _widths(sheet, 30, 90)
 
 
+def _delphi_rounds(sheet: Worksheet, report: WorkshopReport) -> None:
+    """Per activity and round: the items asked, the rule that chose them, the items that converged on that
+    round's figures (left out of the next), and for rankings Kendall's W (room; groups shown only from k)."""
+    from app.services import delphi
+
+    groups = report.group_names
+    _header(sheet, 1, ["activity", "round", "asked", "rule", "threshold", "converged (left out of the next round)",
+                       "Kendall's W", "Kendall's W by group"])
+    n = 2
+    for entry in report.activities:
+        if entry.error:
+            continue
+        for row in delphi.round_summaries(entry.activity):
+            rule = row["rule"] or {}
+            by_group = "; ".join(f"{groups.get(g, g)} {w:.3f}"
+                                 for g, w in (row.get("kendall_w_by_group") or {}).items())
+            _row(sheet, n, [entry.document["key"], row["round"], ", ".join(row["asked"]),
+                            rule.get("criterion", "every item"), rule.get("threshold"),
+                            ", ".join(row["converged"]), row.get("kendall_w"), by_group or None])
+            n += 1
+    _widths(sheet, 16, 22)
+
+
 def workbook(report: WorkshopReport) -> bytes:
     """The whole workbook as XLSX bytes."""
     book = Workbook()
@@ -272,6 +297,8 @@ def workbook(report: WorkshopReport) -> bytes:
     _actions(book.create_sheet("Actions"), report)
     _proposals(book.create_sheet("Proposals"), report)
     _method(book.create_sheet("Method"), report)
+    if any(e.activity.round > 1 or e.activity.type == "ranking" for e in report.activities):
+        _delphi_rounds(book.create_sheet("Delphi rounds"), report)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -31,5 +31,7 @@ def show(token: str) -> str:
     second = {i.key: i.title_2 for i in workshop.items if i.title_2}
     for item in document["items"]:
         item["title_2"] = second.get(item["key"], "") if workshop.second_language else ""
+    for group in document["groups"]:
+        group["name_2"] = group.get("name_2", "") if workshop.second_language else ""
     return render_template("screen/screen.html", workshop=document, qr_svg=qr_svg(document["join_url"]),
                            screen_token=workshop.screen_token)

@@ -117,7 +117,44 @@ def export_json(workshop: Workshop, app_version: str) -> dict[str, Any]:
         ],
         "proposals": export_proposals(workshop),
         "actions": export_actions(workshop),
+        "delphi_rounds": export_delphi_rounds(workshop),
     }
+
+
+def export_delphi_rounds(workshop: Workshop) -> list[dict[str, Any]]:
+    """Delphi rounds that asked only the unconverged items: which items, and the rule that chose them."""
+    return [{"activity": a.key, "round": r.round, "items": list(r.items or []), "criterion": r.criterion,
+             "threshold": r.threshold} for a in workshop.activities for r in a.delphi_rounds]
+
+
+def _check_delphi_round(workshop: Workshop, raw: Any, path: str, errors: list[FieldError]) -> Any:
+    """One archived Delphi round; None (with the errors recorded) when it does not fit the workshop."""
+    from app.models import DelphiRound
+
+    if not isinstance(raw, dict):
+        errors.append(FieldError(path, "Each Delphi round is an object."))
+        return None
+    activity = workshop.activity(raw.get("activity")) if isinstance(raw.get("activity"), str) else None
+    round_, items = raw.get("round"), raw.get("items")
+    threshold = raw.get("threshold")
+    keys = {i.key for i in activity.items} if activity is not None else set()
+    problems = []
+    if activity is None:
+        problems.append(("activity", f"'{raw.get('activity')}' is not an activity of this workshop."))
+    elif not is_int(round_) or not 2 <= round_ <= activity.round:
+        problems.append(("round", f"The round is a whole number from 2 to {activity.round}."))
+    if not isinstance(items, list) or not items or not all(isinstance(k, str) and k in keys for k in items):
+        problems.append(("items", "The items are a non-empty list of the activity's item keys."))
+    if raw.get("criterion") not in ("consensus", "iqr"):
+        problems.append(("criterion", "The criterion is consensus or iqr."))
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        problems.append(("threshold", "The threshold is a number."))
+    if problems:
+        errors.extend(FieldError(f"{path}.{name}", message) for name, message in problems)
+        return None
+    assert activity is not None
+    return activity, DelphiRound(round=round_, items=list(dict.fromkeys(items)), criterion=raw["criterion"],
+                                 threshold=float(threshold))
 
 
 def export_proposals(workshop: Workshop) -> list[dict[str, Any]]:
@@ -218,9 +255,14 @@ def import_json(owner: User, archive: Any) -> Workshop:
                  if (p := _check_proposal(workshop, raw, f"proposals[{n}]", errors)) is not None]
     actions = [a for n, raw in enumerate(_optional_list(archive, "actions", errors))
                if (a := _check_action(workshop, raw, f"actions[{n}]", errors)) is not None]
+    delphi_rounds = [d for n, raw in enumerate(_optional_list(archive, "delphi_rounds", errors))
+                     if (d := _check_delphi_round(workshop, raw, f"delphi_rounds[{n}]", errors)) is not None]
     if errors:
         raise invalid(errors[:200], f"The archive has {len(errors)} problem(s); nothing was imported.")
     _write_responses(workshop, list(participants.values()), rows)
+    for activity, entry in delphi_rounds:
+        if all(r.round != entry.round for r in activity.delphi_rounds):
+            activity.delphi_rounds.append(entry)
     db.session.add_all([*proposals, *actions])
     db.session.flush()
     return workshop

@@ -108,7 +108,9 @@ def select(user: User, template: Any, activity_key: Any, workshop_ids: list[int]
             if workshop is None:
                 raise not_found(f"There is no workshop {workshop_id}.")
             chosen.append(workshop)
-        if any(w.owner_id != user.id for w in chosen):
+        from app.services import access
+
+        if any(not access.allows(w, user, "read") for w in chosen):
             raise forbidden("You can compare only your own workshops.")
         other = [w.id for w in chosen if w.template_key != template]
         if other:

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.i18n import LANGUAGES as I18N_LANGUAGES
 from app.services.errors import FieldError
+from app.services.safetext import forbidden_character
 
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 KEY_LENGTH = 40
@@ -86,6 +87,8 @@ def text(data: dict[str, Any], name: str, path: str, errors: Collector, *, requi
     value = value.strip()
     if required and not value:
         errors.add(f"{path}{name}", "Must not be empty.")
+    if (bad := forbidden_character(value)) is not None:  # files (CSV, XLSX) reach here without the JSON check
+        errors.add(f"{path}{name}", f"The text contains {bad}; remove it.")
     if len(value) > max_length:
         errors.add(f"{path}{name}", f"At most {max_length} characters.")
     return value
@@ -110,6 +113,8 @@ def clean_group(data: Any, path: str, errors: Collector, seen: set[str]) -> dict
     clean: dict[str, Any] = {
         "key": key(data, path, errors, seen),
         "name": text(data, "name", path, errors, max_length=120),
+        # The name in the workshop's second language (optional; older definitions have none).
+        "name_2": text(data, "name_2", path, errors, required=False, max_length=120),
     }
     weight = data.get("weight", 1.0)
     if not is_number(weight) or weight < 0 or weight == float("inf"):
@@ -366,7 +371,29 @@ def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str,
                 activity["round"] = round_
     if isinstance(data.get("method_note"), str):
         clean["method_note"] = data["method_note"].strip()[:4000]
+    clean_consent(data, clean, errors)
     return clean, errors.errors
+
+
+CONSENT_LENGTH = 2000
+
+
+def clean_consent(data: dict[str, Any], clean: dict[str, Any], errors: Collector) -> None:
+    """Optional notice for phones (data use, recording); older definitions without it get none."""
+    text = data.get("consent_text", "")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        errors.add("consent_text", "Must be a string.")
+        text = ""
+    elif len(text.strip()) > CONSENT_LENGTH:
+        errors.add("consent_text", f"At most {CONSENT_LENGTH} characters.")
+    required = data.get("consent_required", False)
+    if not isinstance(required, bool):
+        errors.add("consent_required", "Must be true or false.")
+        required = False
+    clean["consent_text"] = text.strip().replace("\r\n", "\n")[:CONSENT_LENGTH]
+    clean["consent_required"] = required and bool(clean["consent_text"])
 
 
 def second_language(value: Any, language: str, errors: Collector) -> str:

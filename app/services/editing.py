@@ -101,14 +101,15 @@ def update_settings(workshop: Workshop, data: dict[str, Any]) -> Workshop:
 
 
 def readiness(workshop: Workshop) -> list[str]:
-    """What is still missing before the workshop can run (empty when it is ready)."""
+    """What is still missing before the workshop can run (empty when it is ready): the kinds "groups", "items",
+    "activities", which the pages turn into whole translated sentences."""
     missing = []
     if not workshop.groups:
-        missing.append("at least one stakeholder group")
+        missing.append("groups")
     if not workshop.items:
-        missing.append("at least one item")
+        missing.append("items")
     if not workshop.activities:
-        missing.append("at least one activity")
+        missing.append("activities")
     return missing
 
 

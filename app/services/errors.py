@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Field errors listed in one answer; the rest are only counted.
+MAX_LISTED_ERRORS = 20
+
 
 @dataclass
 class FieldError:
@@ -27,14 +30,17 @@ class Problem(Exception):
         super().__init__(self.detail or self.title)
 
     def as_dict(self) -> dict[str, object]:
+        detail = self.detail or self.title
+        if len(self.errors) > MAX_LISTED_ERRORS:  # a huge bad body still gets a short answer
+            detail += f" (the first {MAX_LISTED_ERRORS} of {len(self.errors)} errors are listed)"
         body: dict[str, object] = {
             "type": f"/problems/{self.slug}",
             "title": self.title,
             "status": self.status,
-            "detail": self.detail or self.title,
+            "detail": detail,
         }
         if self.errors:
-            body["errors"] = [e.as_dict() for e in self.errors]
+            body["errors"] = [e.as_dict() for e in self.errors[:MAX_LISTED_ERRORS]]
         return body
 
     @property

@@ -1,9 +1,10 @@
 """Live updates: phones and screens hear what changed, after it is committed.
 
-Votes mark an activity as changed; a background task pushes coalesced `results` to the screens a few times
-a second, so the cost does not grow with each vote, and the pooled figures trail the last vote by at most
-one interval. Group figures in those pushes move in batches (see `LiveHub`), so no single vote can be read
-off a group panel. State changes go out at once to everyone in the workshop.
+Votes mark an activity as changed; a background task pushes coalesced `results` a few times a second, so the
+cost does not grow with each vote. Facilitators' figures trail the last vote by at most one interval; the
+room's figures (screens, phones) move only when a release is made, in whole batches of at least k changed
+participants of one group (`app/services/release.py`, docs/anonymity.md), so no vote can be read off a
+change. State changes go out at once to everyone in the workshop.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
@@ -36,81 +36,22 @@ def facilitators_room(workshop_id: int) -> str:
     return f"facilitators:{workshop_id}"
 
 
-#: Item flags that come from group figures (held back with them); `borderline` comes from pooled figures.
-GROUP_FLAGS = ("divergent", "polarised", "weighting_sensitive")
-FLAG_ORDER = ("divergent", "polarised", "weighting_sensitive", "borderline")
-
-
-def _shown_means(by_group: dict[str, Any], axis: str, field: str = "mean") -> list[float]:
-    values = []
-    for entry in by_group.values():
-        figure = entry.get(axis) if isinstance(entry, dict) else None
-        if isinstance(figure, dict) and figure.get(field) is not None:
-            values.append(figure[field])
-    return values
-
-
-def hold_back(fresh: dict[str, Any], published: dict[str, Any] | None, released: set[str]) -> dict[str, Any]:
-    """`fresh` with the figures of groups not in `released` taken from the `published` document.
-
-    Pooled figures are always fresh (a live tally moves with each vote). A held group keeps its last shown
-    `by_group` entry (per item, or for the whole activity as in `ranking`) and `excluded_groups` membership;
-    `divergence` is worked out again from the merged group means, and group-derived flags stay as last shown,
-    so no held group's new votes leak through them.
-    """
-    groups = list(fresh.get("groups", {}))
-    held = [g for g in groups if g not in released]
-    if not held:
-        return fresh
-    old_items = {entry.get("item"): entry for entry in (published or {}).get("items", [])}
-    items = []
-    for entry in fresh.get("items", []):
-        if "by_group" not in entry:
-            items.append(entry)
-            continue
-        old = old_items.get(entry["item"], {})
-        merged = dict(entry)
-        old_by_group = old.get("by_group") or {}
-        merged["by_group"] = {g: (entry["by_group"].get(g) if g in released else old_by_group.get(g))
-                              for g in entry["by_group"]}
-        if "excluded_groups" in entry:
-            now, before = set(entry["excluded_groups"]), set(old.get("excluded_groups", groups))
-            merged["excluded_groups"] = [g for g in groups if (g in now if g in released else g in before)]
-        if "divergence" in entry:
-            gaps = [max(v) - min(v) for axis in ("x", "y", "value")
-                    if len(v := _shown_means(merged["by_group"], axis)) >= 2]
-            merged["divergence"] = max(gaps) if gaps else None
-        if "flags" in entry:
-            kept = {f for f in old.get("flags", []) if f in GROUP_FLAGS}
-            kept |= {f for f in entry["flags"] if f not in GROUP_FLAGS}
-            merged["flags"] = [f for f in FLAG_ORDER if f in kept] + sorted(kept - set(FLAG_ORDER))
-        items.append(merged)
-    document = {**fresh, "items": items}
-    if isinstance(fresh.get("by_group"), dict):  # ranking: per-group figures for the whole activity
-        old_by_group = (published or {}).get("by_group") or {}
-        document["by_group"] = {g: (fresh["by_group"].get(g) if g in released else old_by_group.get(g))
-                                for g in fresh["by_group"]}
-    return document
-
-
 class LiveHub:
-    """Coalesces result pushes per activity and batches group figures; one per process.
+    """Coalesces result pushes per activity; one per process.
 
-    Pending work and published documents are kept per app, so several apps in one process (tests, tools)
-    never mix their databases. Group batching (contract, live `results`; domain.md 3.9 rule 4): a group's
-    figures in live documents change only once at least `min_group_size` different participants of that
-    group have saved (or removed) votes since they were last shown, or when the activity is not open. With
-    several server processes each keeps its own published figures and counts only its own writes, so a
-    group may update later than k votes, never sooner within one process; see docs/performance.md.
+    Each push first advances the room's released state (`release.advance`: whole batches of at least
+    `min_group_size` changed participants of one group, kept in the database so every process agrees), then
+    sends facilitators the exact live document and screens the room's document (`results.live_document`,
+    through `for_screen`), which is a pure function of the released state (docs/anonymity.md). A screen push
+    that would repeat the last one is not sent. Pending work is kept per app, so several apps in one process
+    (tests, tools) never mix their databases.
     """
 
     def __init__(self) -> None:
         self._dirty_results: dict[Flask, set[int]] = {}
         self._dirty_participation: dict[Flask, set[int]] = {}
-        #: app -> activity id -> group id -> participants with saved changes not yet shown in group figures
-        self._pending_votes: dict[Flask, dict[int, dict[int, set[int]]]] = {}
-        #: app -> activity id -> (round, last document sent)
-        self._published: dict[Flask, dict[int, tuple[int, dict[str, Any]]]] = {}
+        #: app -> activity id -> last document sent to screens (to skip repeats)
+        self._published: dict[Flask, dict[int, dict[str, Any]]] = {}
         self._stopped: weakref.WeakSet[Flask] = weakref.WeakSet()  # apps gone (tests); weak: no leak
         self._lock = threading.Lock()
         self._push_lock = threading.RLock()
@@ -138,13 +79,7 @@ class LiveHub:
         self._ensure_running()
 
     def votes_saved(self, activity_id: int, group_id: int, participant_id: int) -> None:
-        """A participant's votes changed (committed): counts toward their group's next batch, then a push."""
-        app = current_app._get_current_object()
-        with self._lock:
-            if app in self._stopped:
-                return
-            groups = self._pending_votes.setdefault(app, {}).setdefault(activity_id, {})
-            groups.setdefault(group_id, set()).add(participant_id)
+        """A participant's votes changed (committed): the next push looks for a batch to release."""
         self.results_changed(activity_id)
 
     def participation_changed(self, workshop_id: int) -> None:
@@ -154,36 +89,6 @@ class LiveHub:
                 return
             self._dirty_participation.setdefault(app, set()).add(workshop_id)
         self._ensure_running()
-
-    def batched(self, activity: Any, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """The live document for `activity`: fresh pooled figures, group figures released per batch rule.
-
-        Who counts as new is read before computing, so a group is released only for votes the document
-        holds (exact in one gevent process with SQLite, where a recompute does not yield).
-        """
-        app = current_app._get_current_object()
-        with self._lock:
-            pending = {g: set(ids) for g, ids in self._pending_votes.get(app, {}).get(activity.id, {}).items()}
-            published = self._published.get(app, {}).get(activity.id)
-        fresh = compute()
-        groups = {g.id: g.key for g in activity.workshop.groups}
-        k = activity.workshop.min_group_size
-        if published is None or published[0] != activity.round or not activity.is_open:
-            released_ids = set(groups)
-            document = fresh
-        else:
-            released_ids = {g for g in groups if len(pending.get(g, ())) >= k}
-            document = hold_back(fresh, published[1], {groups[g] for g in released_ids})
-        with self._lock:
-            waiting = self._pending_votes.get(app, {}).get(activity.id, {})
-            for group_id in released_ids:
-                if group_id in waiting:
-                    waiting[group_id] -= pending.get(group_id, set())
-                    if not waiting[group_id]:
-                        del waiting[group_id]
-            if app not in self._stopped:
-                self._published.setdefault(app, {})[activity.id] = (activity.round, document)
-        return document
 
     def _run(self) -> None:
         while self._running:
@@ -216,7 +121,6 @@ class LiveHub:
             self._stopped.add(app)
             self._dirty_results.pop(app, None)
             self._dirty_participation.pop(app, None)
-            self._pending_votes.pop(app, None)
             self._published.pop(app, None)
         with self._push_lock:
             pass
@@ -227,12 +131,10 @@ class LiveHub:
             self._running = False
             self._started = False
 
-    @staticmethod
-    def _push(app: Flask, activities: set[int], workshops: set[int]) -> None:
+    def _push(self, app: Flask, activities: set[int], workshops: set[int]) -> None:
         from app.extensions import db
         from app.models import Activity, Workshop
-        from app.services import results
-        from app.services import workshops as workshop_service
+        from app.services import release, results
 
         with app.app_context():
             try:
@@ -240,14 +142,25 @@ class LiveHub:
                     activity = db.session.get(Activity, activity_id)
                     if activity is None:
                         continue
-                    document = results.live_document(activity)
-                    socketio.emit("results", document, to=facilitators_room(activity.workshop_id))
-                    socketio.emit("results", for_screen(activity, document), to=screens_room(activity.workshop_id))
+                    release.advance(activity)
+                    activity = db.session.get(Activity, activity_id)
+                    if activity is None:
+                        continue
+                    socketio.emit("results", results.compute(activity, "equal_groups"),
+                                  to=facilitators_room(activity.workshop_id))
+                    room = for_screen(activity, results.live_document(activity))
+                    with self._lock:
+                        sent = self._published.setdefault(app, {})
+                        repeat = sent.get(activity_id) == room
+                        sent[activity_id] = room
+                    if not repeat:
+                        socketio.emit("results", room, to=screens_room(activity.workshop_id))
                 for workshop_id in sorted(workshops):
                     workshop = db.session.get(Workshop, workshop_id)
                     if workshop is not None:
-                        socketio.emit("participation", {"groups": workshop_service.participation(workshop)},
-                                      to=facilitators_room(workshop_id))
+                        from app.services.admission import participation_event
+
+                        socketio.emit("participation", participation_event(workshop), to=facilitators_room(workshop_id))
             finally:
                 db.session.remove()
 
@@ -299,12 +212,36 @@ def is_hidden(activity: Any) -> bool:
 
 
 def for_screen(activity: Any, document: dict[str, Any]) -> dict[str, Any]:
-    """The results document a screen may see: while hidden only counts, so the room sees participation but
-    not the figures (against herding)."""
+    """The results document a screen may see, given the room's document (`results.live_document`, or
+    `results.room_document` for a given round; never the exact `results.compute`): while hidden only
+    counts, so the room sees participation but not the figures (against herding)."""
     if not is_hidden(activity):
         return document
     return {"activity": document.get("activity", activity.key), "hidden": True,
             "respondents": document.get("respondents", 0), "groups": document.get("groups", {})}
+
+
+def phones_may_see(activity: Any) -> bool:
+    """Phones may show the room's figures with the participant's own answers once the facilitator revealed
+    them (`on_reveal`), or, for a live activity (whose figures the screen showed all along), once closed:
+    never while phones are still voting on figures they could not see before."""
+    settings = activity.settings or {}
+    if settings.get("reveal", "live") == "on_reveal":
+        return bool(settings.get("revealed", False))
+    return activity.state == "closed"
+
+
+def announce_revealed(workshop_id: int, key: str, revealed: bool) -> None:
+    """Phones that wait on a closed activity go to where they stand; one showing it goes back if hidden."""
+    socketio.emit("revealed", {"activity": key, "revealed": bool(revealed)}, to=workshop_room(workshop_id))
+
+
+def room_view(activity: Any, round: int | None = None) -> dict[str, Any]:
+    """Everything a non-owner may see of an activity round, in one call: the released figures, hidden while
+    the facilitator has not revealed them."""
+    from app.services import results
+
+    return for_screen(activity, results.room_document(activity, round))
 
 
 def timer_payload(activity: Any) -> dict[str, Any]:
@@ -319,3 +256,13 @@ def announce_timer(workshop_id: int, payload: dict[str, Any]) -> None:
 def proposals_changed(workshop_id: int, pending: int) -> None:
     """Facilitators' consoles show how many participant proposals wait for a decision."""
     socketio.emit("proposals", {"pending": pending}, to=facilitators_room(workshop_id))
+
+
+def announce_pace(workshop_id: int, payload: dict[str, Any]) -> None:
+    """Presenter pace moved: phones go to the new step, screens highlight it, remotes and consoles follow."""
+    socketio.emit("pace", payload, to=workshop_room(workshop_id))
+
+
+def proposal_added(workshop_id: int, payload: dict[str, Any]) -> None:
+    """An approved suggestion became an item: the screens show it briefly (title and kind, never who)."""
+    socketio.emit("proposal_added", payload, to=screens_room(workshop_id))

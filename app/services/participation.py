@@ -28,13 +28,19 @@ def join(code: Any, group_key: Any, *, channel: str = "phone") -> tuple[Particip
     group = workshop.group(group_key) if isinstance(group_key, str) else None
     if group is None:
         raise invalid_field("group", "Choose one of the workshop's stakeholder groups.")
+    return add_participant(workshop, group, channel=channel)
+
+
+def add_participant(workshop: Workshop, group: Any, *, channel: str = "phone",
+                    device_digest: str | None = None) -> tuple[Participant, str]:
+    """A new participant with the next pseudonym (the checks are the caller's: `join`, `admission.admit`)."""
     token = new_token()
     for attempt in range(MAX_JOIN_ATTEMPTS):
         number = db.session.scalar(
             sa.select(sa.func.count()).select_from(Participant).where(Participant.workshop_id == workshop.id)
         ) + 1 + attempt
         participant = Participant(workshop_id=workshop.id, group_id=group.id, pseudonym=f"P{number:03d}",
-                                  token_digest=token_digest(token), channel=channel)
+                                  token_digest=token_digest(token), channel=channel, device_digest=device_digest)
         if db.engine.dialect.name == "sqlite":
             # One writer at a time (`transaction()` holds the write lock), so the count above is exact. And no
             # SAVEPOINT: pysqlite opens no transaction before one, so its RELEASE would commit the participant
@@ -95,7 +101,7 @@ def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | No
     ratings = body["ratings"]
     if not ratings:
         raise invalid_field("ratings", "Rate at least one item.")
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     scales = {axis: (activity.settings[axis]["min"], activity.settings[axis]["max"]) for axis in ("x", "y")}
     errors: list[FieldError] = []
     seen: set[str] = set()
@@ -143,7 +149,7 @@ def _check_value(value: Any, low: int, high: int, path: str, errors: list[FieldE
 def parse_scale(activity: Activity, body: Any) -> Rows:
     """`{"ratings": [{"item", "value"}]}`: one value per item on the activity's scale."""
     ratings = _rating_list(body, "ratings", '{"ratings": [{"item": ..., "value": ...}]}')
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
     errors: list[FieldError] = []
     seen: set[str] = set()
@@ -166,7 +172,7 @@ def parse_scale(activity: Activity, body: Any) -> Rows:
 def parse_criteria(activity: Activity, body: Any) -> Rows:
     """`{"scores": [{"item", "criterion", "value"}]}`: each item–criterion pair at most once."""
     scores = _rating_list(body, "scores", '{"scores": [{"item": ..., "criterion": ..., "value": ...}]}')
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     criteria = {c["key"] for c in activity.settings.get("criteria", [])}
     low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
     errors: list[FieldError] = []
@@ -207,7 +213,7 @@ def parse_points(activity: Activity, body: Any) -> Rows:
     points = body["points"]
     budget = activity.settings.get("budget", 1)
     cap = activity.settings.get("max_per_item", 3)
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     errors: list[FieldError] = []
     for key, value in points.items():
         path = f"points.{key}"
@@ -229,13 +235,13 @@ def parse_points(activity: Activity, body: Any) -> Rows:
 def ranking_top(activity: Activity) -> int:
     """How many places a ballot may fill: the activity's `top`, else every item."""
     top = (activity.settings or {}).get("top")
-    return top if is_int(top) and top >= 1 else len(activity.items)
+    return min(top, len(activity.round_items)) if is_int(top) and top >= 1 else len(activity.round_items)
 
 
 def parse_ranking(activity: Activity, body: Any) -> Rows:
     """`{"ranking": [...]}`: items best first, a non-empty prefix of a full order, no repeats."""
     ranking = _rating_list(body, "ranking", '{"ranking": ["<best item>", "<next>", ...]}')
-    items = {i.key: i for i in activity.items}
+    items = {i.key: i for i in activity.round_items}
     top = ranking_top(activity)
     errors: list[FieldError] = []
     seen: set[str] = set()
@@ -256,12 +262,38 @@ def parse_ranking(activity: Activity, body: Any) -> Rows:
     return rows
 
 
+def ballot_entries(activity: Activity) -> int:
+    """The most entries one ballot can carry: one per item (per item and criterion for criteria activities)."""
+    items = len(activity.items)
+    if activity.type == "criteria":
+        return items * max(1, len((activity.settings or {}).get("criteria") or []))
+    return items
+
+
+def ballot_max_bytes(activity: Activity) -> int:
+    """A generous body size for the largest real ballot (keys are at most 40 characters, values small)."""
+    return 4096 + 256 * ballot_entries(activity)
+
+
+def check_ballot_size(activity: Activity, body: Any) -> None:
+    """Refuse a ballot with more entries than the activity has places, before looking at any entry."""
+    if not isinstance(body, dict):
+        return
+    limit = ballot_entries(activity)
+    for name in ("ratings", "scores", "ranking", "points"):
+        entries = body.get(name)
+        if isinstance(entries, (list, dict)) and len(entries) > limit:
+            raise invalid_field(name, f"A ballot of this activity has at most {limit} entries; "
+                                      f"{len(entries)} were sent. Nothing was saved.")
+
+
 def save_responses(participant: Participant, activity: Activity, body: Any) -> int:
     """Validate a submission of any activity type and save it all or nothing; returns what `saved` reports.
 
     Ratings and scores replace only the values sent; a points or ranking ballot replaces the whole ballot.
     """
     workshops.require_open(activity)
+    check_ballot_size(activity, body)
     if activity.type == "matrix":
         rows = parse_matrix(activity, body)
         upsert_values(activity, participant, rows)

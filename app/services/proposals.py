@@ -38,9 +38,48 @@ DESCRIPTION_MAX = 500
 #: Per participant: at most this many proposals in the window (a phone cannot flood the facilitator's panel).
 RATE_LIMIT = 10
 RATE_WINDOW = timedelta(minutes=10)
+LIMIT_MAX = 100
 #: An outlier firm (a firm doing unusually well locally) points at a sector the place may be good at, so it is
 #: approved as a sector item that a sector activity can rate.
 ITEM_KIND = {"constraint": "constraint", "sector": "sector", "outlier_firm": "sector"}
+
+
+def limit_of(workshop: Workshop) -> int:
+    """Suggestions one phone may send per window, as the facilitator set it (10 unless changed)."""
+    limit = workshop.proposal_limit
+    return int(limit) if isinstance(limit, int) and limit >= 1 else RATE_LIMIT
+
+
+def require_open(workshop: Workshop) -> None:
+    """The facilitator closed suggestions: 409, nothing is stored (the check comes before validation, so a
+    closed workshop says so whatever the form holds)."""
+    if not workshop.proposals_open:
+        raise conflict(_("The facilitator has closed suggestions for now."))
+
+
+def settings_document(workshop: Workshop) -> dict[str, Any]:
+    return {"open": bool(workshop.proposals_open), "limit": limit_of(workshop),
+            "window_minutes": RATE_WINDOW.seconds // 60}
+
+
+def update_settings(workshop: Workshop, body: Any) -> Workshop:
+    """Open or close suggestions (`open`) and set the limit per phone per window (`limit`, 1 to 100)."""
+    if not isinstance(body, dict) or not body:
+        raise invalid_field("open", 'Send {"open": true | false, "limit": 1..100}.')
+    errors: list[FieldError] = []
+    opened, limit = body.get("open", workshop.proposals_open), body.get("limit", limit_of(workshop))
+    if not isinstance(opened, bool):
+        errors.append(FieldError("open", "open is true or false."))
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
+        errors.append(FieldError("limit", f"The limit is a whole number from 1 to {LIMIT_MAX}."))
+    unknown = sorted(set(body) - {"open", "limit"})
+    errors.extend(FieldError(name, "Unknown setting.") for name in unknown)
+    if errors:
+        raise invalid(errors, "The suggestion settings are invalid; nothing was changed.")
+    workshop.proposals_open = opened
+    workshop.proposal_limit = limit
+    db.session.flush()
+    return workshop
 
 
 def _clean_text(value: Any) -> str:
@@ -69,14 +108,16 @@ def submit(participant: Participant, body: Any) -> Proposal:
         errors.append(FieldError("description", _("The description is text.")))
     elif len(description) > DESCRIPTION_MAX:
         errors.append(FieldError("description", _("The description is at most %(n)s characters.", n=DESCRIPTION_MAX)))
+    require_open(participant.workshop)
     if errors:
         raise invalid(errors, _("The suggestion has invalid values; nothing was sent."))
+    limit = limit_of(participant.workshop)
     recent = db.session.scalar(sa.select(sa.func.count()).select_from(Proposal).where(
         Proposal.participant_id == participant.id, Proposal.created_at >= utcnow() - RATE_WINDOW))
-    if recent >= RATE_LIMIT:
+    if recent >= limit:
         raise Problem(429, "Too many suggestions",
                       _("You have sent %(n)s suggestions in the last %(minutes)s minutes; please wait a little "
-                        "before sending more.", n=RATE_LIMIT, minutes=RATE_WINDOW.seconds // 60))
+                        "before sending more.", n=limit, minutes=RATE_WINDOW.seconds // 60))
     earlier = db.session.scalars(sa.select(Proposal.title).where(
         Proposal.participant_id == participant.id, Proposal.kind == kind)).all()
     if any(_clean_text(t).casefold() == title.casefold() for t in earlier):
@@ -203,7 +244,10 @@ def approve(workshop: Workshop, proposal: Proposal, activity_key: Any = None) ->
     if activity is not None:
         at = max((ai.position for ai in activity.activity_items), default=-1) + 1
         activity.activity_items.append(ActivityItem(item=item, position=at))
-    return _decide(proposal, ProposalStatus.approved, item)
+    decided = _decide(proposal, ProposalStatus.approved, item)
+    workshop_id, shown = workshop.id, {"title": item.title, "kind": proposal.kind, "item": item.key}
+    after_commit(lambda: live.proposal_added(workshop_id, shown))
+    return decided
 
 
 def merge(workshop: Workshop, proposal: Proposal, item_key: Any) -> Proposal:

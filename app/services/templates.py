@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from app import library
 from app.extensions import db
 from app.models import User, Workshop, WorkshopTemplate
-from app.services import workshops
+from app.services import lifecycle, workshops
 from app.services.definitions import KEY_LENGTH, clean_definition, slug, unique_key
 from app.services.errors import FieldError, Problem, invalid, invalid_field, not_found
 
@@ -214,6 +214,8 @@ def update_from_workshop(owner: User, key: Any, workshop: Workshop) -> WorkshopT
     template = get_own(owner, key)
     template.definition = workshop_definition(workshop)
     db.session.flush()
+    if workshop.draft_of == template.key:  # saved back: its drafts have done their job
+        lifecycle.delete_drafts(owner, template.key)
     return template
 
 
@@ -235,8 +237,11 @@ def update_details(owner: User, key: Any, data: dict[str, Any]) -> WorkshopTempl
 
 
 def delete(owner: User, key: Any) -> None:
-    """Workshops made from it keep its key in `template_key`, so they stay comparable with each other."""
-    db.session.delete(get_own(owner, key))
+    """Workshops made from it keep its key in `template_key`, so they stay comparable with each other; its
+    "Edit contents" drafts go with it."""
+    template = get_own(owner, key)
+    lifecycle.delete_drafts(owner, template.key)
+    db.session.delete(template)
     db.session.flush()
 
 
@@ -245,7 +250,10 @@ def draft_workshop(owner: User, key: Any) -> Workshop:
     template = get_own(owner, key)
     definition = copy.deepcopy(template.definition)
     definition["title"] = f"{template.title} (template draft)"[:TITLE_LENGTH]
-    return workshops.create_from_definition(owner, definition, template_key=template.key)
+    draft = workshops.create_from_definition(owner, definition, template_key=template.key)
+    draft.draft_of = template.key  # deleted when the template is saved back or deleted
+    db.session.flush()
+    return draft
 
 
 def own_template_of(owner: User, workshop: Workshop) -> WorkshopTemplate | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 from datetime import timedelta
 from typing import Any
@@ -24,10 +23,10 @@ from app.models import (
     new_token,
     utcnow,
 )
-from app.services import live
+from app.services import audit, live
 from app.services.database import after_commit
 from app.services.definitions import SETTINGS_KEYS, activity_settings, clean_definition, is_number
-from app.services.errors import FieldError, Problem, conflict, forbidden, invalid, invalid_field, not_found
+from app.services.errors import FieldError, Problem, conflict, invalid, invalid_field, not_found
 
 MATRIX_SETTINGS = SETTINGS_KEYS["matrix"]
 WEIGHT_PRESETS = ("equal", "ilo", "custom")
@@ -52,9 +51,12 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
         screen_token=new_token(),
         template_key=template_key,
         method_note=clean.get("method_note", ""),
+        consent_text=clean.get("consent_text", ""),
+        consent_required=clean.get("consent_required", False),
     )
     workshop.groups = [
-        StakeholderGroup(key=g["key"], name=g["name"], weight=g["weight"], expected=g["expected"],
+        StakeholderGroup(key=g["key"], name=g["name"], name_2=g.get("name_2", ""), weight=g["weight"],
+                         expected=g["expected"],
                          description=g["description"], observer=g.get("observer", False), position=n)
         for n, g in enumerate(clean["groups"])
     ]
@@ -113,9 +115,11 @@ def find(workshop_id: int) -> Workshop:
     return workshop
 
 
-def check_owner(workshop: Workshop, user: User) -> None:
-    if workshop.owner_id != user.id:
-        raise forbidden()
+def check_owner(workshop: Workshop, user: User, need: str | None = None) -> None:
+    """403 unless the user's role allows `need` ("read", "run", "own"; default by the request's method)."""
+    from app.services import access
+
+    access.require(workshop, user, need)  # type: ignore[arg-type]
 
 
 def get_owned(workshop_id: int, user: User) -> Workshop:
@@ -153,9 +157,10 @@ def by_screen_token(token: str) -> Workshop | None:
 
 
 def list_for(user: User) -> list[Workshop]:
-    return list(db.session.scalars(
-        sa.select(Workshop).where(Workshop.owner_id == user.id).order_by(Workshop.created_at.desc(), Workshop.id.desc())
-    ))
+    """The workshops the user owns or is a member of (app.services.access has the roles)."""
+    from app.services import access
+
+    return [workshop for workshop, _role in access.workshops_for(user)]
 
 
 # --- documents -----------------------------------------------------------------------------------------
@@ -224,7 +229,10 @@ def document(workshop: Workshop) -> dict[str, Any]:
         "min_group_size": workshop.min_group_size,
         "joining_locked": workshop.joining_locked,
         "method_note": workshop.method_note,
-        "groups": [{"key": g.key, "name": g.name, "weight": g.weight, "expected": g.expected,
+        "consent_text": workshop.consent_text or "",
+        "consent_required": bool(workshop.consent_required),
+        "groups": [{"key": g.key, "name": g.name, "name_2": g.name_2 or "", "weight": g.weight,
+                    "expected": g.expected,
                     "description": g.description, "observer": bool(g.observer)} for g in workshop.groups],
         "items": [{"key": i.key, "kind": i.kind, "title": i.title, "title_2": i.title_2 or "",
                    "description": i.description, "evidence": i.evidence or "", "category": i.category,
@@ -413,7 +421,7 @@ def apply_weights(workshop: Workshop, preset: Any, weights: Any = None) -> dict[
 
 # --- running the room: lock joining, remove one participant's answers --------------------------------------
 
-audit_log = logging.getLogger("prioritas.audit")
+audit_log = audit.audit_log
 
 
 def set_joining_locked(workshop: Workshop, locked: bool) -> Workshop:
@@ -446,10 +454,10 @@ def remove_responses(activity: Activity, pseudonym: Any, actor: User) -> int:
     record = {"actor_id": actor.id, "actor": actor.email, "at": utcnow().isoformat(timespec="seconds"),
               "workshop_id": activity.workshop_id, "activity": activity.key, "round": round_,
               "pseudonym": participant.pseudonym, "values": removed}
-    after_commit(lambda: audit_log.info(
-        "responses removed by %(actor)s (user %(actor_id)s) at %(at)s: workshop %(workshop_id)s, "
-        "activity %(activity)s round %(round)s, participant %(pseudonym)s, %(values)s value(s)", record,
-        extra={"audit": record}))
+    message = ("responses removed by {actor} (user {actor_id}) at {at}: workshop {workshop_id}, "
+               "activity {activity} round {round}, participant {pseudonym}, {values} value(s)".format(**record))
+    audit.record("responses_removed", activity.workshop, actor, message, activity=activity.key, round=round_,
+                 pseudonym=participant.pseudonym, values=removed)  # the table and the `prioritas.audit` log
     return removed
 
 
@@ -471,7 +479,13 @@ def set_reveal_mode(activity: Activity, mode: Any) -> Activity:
     db.session.flush()
     activity_id = activity.id
     after_commit(lambda: live.results_changed(activity_id))
+    _announce_revealed(activity)
     return activity
+
+
+def _announce_revealed(activity: Activity) -> None:
+    workshop_id, key, shown = activity.workshop_id, activity.key, live.phones_may_see(activity)
+    after_commit(lambda: live.announce_revealed(workshop_id, key, shown))
 
 
 def reveal(activity: Activity, revealed: bool) -> Activity:
@@ -482,6 +496,7 @@ def reveal(activity: Activity, revealed: bool) -> Activity:
     db.session.flush()
     activity_id = activity.id
     after_commit(lambda: live.results_changed(activity_id))
+    _announce_revealed(activity)
     return activity
 
 

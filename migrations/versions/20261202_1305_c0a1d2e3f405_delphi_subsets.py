@@ -17,8 +17,22 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('resets', sa.Integer(), server_default='0', nullable=False))
+    op.create_table(
+        'delphi_round',
+        sa.Column('activity_id', sa.Integer(), nullable=False),
+        sa.Column('round', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('items', sa.JSON(), nullable=False),
+        sa.Column('criterion', sa.String(length=20), nullable=False),
+        sa.Column('threshold', sa.Double(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('activity_id', 'round'),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('delphi_round')
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.drop_column('resets')

@@ -17,8 +17,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("stakeholder_group") as batch:
+        batch.add_column(sa.Column("name_2", sa.String(length=120), nullable=False, server_default=""))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("stakeholder_group") as batch:
+        batch.drop_column("name_2")

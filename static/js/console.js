@@ -6,10 +6,10 @@
 (function () {
   "use strict";
 
-  // Translated text from the page's #i18n block (templates/facilitator/layout.html), English when missing.
+  // Translated text from the page's #i18n block (templates/facilitator/layout.html): this file holds no text.
   var STRINGS = {};
   try { STRINGS = JSON.parse((document.getElementById("i18n") || {}).textContent || "{}"); } catch (e) { STRINGS = {}; }
-  function t(key, fallback) { return typeof STRINGS[key] === "string" ? STRINGS[key] : fallback; }
+  function t(key) { return typeof STRINGS[key] === "string" ? STRINGS[key] : key; }
 
   // A running countdown (set with the Timer buttons): the time left, as the screen and phones show it.
   document.querySelectorAll("[data-timer-ends]").forEach(function (form) {
@@ -19,7 +19,7 @@
     function tick() {
       var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
       var ss = left % 60;
-      out.textContent = left === 0 ? "· " + t("time_up", "time is up") : "· " + Math.floor(left / 60) + ":" + (ss < 10 ? "0" : "") + ss;
+      out.textContent = left === 0 ? "· " + t("time_up") : "· " + Math.floor(left / 60) + ":" + (ss < 10 ? "0" : "") + ss;
     }
     tick();
     setInterval(tick, 500);
@@ -29,7 +29,7 @@
   function postWeights(form) {
     var status = form.querySelector("[data-weights-status]");
     if (!window.fetch || !window.FormData) { form.submit(); return; }
-    if (status) { status.textContent = t("saving", "Saving…"); }
+    if (status) { status.textContent = t("saving"); }
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -40,14 +40,14 @@
     }).then(function (result) {
       if (!status) { return; }
       if (result.ok) {
-        status.textContent = t("saved_scores", "Saved: the screen shows the new scores.");
+        status.textContent = t("saved_scores");
       } else {
         var errors = (result.data && result.data.errors) || [];
-        status.textContent = t("not_saved", "Not saved:") + " " + (errors.length ? errors.map(function (e) { return e.message; }).join(" ")
-          : (result.data && result.data.detail) || t("server_refused", "the server refused."));
+        status.textContent = t("not_saved").replace("{reason}", errors.length ? errors.map(function (e) { return e.message; }).join(" ")
+          : (result.data && result.data.detail) || t("server_refused"));
       }
     }).catch(function () {
-      if (status) { status.textContent = t("not_saved_offline", "Not saved: the connection dropped. Try again."); }
+      if (status) { status.textContent = t("not_saved_offline"); }
     });
   }
 
@@ -108,8 +108,8 @@
   var workshopId = parseInt(root.getAttribute("data-workshop"), 10);
   var k = parseInt(root.getAttribute("data-min-group"), 10) || 5;
   var statusEl = root.querySelector("[data-live-status]");
-  var STATE_LABELS = { pending: t("state_pending", "Not started"), open: t("state_open", "Open"),
-    closed: t("state_closed", "Closed") };
+  var STATE_LABELS = { pending: t("state_pending"), open: t("state_open"),
+    closed: t("state_closed") };
 
   function setStatus(text, kind) {
     if (!statusEl) { return; }
@@ -188,11 +188,15 @@
   var socketOptions = { auth: { workshop: workshopId }, randomizationFactor: 0.5 };
   if (document.querySelector('meta[name="prioritas-socket"][content="websocket"]')) socketOptions.transports = ["websocket"];
   var socket = window.io(socketOptions);
-  setStatus(t("connecting", "Connecting…"), "connecting");
-  socket.on("connect", function () { setStatus(t("live", "Live"), "on"); });
-  socket.on("disconnect", function () { setStatus(t("reconnecting", "Reconnecting…"), "down"); });
-  socket.on("connect_error", function () { setStatus("Offline: retrying…", "down"); });
-  socket.on("participation", function (data) { updateParticipation(data && data.groups); });
+  setStatus(t("connecting"), "connecting");
+  socket.on("connect", function () { setStatus(t("live"), "on"); });
+  socket.on("disconnect", function () { setStatus(t("reconnecting"), "down"); });
+  socket.on("connect_error", function () { setStatus(t("offline"), "down"); });
+  socket.on("participation", function (data) {
+    updateParticipation(data && data.groups);
+    // Other panels (voice.js: groups over their expected count) follow the same event.
+    root.dispatchEvent(new CustomEvent("prioritas:participation", { detail: data || {} }));
+  });
   socket.on("results", updateResults);
   socket.on("state", updateState);
 
@@ -205,5 +209,17 @@
     setText(count, data.pending);
     var more = panel.querySelector("[data-proposals-new]");
     if (more) { more.hidden = data.pending <= shown; }
+  });
+
+  // Presenter pace moved (from the remote, the API or another console): show where the room is now.
+  socket.on("pace", function (data) {
+    var panel = root.querySelector("[data-pace-panel]");
+    if (!panel || !data || !window.DOMParser) { return; }
+    fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("[data-pace-panel]");
+      if (fresh) { panel.replaceWith(fresh); }
+    }).catch(function () { /* the next reload shows it */ });
   });
 })();

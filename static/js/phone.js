@@ -84,6 +84,18 @@
     var opened = Object.keys(states).filter(function (k) {
       return states[k] === "open" && before.indexOf(k) < 0;
     });
+    /* Presenter pace: the page shows one step; when the facilitator moves, save what is unsaved and follow. */
+    var paced = !!data("pace") && data("pace").indexOf("self/") !== 0;
+    if (pace !== null && data("pace") && pace !== data("pace") && PACE_PAGES.indexOf(page) >= 0) {
+      var paceForm = root.querySelector("form[data-fetch]");
+      if (page === "vote" && dirty && paceForm && paceForm.requestSubmit) { paceForm.requestSubmit(); return; }
+      go(voteUrl);
+      return;
+    }
+    if (paced && opened.length) {
+      if (page !== "vote") go(voteUrl);  /* the current step may just have opened */
+      opened = [];
+    }
     if (opened.length) {
       var target = opened.length === 1 ? voteUrl + "/" + encodeURIComponent(opened[0]) : voteUrl;
       if (page === "vote" && dirty && states[shown] === "open") {
@@ -106,6 +118,15 @@
     } else if (page === "list" && before.some(function (k) { return states[k] && states[k] !== "open"; })) {
       go(voteUrl);
     }
+  }
+
+  var pace = null;
+  var PACE_PAGES = ["vote", "list", "waiting", "closed"];
+  function onPace(msg) {
+    if (!msg || typeof msg.mode !== "string") return;
+    pace = msg.mode + "/" + (msg.activity || "") + "/" + (msg.item || "");
+    if (decideTimer) clearTimeout(decideTimer);
+    decideTimer = setTimeout(decide, 150);
   }
 
   var rounds = {};
@@ -167,6 +188,19 @@
     renderTimer();
   }
 
+  /* The facilitator revealed (or hid) an activity's results: a phone waiting, or on that activity's closed
+     page, goes to where it stands; one showing where it stands reloads (hidden again: the page says so). */
+  function onRevealed(msg) {
+    if (!msg || typeof msg.activity !== "string") return;
+    var page = data("page");
+    var here = data("activity") === msg.activity;
+    if (page === "standing" && here) {
+      window.location.reload();
+    } else if (msg.revealed && (page === "waiting" || (page === "closed" && here))) {
+      go(data("voteUrl") + "/" + encodeURIComponent(msg.activity) + "/standing");
+    }
+  }
+
   function connect() {
     if (typeof window.io !== "function") return;
     /* Jittered back-off (±50 %), so a thousand phones coming back after a server restart do not knock all at
@@ -177,6 +211,8 @@
     socket.on("state", onState);
     socket.on("round", onRound);
     socket.on("timer", onTimer);
+    socket.on("revealed", onRevealed);
+    socket.on("pace", onPace);
     /* Marks the page as following live (for the stylesheet, and for tests that wait for it). */
     socket.on("connect", function () {
       document.documentElement.dataset.live = "connected";

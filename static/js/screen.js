@@ -353,7 +353,9 @@
       var li = document.createElement("li");
       li.setAttribute("data-group", group.key);
       if (!count) li.className = "is-zero";
-      li.appendChild(document.createTextNode((group.name || group.key) + " "));
+      li.appendChild(document.createTextNode(group.name || group.key));
+      if (secondNameOf(group)) li.appendChild(secondTitle(secondNameOf(group), "sc-group__name2"));
+      li.appendChild(document.createTextNode(" "));
       var b = document.createElement("b");
       b.textContent = String(count);
       li.appendChild(b);
@@ -377,7 +379,10 @@
       num.textContent = String(e.number);
       var title = document.createElement("span");
       title.className = "sc-legend__title";
-      title.textContent = e.waiting ? t("legend_waiting", { title: e.title }) : e.title;
+      var main = document.createElement("span");
+      main.className = "sc-legend__main";
+      main.textContent = e.waiting ? t("legend_waiting", { title: e.title }) : e.title;
+      title.appendChild(main);
       li.appendChild(num);
       li.appendChild(title);
       if (e.title2) title.appendChild(secondTitle(e.title2, "sc-legend__title2"));
@@ -387,6 +392,25 @@
     el.legend.classList.toggle("is-two-col", twoCol);
     el.legend.hidden = false;
     el.screen.classList.add("has-legend");
+    fitLegend(twoCol);
+  }
+
+  // Long titles (and second-language titles) may not fit the legend column: shorten each title to two lines
+  // (with an ellipsis), take two columns, then shorten the second titles and at last the titles to one line,
+  // rather than cut the last entries off or shrink the type below what the room can read. The phones show
+  // every title in full.
+  var LEGEND_FITS = [[], ["is-clamped"], ["is-two-col", "is-clamped"], ["is-two-col", "is-clamped", "is-clamped-21"],
+    ["is-two-col", "is-clamped", "is-clamped-21", "is-clamped-1"]];
+  function fitLegend(twoCol) {
+    var box = el.legend;
+    var all = ["is-two-col", "is-clamped", "is-clamped-21", "is-clamped-1"];
+    function over() { return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1; }
+    for (var i = 0; i < LEGEND_FITS.length; i++) {
+      var step = LEGEND_FITS[i];
+      if (twoCol && step.indexOf("is-two-col") < 0) continue;  // many entries: two columns from the start
+      all.forEach(function (c) { box.classList.toggle(c, step.indexOf(c) >= 0); });
+      if (!box.clientHeight || !over()) return;  // fits (or not laid out yet: the next render fits it)
+    }
   }
 
   // ------------------------------------------------------------------ flags, Delphi, criteria
@@ -419,11 +443,20 @@
     return changes.length ? changes.reduce(function (s, v) { return s + v; }, 0) / changes.length : null;
   }
 
-  function flagNote(entries) {
+  // Items are named by their number where the screen shows numbers (legend, bar ranks), else by a short title:
+  // the note is one line under the chart, and long titles would push it over the chart and the corner buttons.
+  var NOTE_TITLE_CHARS = 28;
+  function noteName(e, numbered) {
+    if (numbered && e.number) return String(e.number);
+    var title = String(e.title || "");
+    return title.length > NOTE_TITLE_CHARS ? title.slice(0, NOTE_TITLE_CHARS - 1).replace(/\s+\S*$/, "") + "\u2026" : title;
+  }
+
+  function flagNote(entries, numbered) {
     var out = [];
     Object.keys(SHOWN_FLAGS).forEach(function (flag) {
       var titles = entries.filter(function (e) { return e.flags.indexOf(flag) >= 0; })
-        .map(function (e) { return e.title; });
+        .map(function (e) { return noteName(e, numbered); });
       if (titles.length) out.push(FLAG_MARK[flag] + " " + t("flag_" + flag) + ": " + titles.join(", "));
     });
     return out;
@@ -491,6 +524,16 @@
     return workshop.second_language && it && it.title_2 ? it.title_2 : "";
   }
 
+  // A group's name in the second language (empty when there is none), and both names for chart labels.
+  function secondNameOf(group) {
+    return workshop.second_language && group && group.name_2 ? group.name_2 : "";
+  }
+
+  function groupLabel(group) {
+    var first = group.name || group.key, second = secondNameOf(group);
+    return second ? first + " · " + second : first;
+  }
+
   function secondTitle(text, cls) {
     var span = document.createElement("span");
     span.className = cls;
@@ -509,7 +552,10 @@
     n.textContent = rank ? String(rank) : "";
     var name = document.createElement("span");
     name.className = "sc-bar__title";
-    name.textContent = title;
+    var main = document.createElement("span");
+    main.className = "sc-bar__main";
+    main.textContent = title;
+    name.appendChild(main);
     var second = secondTitleOf(key);
     if (second) name.appendChild(secondTitle(second, "sc-bar__title2"));
     var track = document.createElement("span");
@@ -601,8 +647,10 @@
       if (waiting) note += " · " + t(plural(waiting, "item_waiting_votes", "items_waiting_votes"), { n: waiting });
       var flagged = flagNote(order.map(function (key) {
         var r = byItem[key] || {};
-        return { title: title(key), flags: (r.flags || []).filter(function (f) { return SHOWN_FLAGS[f]; }) };
-      }));
+        var rankEl = list.querySelector('[data-item="' + key + '"] .sc-bar__rank');
+        return { title: title(key), number: rankEl ? parseInt(rankEl.textContent, 10) || null : null,
+          flags: (r.flags || []).filter(function (f) { return SHOWN_FLAGS[f]; }) };
+      }), true);
       if (flagged.length) note += " · " + flagged.join(" · ");
     } else if (activity.type === "points") {
       var items = (results && results.items) || [];
@@ -644,6 +692,17 @@
     el.board.appendChild(list);
     el.board.setAttribute("data-activity", activity.key);
     setText(el.note, note);
+    fitBoard();
+  }
+
+  // Many items with long (and second-language) titles: tighter rows, then each title with its second title
+  // beside it on one line, rather than bars cut off at the bottom of the screen.
+  function fitBoard() {
+    var box = el.board;
+    var levels = ["is-dense", "is-denser", "is-densest"];
+    box.classList.remove.apply(box.classList, levels);
+    if (!box.clientHeight) return;
+    for (var i = 0; i < levels.length && box.scrollHeight > box.clientHeight + 1; i++) box.classList.add(levels[i]);
   }
 
   // ------------------------------------------------------------------ matrix
@@ -664,7 +723,8 @@
     var h = el.chart.clientHeight || 500;
     // In step with the page's type size (CSS: min(2.3vh, 1.45vw)), and with the room the chart has.
     var cssSize = parseFloat(window.getComputedStyle(el.screen).fontSize) || 16;
-    var base = Math.max(12, Math.min(h / 24, w / 42, cssSize * 1.5));
+    // Never below the page's own type size: on 1280×720 a smaller floor drew labels a projector cannot show.
+    var base = Math.max(cssSize, Math.min(h / 24, w / 42, cssSize * 1.5));
     return { w: w, h: h, base: Math.round(base) };
   }
 
@@ -990,7 +1050,7 @@
       });
     });
     workshop.groups.forEach(function (group, i) {
-      if (seen[group.key]) out.groups.push({ key: group.key, name: group.name || group.key, index: i });
+      if (seen[group.key]) out.groups.push({ key: group.key, name: groupLabel(group), index: i });
     });
     return out;
   }
@@ -1010,7 +1070,7 @@
       return [to[0] - dx / len * cut * perPx[0], to[1] - dy / len * cut * perPx[1]];
     }
     var groupName = {};
-    workshop.groups.forEach(function (group) { groupName[group.key] = group.name || group.key; });
+    workshop.groups.forEach(function (group) { groupName[group.key] = groupLabel(group); });
     return [
       {
         id: "group-links",
@@ -1080,6 +1140,7 @@
       mark.setAttribute("aria-hidden", "true");
       li.appendChild(mark);
       li.appendChild(document.createTextNode(group.name));
+      if (secondNameOf(group)) li.appendChild(secondTitle(secondNameOf(group), "sc-group-legend__name2"));
       box.appendChild(li);
     });
     box.hidden = false;
@@ -1103,12 +1164,15 @@
     } else if (waiting > 0) {
       note = t(plural(waiting, "item_waiting_enough", "items_waiting_enough"), { n: waiting, k: k });
     }
-    var extra = flagNote(m.entries);
     var change = meanChange(m.entries);
-    if (change !== null) extra.push(t("consensus_since", { round: results.previous.round,
-      change: (change >= 0 ? "+" : "") + change.toFixed(2) }));
-    if (extra.length) note = (note ? note + " · " : "") + extra.join(" · ");
-    setText(el.note, note);
+    var lead = note;
+    function noteFor(numbered) {  // flagged items by number once the legend numbers them
+      var extra = flagNote(m.entries, numbered);
+      if (change !== null) extra.push(t("consensus_since", { round: results.previous.round,
+        change: (change >= 0 ? "+" : "") + change.toFixed(2) }));
+      return extra.length ? (lead ? lead + " · " : "") + extra.join(" · ") : lead;
+    }
+    setText(el.note, noteFor(!el.legend.hidden));
     el.chart.setAttribute("data-flags", m.entries.filter(function (e) { return e.flags.length; })
       .map(function (e) { return e.key + ":" + e.flags.join(","); }).join(" "));
     el.chart.setAttribute("data-arrows", String(m.entries.filter(function (e) { return e.prev; }).length));
@@ -1140,6 +1204,7 @@
         g = layoutMatrix(activity, m, sizes(), true);
       }
     }
+    setText(el.note, noteFor(g.numbered));
     var mode = "activity:" + activity.key + ":" + (g.numbered ? "n" : "t");
     var option = matrixOption(activity, m, g);
     option.series = option.series.concat(groupSeries(overlay, m, g));
@@ -1419,6 +1484,8 @@
     socket.on("results", onResults);
     socket.on("state", onState);
     socket.on("timer", onTimer);
+    // A new screen link was made in the console: this link is dead, reload onto its "not found" page.
+    socket.on("screen_revoked", function () { socket.io.opts.reconnection = false; socket.disconnect(); window.location.reload(); });
     store.socket = socket;
   }
 
@@ -1481,6 +1548,20 @@
 
   // ------------------------------------------------------------------ start
 
+  // Add-ons (static/js/screen_room.js: presenter pace, approved suggestions) redraw their parts after each render.
+  var renderCore = render;
+  var tools = document.querySelector(".sc-screen-tools");
+  render = function () {
+    renderCore();
+    // The note runs under the corner buttons unless the legend's column is beside it (then the buttons sit
+    // below the legend): keep its text clear of them, however wide the Groups label is in this language.
+    if (el.note) {
+      var clear = !el.screen.classList.contains("has-legend") && tools ? tools.offsetWidth + 16 : 0;
+      el.note.style.paddingInlineEnd = clear ? clear + "px" : "";
+    }
+    if (typeof store.afterRender === "function") store.afterRender();
+  };
+
   fixQrSvgs();
   workshop.activities.forEach(function (a) { if (a.state === "open") openOrder.push(a.key); });
   store.current = initialActivity();
@@ -1511,4 +1592,5 @@
   store.applyState = onState;
   store.applyTimer = onTimer;
   store.setGroups = setGroups;
+  store.show = show;
 })();

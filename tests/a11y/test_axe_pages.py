@@ -153,8 +153,10 @@ def test_facilitator_pages(room: Room, browser: Any, everything_open: dict[str, 
     anonymous = browser.new_page(**DESKTOP)
     anonymous.goto(f"{room.base}/facilitator/login")
     assert_accessible(anonymous, "login")
-    anonymous.goto(f"{room.base}/facilitator/register")
-    assert_accessible(anonymous, "register")
+    from tests.facilitator.conftest import live_invite_path
+
+    anonymous.goto(room.base + live_invite_path(room.server.database_url))
+    assert_accessible(anonymous, "invitation sign-up")
 
     for group in ("gov", "gov", "gov"):
         room.vote(everything_open, "constraints", group, MATRIX_VOTES)

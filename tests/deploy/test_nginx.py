@@ -135,7 +135,8 @@ def test_nginx_in_front_of_two_workers(tmp_path: Path, shared_postgres: str) -> 
         events: list[dict[str, Any]] = []
         screen = sio.Client(reconnection=False, http_session=session)
         screen.on("results", events.append)
-        screen.connect(public, auth={"screen_token": workshop["screen_token"]}, transports=["websocket"])
+        screen.connect(public, auth={"screen_token": workshop["screen_token"]},
+                       transports=["websocket"], wait_timeout=10)
         joined = session.post(f"{public}/api/v1/join", json={"code": workshop["join_code"], "group": "gov"},
                               timeout=10).json()
         saved = session.put(f"{public}/api/v1/workshops/{wid}/activities/constraints/responses",

@@ -32,7 +32,7 @@ def _screens(url: str, token: str, count: int) -> tuple[list[Any], list[list[dic
         client = sio.Client(reconnection=False)
         client.on("results", events.append)
         # A fresh HTTP connection each, so gunicorn spreads them over its workers.
-        client.connect(url, auth={"screen_token": token}, transports=["websocket"])
+        client.connect(url, auth={"screen_token": token}, transports=["websocket"], wait_timeout=10)
         clients.append(client)
         received.append(events)
     return clients, received

@@ -49,7 +49,7 @@ def test_phones_come_back_after_a_restart_and_kept_answers_count_once(tmp_path: 
                                 randomization_factor=0.5)
             client.on("state", lambda data, n=n: current.__setitem__(n, time.monotonic())
                       if data.get("state") == "open" else None)
-            client.connect(server.url, auth={"participant_token": token}, transports=["websocket"])
+            client.connect(server.url, auth={"participant_token": token}, transports=["websocket"], wait_timeout=10)
             clients.append(client)
 
         with sync_playwright() as playwright:

@@ -49,7 +49,8 @@ def test_room_goes_on_without_redis_and_pushes_resume(tmp_path: Path, shared_pos
             events: list[dict[str, Any]] = []
             screen = sio.Client(reconnection=True)
             screen.on("results", events.append)
-            screen.connect(server.url, auth={"screen_token": workshop["screen_token"]}, transports=["websocket"])
+            screen.connect(server.url, auth={"screen_token": workshop["screen_token"]},
+                           transports=["websocket"], wait_timeout=10)
             screens.append(screen)
             received.append(events)
 

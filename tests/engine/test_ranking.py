@@ -42,7 +42,7 @@ def test_fixture_schulze_and_borda() -> None:
     assert doc["pairwise"]["A"] == {"B": 20, "C": 26, "D": 30, "E": 22}
     assert doc["respondents"] == 45
     assert list(doc) == ["activity", "weighting", "respondents", "groups", "schulze", "borda", "copeland",
-                         "pairwise", "items", "by_group"]
+                         "pairwise", "items", "by_group", "kendall_w"]
     assert [it["item"] for it in doc["items"]] == list("ABCDE")  # item order, not result order
     assert doc["by_group"]["gov"]["n"] == 45 and doc["by_group"]["emp"] is None
 

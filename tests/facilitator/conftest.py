@@ -40,8 +40,9 @@ class Browser:
         return self.client.post(action or page_url, data={**(data or {}), "csrf_token": token}, **kwargs)
 
     def register(self, email: str, password: str = PASSWORD, name: str = "") -> Any:
-        return self.submit("/facilitator/register", data={"email": email, "password": password,
-                                                          "confirm": password, "name": name})
+        """Sign up the way a new facilitator does: through an invitation link (registration is closed)."""
+        return self.submit(invite_link(self.client.application), data={
+            "email": email, "password": password, "confirm": password, "name": name})
 
     def login(self, email: str, password: str = PASSWORD) -> Any:
         return self.submit("/facilitator/login", data={"email": email, "password": password})
@@ -54,6 +55,30 @@ class Browser:
                                {"tpl-template": template, "tpl-title": title})
         assert response.status_code == 302, response.get_data(as_text=True)
         return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def invite_link(app: Any) -> str:
+    """A fresh invitation path, as `flask users invite` would print it."""
+    from app.services import invites
+    from app.services.database import transaction
+
+    with app.app_context(), transaction():
+        secret, _row = invites.issue("test")
+    return f"/facilitator/invite/{secret}"
+
+
+def live_invite_path(database_url: str) -> str:
+    """An invitation path on a live server's database (the server runs in another process)."""
+    from app import create_app
+    from app.extensions import db
+    from tests.conftest import _config_dict
+
+    application = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
+    path = invite_link(application)
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return path
 
 
 def body(response: Any) -> str:

@@ -1,4 +1,5 @@
-"""One real run in Debian's Chromium: sign up, create from a template, open an activity, watch a phone join."""
+"""One real run in Debian's Chromium: sign up (invitation link), create from a template, open an activity, watch a
+phone join."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 import pytest
 import requests
+
+from tests.facilitator.conftest import live_invite_path
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
@@ -23,7 +26,7 @@ def test_facilitator_runs_a_workshop_in_chromium(live_server: Any, chromium_path
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.set_default_timeout(15_000)
 
-            page.goto(f"{base}/facilitator/register")
+            page.goto(base + live_invite_path(live_server.database_url))
             page.fill("#name", "Nomvula Dlamini")
             page.fill("#email", "nomvula@example.org")
             page.fill("#password", "a long passphrase")

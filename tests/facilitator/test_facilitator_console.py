@@ -101,7 +101,7 @@ def test_not_ready_workshop_says_what_is_missing(facilitator: Browser) -> None:
     response = facilitator.client.post("/facilitator/workshops/new/blank", data={
         "csrf_token": token, "blank-title": "Blank", "blank-language": "en", "blank-min_group_size": "5"})
     page = body(facilitator.get(response.headers["Location"] + "/run"))
-    assert "Not ready to run." in page and "at least one item, at least one activity" in page
+    assert "Not ready to run." in page and "Add at least one item. Add at least one activity." in page
 
 
 def test_the_console_socket_hears_participation(app: Any, api: Any, owner: Browser, join: Any,
@@ -112,7 +112,7 @@ def test_the_console_socket_hears_participation(app: Any, api: Any, owner: Brows
     live = socketio.test_client(app, flask_test_client=owner.client, auth={"workshop": workshop["id"]})
     assert live.is_connected()
     first = [m for m in live.get_received() if m["name"] == "participation"]
-    assert first and first[0]["args"][0] == {"groups": {"gov": 0, "firms": 0, "workers": 0}}
+    assert first and first[0]["args"][0]["groups"] == {"gov": 0, "firms": 0, "workers": 0}
     live.disconnect()
     stranger = socketio.test_client(app, auth={"workshop": workshop["id"]})
     assert not stranger.is_connected()

@@ -109,13 +109,14 @@ def test_add_edit_move_and_delete_a_group(api: Any, owner: Browser, workshop: di
     assert response.status_code == 302 and response.headers["Location"].endswith("#groups")
     group = document(api, workshop)["groups"][-1]
     assert group == {"key": "academia", "name": "Academia", "weight": 0.5, "expected": 6,
-                     "description": "Universities", "observer": False}
+                     "description": "Universities", "observer": False, "name_2": ""}
 
     response = owner.submit(url(workshop, "/groups/academia/edit"), data={
         "key": "research", "name": "Research", "weight": "0", "expected": "", "description": "", "observer": "y"})
     assert response.status_code == 302
     assert document(api, workshop)["groups"][-1] == {"key": "research", "name": "Research", "weight": 0.0,
-                                                     "expected": None, "description": "", "observer": True}
+                                                     "expected": None, "description": "", "observer": True,
+                                                     "name_2": ""}
 
     owner.submit(url(workshop), url(workshop, "/groups/research/move"), {"direction": "up"})
     assert [g["key"] for g in document(api, workshop)["groups"]] == ["gov", "firms", "research", "workers"]

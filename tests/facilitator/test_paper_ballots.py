@@ -142,7 +142,7 @@ def test_an_invalid_paper_ballot_saves_nothing(api: Any, owner: Browser, two: di
 def test_a_closed_activity_refuses_paper_ballots(api: Any, owner: Browser, two: dict[str, Any]) -> None:
     assert api.post(f"{API}/workshops/{two['id']}/activities/constraints/close").status_code == 200
     page = body(owner.get(paper_url(two, "constraints")))
-    assert "open it to accept ballots" in page
+    assert "This activity is closed: open it again to accept ballots." in page
     response = owner.submit(paper_url(two, "constraints"), data=MATRIX_FORM)
     assert response.status_code == 409
     assert "not open: votes are not accepted now" in body(response)

@@ -132,7 +132,7 @@ def test_screen_follows_the_workshop_language_not_the_browser(client: Any, api: 
     screen = text(client.get(f"/screen/{token}", headers={"Accept-Language": "fr"}))
     assert html_lang(screen) == ("es", "ltr")
     assert "Participe desde su teléfono" in screen and "Join on your phone" not in screen
-    strings = re.search(r'<script id="i18n" type="application/json">(.*?)</script>', screen, re.S)
+    strings = re.search(r'<script[^>]* id="i18n"[^>]*>(.*?)</script>', screen, re.S)
     assert strings and '"badge_open": "En vivo"' in strings.group(1)
 
     arabic = make_workshop(api, language="ar", title="Arabic workshop")
@@ -153,10 +153,16 @@ def test_console_switches_to_french(app: Any, client: Any) -> None:
     french = text(client.get("/facilitator/"))
     assert "Vos ateliers" in french and "Your workshops" not in french
     assert html_lang(french) == ("fr", "ltr")
-    # A phone language the console does not speak (Arabic) leaves the console in English, left to right.
+    # The console speaks the five languages: Arabic lays it out right to left.
     client.post("/language", data={"csrf_token": csrf(french), "language": "ar", "next": "/facilitator/"})
-    fallback = text(client.get("/facilitator/"))
-    assert "Your workshops" in fallback and html_lang(fallback) == ("en", "ltr")
+    arabic = text(client.get("/facilitator/"))
+    assert "ورش العمل الخاصة بك" in arabic and "Your workshops" not in arabic and html_lang(arabic) == ("ar", "rtl")
+    for code, words in (("es", "Sus talleres"), ("pt", "As suas oficinas")):
+        client.post("/language", data={"csrf_token": csrf(arabic), "language": code, "next": "/facilitator/"})
+        page = text(client.get("/facilitator/"))
+        assert words in page and html_lang(page) == (code, "ltr")
+    # The menu offers every language, each named in itself.
+    assert all(f'value="{code}" lang="{code}"' in page for code in ("en", "fr", "es", "pt", "ar"))
 
 
 def test_second_language_title_and_evidence_on_the_phone(client: Any, api: Any) -> None:
@@ -199,7 +205,7 @@ def test_screen_carries_the_second_language_titles(client: Any, api: Any) -> Non
     created = api.post("/api/v1/workshops", json=definition)
     assert created.status_code == 201, text(created)
     screen = text(client.get(f"/screen/{created.get_json()['screen_token']}"))
-    data = re.search(r'<script id="workshop-data" type="application/json">(.*?)</script>', screen, re.S)
+    data = re.search(r'<script[^>]* id="workshop-data"[^>]*>(.*?)</script>', screen, re.S)
     assert data is not None
     import json
 

@@ -507,7 +507,9 @@ def test_save_a_workshop_as_template_then_start_a_new_one_in_chromium(live_serve
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.set_default_timeout(15_000)
-            page.goto(f"{base}/facilitator/register")
+            from tests.facilitator.conftest import live_invite_path
+
+            page.goto(base + live_invite_path(live_server.database_url))
             page.fill("#email", "thandi@example.org")
             page.fill("#password", "a long passphrase")
             page.fill("#confirm", "a long passphrase")

@@ -116,7 +116,7 @@ def test_answers_wait_on_the_phone_and_are_sent_once(live_server: Any, chromium_
             for _ in range(2):
                 page.evaluate("([key, value]) => { localStorage.setItem(key, value); "
                               "window.dispatchEvent(new Event('online')); }", [QUEUE_KEY, stale_copy])
-                page.wait_for_function(f"localStorage.getItem('{QUEUE_KEY}') === null", timeout=15_000)
+                page.wait_for_function(f"() => localStorage.getItem('{QUEUE_KEY}') === null", timeout=15_000)
             assert csv_values(base, headers, wid) == expected
             check_totals()
 
@@ -196,7 +196,7 @@ def test_a_points_ballot_waits_whole_and_replaces_the_saved_one(live_server: Any
             for _ in range(2):
                 page.evaluate("([key, value]) => { localStorage.setItem(key, value); "
                               "window.dispatchEvent(new Event('online')); }", [QUEUE_KEY, copy])
-                page.wait_for_function(f"localStorage.getItem('{QUEUE_KEY}') === null", timeout=15_000)
+                page.wait_for_function(f"() => localStorage.getItem('{QUEUE_KEY}') === null", timeout=15_000)
             assert [v[1:] for v in csv_values(base, headers, wid)] == expected
             doc = requests.get(f"{base}/api/v1/workshops/{wid}/activities/constraints/results?weighting=per_head",
                                headers=headers, timeout=10).json()

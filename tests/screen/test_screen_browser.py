@@ -33,6 +33,15 @@ def test_phone_points_and_ranking_reach_the_screen(live_server: Any, chromium_pa
         response = requests.post(f"{activities}/{key}/{action}", headers=headers, timeout=10)
         assert response.status_code == 200, response.text
 
+    def same_as_the_phone(key: str, body: dict[str, Any]) -> None:
+        """Two more Employers send the phone's ballot: the group reaches k = 3, so the room sees it."""
+        for _ in range(2):
+            token = requests.post(f"{base}/api/v1/join", json={"code": workshop["join_code"], "group": "firms"},
+                                  timeout=10).json()["participant_token"]
+            response = requests.put(f"{activities}/{key}/responses", json=body, timeout=10,
+                                    headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.text
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
         try:
@@ -62,8 +71,9 @@ def test_phone_points_and_ranking_reach_the_screen(live_server: Any, chromium_pa
             expect(phone.get_by_role("button", name="One point more for Skills")).to_be_disabled()  # budget spent
             phone.get_by_role("button", name="Save answers").click()
             expect(phone.locator("#status .notice-ok")).to_contain_text("Your points are saved.")
+            same_as_the_phone("dots", {"points": {"finance": 2, "power": 1}})
 
-            # One voter: finance has 2 of 3 points, power 1 of 3; each chosen by that one voter.
+            # Three voters alike: finance has 2 of 3 points, power 1 of 3; each chosen by every voter.
             finance = screen.locator('#board .sc-bar[data-item="finance"]')
             expect(finance).to_contain_text("67 %", timeout=10_000)
             expect(finance).to_contain_text("chosen by 100 %")
@@ -83,6 +93,7 @@ def test_phone_points_and_ranking_reach_the_screen(live_server: Any, chromium_pa
             expect(order.first).to_have_attribute("data-key", "skills")
             phone.get_by_role("button", name="Save answers").click()
             expect(phone.locator("#status .notice-ok")).to_contain_text("Your order is saved.")
+            same_as_the_phone("order", {"ranking": ["skills", "power"]})
 
             bars = screen.locator("#board .sc-bar")
             expect(bars.first).to_have_attribute("data-item", "skills", timeout=10_000)

@@ -166,7 +166,7 @@ def test_screen_shows_the_hidden_message_then_the_matrix_and_a_countdown(live_se
             assert 55 <= first <= 60
             expect(timer).to_have_text(re.compile(r"^[01]:\d\d$"))
             screen.wait_for_function(
-                f"Number(document.getElementById('timer').dataset.remaining) < {first}", timeout=5_000)
+                f"() => Number(document.getElementById('timer').dataset.remaining) < {first}", timeout=5_000)
             # Zero: the screen says so; the activity stays open (the facilitator decides).
             screen.evaluate("window.prioritasScreen.applyTimer({activity: 'constraints', "
                             "ends_at: new Date(Date.now() - 1000).toISOString()})")

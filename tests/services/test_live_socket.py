@@ -1,4 +1,4 @@
-"""Group batching end to end: API votes → after-commit hook → hub push → a screen's Socket.IO `results`."""
+"""Release batches end to end: API votes → after-commit hook → hub push (release) → a screen's `results`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from app.extensions import socketio
 from tests.test_realtime import received, vote
 
 
-def test_one_vote_moves_the_pool_not_the_group_panel_until_close(app: Any, api: Any, workshop: dict[str, Any],
-                                                                 join: Any) -> None:
+def test_one_vote_moves_nothing_the_room_sees_until_its_group_has_k(app: Any, api: Any, workshop: dict[str, Any],
+                                                                    join: Any) -> None:
     base = f"/api/v1/workshops/{workshop['id']}/activities/constraints"
     assert api.post(f"{base}/open").status_code == 200
     screen = socketio.test_client(app, auth={"screen_token": workshop["screen_token"]})
@@ -29,17 +29,22 @@ def test_one_vote_moves_the_pool_not_the_group_panel_until_close(app: Any, api: 
 
     vote(api, workshop, join(workshop["join_code"], "firms"), 5, 5)  # one more firm, far from the others
     after = received(screen, "results", until=lambda e: e[-1]["respondents"] == 7)
-    assert after[-1]["respondents"] == 7
-    assert finance(after[-1])["x"]["mean"] != before["x"]["mean"]  # the pooled figure follows the vote
-    assert finance(after[-1])["by_group"] == before["by_group"]  # the firms' panel does not give it away
+    assert after[-1]["respondents"] == 7  # participation is live: who answered, never what
+    assert finance(after[-1]) == before  # pooled figures, n, sd, median and panels alike stay as released
+    exact = api.get(f"{base}/results").get_json()  # the facilitator's own figures follow the vote at once
+    assert finance(exact)["n"] == 7 and finance(exact)["x"]["mean"] != before["x"]["mean"]
 
-    # A screen that connects now gets the same held-back document, not the fresh one.
+    # A screen that connects now gets the same released document.
     late = socketio.test_client(app, auth={"screen_token": workshop["screen_token"]})
-    assert finance(received(late, "results")[0])["by_group"] == before["by_group"]
+    assert finance(received(late, "results")[0]) == before
 
-    assert api.post(f"{base}/close").status_code == 200
-    closed = received(screen, "results", until=lambda e: finance(e[-1])["by_group"]["firms"]["n"] == 4)
-    assert finance(closed[-1])["by_group"]["firms"] == {"n": 4, "x": {"mean": 2.75}, "y": {"mean": 2.75}}
-    assert closed[-1] == api.get(f"{base}/results").get_json()
+    assert api.post(f"{base}/close").status_code == 200  # closing releases nothing by itself
+    assert finance(api.get(f"{base}/results", token=workshop["screen_token"]).get_json()) == before
+    assert api.post(f"{base}/open").status_code == 200
+    for _ in range(2):  # two more firms: with the lone one, a batch of k = 3
+        vote(api, workshop, join(workshop["join_code"], "firms"), 5, 5)
+    released = received(screen, "results", until=lambda e: finance(e[-1])["by_group"]["firms"]["n"] == 6)
+    assert finance(released[-1])["by_group"]["firms"] == {"n": 6, "x": {"mean": 3.5}, "y": {"mean": 3.5}}
+    assert released[-1] == api.get(f"{base}/results", token=workshop["screen_token"]).get_json()
     screen.disconnect()
     late.disconnect()
