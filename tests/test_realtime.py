@@ -10,7 +10,7 @@ import pytest
 from app.extensions import socketio
 
 
-def received(client: Any, name: str, timeout: float = 3.0, until: Any = None) -> list[Any]:
+def received(client: Any, name: str, timeout: float = 10.0, until: Any = None) -> list[Any]:
     """Collect events named `name` until `until(events)` holds or the time is up (pushes are asynchronous)."""
     events: list[Any] = []
     deadline = time.monotonic() + timeout
