@@ -129,6 +129,11 @@ class Workshop(db.Model):
     retention_days: so.Mapped[int | None] = so.mapped_column()
     #: The own template this workshop is a draft of ("Edit contents"); deleted with it or once saved back.
     draft_of: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    #: Moves with every committed change to the workshop, its groups, items or activities: the vote path
+    #: caches what it reads per (workshop, revision), so every server process sees an edit at the next vote.
+    revision: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: The last pseudonym number handed out (P001, P002, ...): one counter, never reused.
+    participant_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     owner: so.Mapped[User] = so.relationship(back_populates="workshops")
     groups: so.Mapped[list[StakeholderGroup]] = so.relationship(
@@ -641,3 +646,36 @@ class RoomTally(db.Model):
     dimension: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
     value: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     n: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+
+
+# --- the workshop's revision ------------------------------------------------------------------------------------
+
+#: What a ballot is validated against: any change to these moves the workshop's revision (`Workshop.revision`).
+_DEFINITION = (Workshop, StakeholderGroup, Item, Activity, ActivityItem, DelphiRound)
+
+
+@sa.event.listens_for(so.Session, "after_flush")
+def _move_revisions(session: so.Session, _context: Any) -> None:
+    """In the flush's own transaction, so the new revision commits (or rolls back) with the change itself."""
+    workshop_ids: set[int] = set()
+    activity_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, _DEFINITION):
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        if isinstance(obj, Workshop):
+            if obj not in session.new:
+                workshop_ids.add(obj.id)
+        elif isinstance(obj, (ActivityItem, DelphiRound)):
+            activity_ids.add(obj.activity_id)
+        elif obj.workshop_id is not None:
+            workshop_ids.add(obj.workshop_id)
+    connection = session.connection()
+    if activity_ids:
+        workshop_ids.update(connection.execute(
+            sa.select(Activity.__table__.c.workshop_id).where(Activity.__table__.c.id.in_(activity_ids))).scalars())
+    if workshop_ids:
+        table = Workshop.__table__
+        connection.execute(sa.update(table).where(table.c.id.in_(sorted(workshop_ids)))
+                           .values(revision=table.c.revision + 1))

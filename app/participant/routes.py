@@ -23,7 +23,7 @@ from app.models import Activity, Participant, Workshop
 from app.participant import ballots, bp, consent
 from app.participant.ballots import _INTEGER, DONT_KNOW, _value
 from app.participant.device import device_id
-from app.services import admission, pace, participation, results, workshops
+from app.services import admission, ballot_box, pace, participation, results, vote_cache, workshops
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
 
@@ -372,8 +372,7 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
                                                   "least one item (Don't know counts as an answer).")}
         else:
             try:
-                with transaction():
-                    saved = participation.save_responses(participant, activity, form.body)
+                saved = ballot_box.cast(vote_cache.voter_of(participant), activity, form.body)
             except Problem as problem:
                 if problem.status == 409:
                     return _render("closed.html", workshop, participant=participant, activity=activity,
@@ -413,9 +412,8 @@ def previous_round(activity: Activity) -> list[dict[str, str]]:
 
 
 def _save_ballot(participant: Participant, activity: Activity, body: dict[str, Any]) -> int:
-    """Through the shared service: the API's validation, one transaction, nothing saved on a 422."""
-    with transaction():
-        return participation.save_responses(participant, activity, body)
+    """Through the API's ballot box: the same validation, nothing saved on a 422, answered once committed."""
+    return ballot_box.cast(vote_cache.voter_of(participant), activity, body)
 
 
 def _saved_text(activity: Activity, saved: int) -> str:

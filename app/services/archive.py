@@ -230,6 +230,9 @@ def import_json(owner: User, archive: Any) -> Workshop:
                                   created_at=_parse_timestamp(raw.get("joined_at")) or utcnow())
         participants[pseudonym] = participant
     db.session.add_all(participants.values())
+    # New phones joining the imported workshop continue after the highest pseudonym number it came with.
+    numbers = [int(p[1:]) for p in participants if p[1:].isdigit()]
+    workshop.participant_seq = max(numbers, default=0)
     db.session.flush()
 
     raw_responses = archive.get("responses")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import weakref
 from typing import Any
 
@@ -54,7 +55,10 @@ class LiveHub:
         self._published: dict[Flask, dict[int, dict[str, Any]]] = {}
         self._stopped: weakref.WeakSet[Flask] = weakref.WeakSet()  # apps gone (tests); weak: no leak
         self._lock = threading.Lock()
-        self._push_lock = threading.RLock()
+        #: one lock per app, held while pushing for it: a slow push for one app never holds up another's
+        self._push_locks: weakref.WeakKeyDictionary[Flask, threading.RLock] = weakref.WeakKeyDictionary()
+        self._generation = 0  # the loop that is current; an older one ends at its next turn
+        self._beat = 0.0  # when the current loop last woke up
         self._started = False
         self._running = False
         self.interval = 0.25
@@ -63,12 +67,23 @@ class LiveHub:
         self.interval = float(app.config.get("LIVE_INTERVAL", 0.25))
         app.extensions["prioritas.live"] = self
 
+    def _stale(self) -> bool:
+        """The loop has not woken for much longer than its interval: it died or is stuck in a push."""
+        return time.monotonic() - self._beat > max(5.0, 20 * self.interval)
+
     def _ensure_running(self) -> None:
-        if not self._started:
-            with self._lock:
-                if not self._started:
-                    self._started = self._running = True
-                    socketio.start_background_task(self._run)
+        if self._started and not self._stale():
+            return
+        with self._lock:
+            if self._started and not self._stale():
+                return
+            if self._started:
+                log.warning("live updates stalled; starting a new loop")
+            self._generation += 1
+            self._started = self._running = True
+            self._beat = time.monotonic()
+            generation = self._generation
+        socketio.start_background_task(self._run, generation)
 
     def results_changed(self, activity_id: int) -> None:
         app = current_app._get_current_object()
@@ -90,29 +105,47 @@ class LiveHub:
             self._dirty_participation.setdefault(app, set()).add(workshop_id)
         self._ensure_running()
 
-    def _run(self) -> None:
-        while self._running:
-            socketio.sleep(self.interval)
-            try:
-                self.flush()
-            except Exception:  # a push that fails must not stop later pushes
-                log.exception("live update failed")
+    def _run(self, generation: int = 0) -> None:
+        try:
+            while self._running and generation == self._generation:
+                try:
+                    socketio.sleep(self.interval)
+                    self._beat = time.monotonic()
+                    self._flush(wait=False)
+                except Exception:  # a push that fails must not stop later pushes
+                    log.exception("live update failed")
+        finally:
+            with self._lock:
+                if generation == self._generation:
+                    self._started = False  # the next change starts a new loop
+
+    def _push_lock(self, app: Flask) -> threading.RLock:
+        with self._lock:
+            lock = self._push_locks.get(app)
+            if lock is None:
+                lock = self._push_locks[app] = threading.RLock()
+            return lock
 
     def flush(self, app: Flask | None = None) -> None:
-        """Push what is pending now (for every app, or one)."""
+        """Push what is pending now (for every app, or one), and return once any push of that app already under
+        way (the background loop's) is done too."""
+        self._flush(app, wait=True)
+
+    def _flush(self, only: Flask | None = None, wait: bool = True) -> None:
         with self._lock:
-            if app is None:
-                results_due, self._dirty_results = self._dirty_results, {}
-                participation_due, self._dirty_participation = self._dirty_participation, {}
-            else:
-                results_due = {app: self._dirty_results.pop(app)} if app in self._dirty_results else {}
-                participation_due = ({app: self._dirty_participation.pop(app)}
-                                     if app in self._dirty_participation else {})
-        for target in set(results_due) | set(participation_due):
-            with self._push_lock:
-                if target in self._stopped:
-                    continue
-                self._push(target, results_due.get(target, set()), participation_due.get(target, set()))
+            apps = [only] if only is not None else list(set(self._dirty_results) | set(self._dirty_participation))
+        for app in apps:
+            lock = self._push_lock(app)
+            if not lock.acquire(blocking=wait):
+                continue  # a push of this app is under way; its pending work waits for the next turn
+            try:
+                with self._lock:
+                    activities = self._dirty_results.pop(app, set())
+                    workshops = self._dirty_participation.pop(app, set())
+                if (activities or workshops) and app not in self._stopped:
+                    self._push(app, activities, workshops)
+            finally:
+                lock.release()
 
     def stop(self, app: Flask) -> None:
         """Forget an app that is going away (test teardown): drop its pending work and wait for a push of it
@@ -122,7 +155,7 @@ class LiveHub:
             self._dirty_results.pop(app, None)
             self._dirty_participation.pop(app, None)
             self._published.pop(app, None)
-        with self._push_lock:
+        with self._push_lock(app):
             pass
 
     def shutdown(self) -> None:
@@ -130,6 +163,7 @@ class LiveHub:
         with self._lock:
             self._running = False
             self._started = False
+            self._generation += 1
 
     def _push(self, app: Flask, activities: set[int], workshops: set[int]) -> None:
         from app.extensions import db

@@ -13,9 +13,7 @@ from app.models import Activity, Item, Participant, Response, Workshop, new_toke
 from app.services import live, tally, workshops
 from app.services.database import after_commit
 from app.services.definitions import is_int
-from app.services.errors import FieldError, Problem, conflict, forbidden, invalid, invalid_field, not_found
-
-MAX_JOIN_ATTEMPTS = 5
+from app.services.errors import FieldError, conflict, forbidden, invalid, invalid_field, not_found
 
 
 def join(code: Any, group_key: Any, *, channel: str = "phone") -> tuple[Participant, str]:
@@ -33,29 +31,22 @@ def join(code: Any, group_key: Any, *, channel: str = "phone") -> tuple[Particip
 
 def add_participant(workshop: Workshop, group: Any, *, channel: str = "phone",
                     device_digest: str | None = None) -> tuple[Participant, str]:
-    """A new participant with the next pseudonym (the checks are the caller's: `join`, `admission.admit`)."""
+    """A new participant with the next pseudonym (the checks are the caller's: `join`, `admission.admit`).
+
+    The number comes from the workshop's counter, moved in the caller's transaction: one short row lock per
+    join on PostgreSQL (joins through several processes take turns, none is refused), nothing to count.
+    """
     token = new_token()
-    for attempt in range(MAX_JOIN_ATTEMPTS):
-        number = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Participant).where(Participant.workshop_id == workshop.id)
-        ) + 1 + attempt
-        participant = Participant(workshop_id=workshop.id, group_id=group.id, pseudonym=f"P{number:03d}",
-                                  token_digest=token_digest(token), channel=channel, device_digest=device_digest)
-        if db.engine.dialect.name == "sqlite":
-            # One writer at a time (`transaction()` holds the write lock), so the count above is exact. And no
-            # SAVEPOINT: pysqlite opens no transaction before one, so its RELEASE would commit the participant
-            # even when the caller's unit of work (a paper ballot) is then rejected and rolled back.
-            db.session.add(participant)
-            db.session.flush()
-        else:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(participant)
-            except sa.exc.IntegrityError:
-                continue  # another worker took this pseudonym a moment ago
-        after_commit(lambda workshop_id=workshop.id: live.participation_changed(workshop_id))
-        return participant, token
-    raise Problem(503, "Busy", "Too many people joined at once; please try again.")
+    table = Workshop.__table__
+    number = db.session.execute(
+        sa.update(table).where(table.c.id == workshop.id)
+        .values(participant_seq=table.c.participant_seq + 1).returning(table.c.participant_seq)).scalar_one()
+    participant = Participant(workshop_id=workshop.id, group_id=group.id, pseudonym=f"P{number:03d}",
+                              token_digest=token_digest(token), channel=channel, device_digest=device_digest)
+    db.session.add(participant)
+    db.session.flush()
+    after_commit(lambda workshop_id=workshop.id: live.participation_changed(workshop_id))
+    return participant, token
 
 
 def participant_for_token(token: str | None) -> Participant | None:
@@ -287,31 +278,36 @@ def check_ballot_size(activity: Activity, body: Any) -> None:
                                       f"{len(entries)} were sent. Nothing was saved.")
 
 
-def save_responses(participant: Participant, activity: Activity, body: Any) -> int:
-    """Validate a submission of any activity type and save it all or nothing; returns what `saved` reports.
+def parse_ballot(activity: Any, body: Any) -> tuple[Rows, bool, int]:
+    """Validate a submission of any activity type without touching the database.
 
-    Ratings and scores replace only the values sent; a points or ranking ballot replaces the whole ballot.
+    Returns the rows to save, whether they replace the participant's whole ballot (points, ranking: a new
+    ballot drops the old one; ratings and scores replace only the values sent) and what `saved` reports.
     """
-    workshops.require_open(activity)
     check_ballot_size(activity, body)
     if activity.type == "matrix":
         rows = parse_matrix(activity, body)
-        upsert_values(activity, participant, rows)
-        return len(rows) // 2
+        return rows, False, len(rows) // 2
     if activity.type == "scale":
         rows = parse_scale(activity, body)
-    elif activity.type == "criteria":
+        return rows, False, len(rows)
+    if activity.type == "criteria":
         rows = parse_criteria(activity, body)
-    elif activity.type == "points":
-        upsert_values(activity, participant, parse_points(activity, body), replace_ballot=True)
-        return 1
-    elif activity.type == "ranking":
-        upsert_values(activity, participant, parse_ranking(activity, body), replace_ballot=True)
-        return 1
-    else:  # pragma: no cover - definitions only admit the types above
-        raise invalid_field("type", f"Activity type {activity.type} takes no responses.")
-    upsert_values(activity, participant, rows)
-    return len(rows)
+        return rows, False, len(rows)
+    if activity.type == "points":
+        return parse_points(activity, body), True, 1
+    if activity.type == "ranking":
+        return parse_ranking(activity, body), True, 1
+    raise invalid_field("type", f"Activity type {activity.type} takes no responses.")  # pragma: no cover
+
+
+def save_responses(participant: Participant, activity: Activity, body: Any) -> int:
+    """Validate and save a submission in the caller's transaction, all or nothing (paper ballots, imports);
+    phones and the API go through `ballot_box.cast`, which batches the same writes."""
+    workshops.require_open(activity)
+    rows, replace, saved = parse_ballot(activity, body)
+    upsert_values(activity, participant, rows, replace_ballot=replace)
+    return saved
 
 
 def upsert_values(activity: Activity, participant: Participant, rows: list[tuple[int, str, int | None]], *,

@@ -91,6 +91,19 @@ def _upsert_statement() -> Any:
     )
 
 
+_ADD = ("INSERT INTO tally (activity_id, round, group_id, kind, item_id, dimension, value, n) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, round, group_id, kind, item_id, dimension, value) "
+        "DO UPDATE SET n = tally.n + excluded.n")
+
+
+def add_many(changes: Mapping[tuple[int, int, int, str, int, str, int], int]) -> None:
+    """The ballot box's form of `apply`: deltas keyed by (activity, round, group, kind, item, dimension, value)
+    for many groups at once, one prepared statement, rows in primary-key order (the shared lock order)."""
+    rows = [(*key, delta) for key, delta in sorted(changes.items()) if delta]
+    if rows:
+        execute_many(_ADD, rows)
+
+
 def record(activity_id: int, round_: int, group_id: int, before: Answers, after: Answers) -> None:
     """Move the tallies from one participant's `before` answers to their `after` answers."""
     apply(activity_id, round_, group_id, deltas(before, after))
@@ -167,6 +180,19 @@ def fetch(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     try:
         cursor.execute(sql, params)
         return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """One prepared statement over many rows, straight through the driver, in the session's transaction (the
+    vote path's writes: no per-row work in SQLAlchemy). `sql` uses `?` markers."""
+    connection = db.session.connection()
+    if connection.dialect.paramstyle in ("format", "pyformat"):
+        sql = sql.replace("?", "%s")
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(sql, rows)
     finally:
         cursor.close()
 

@@ -165,3 +165,57 @@ def test_a_stopped_app_gets_no_pushes(app: Any) -> None:
         hub.results_changed(1)
     assert not hub._dirty_results
     assert not hub._started
+
+
+def _recording_hub(monkeypatch: pytest.MonkeyPatch, pushed: list[tuple[Any, set[int]]]) -> LiveHub:
+    hub = LiveHub()
+    hub.interval = 0.02
+    monkeypatch.setattr(hub, "_push", lambda app, activities, workshops: pushed.append((app, set(activities))))
+    return hub
+
+
+def _wait_for(condition: Any, seconds: float = 5.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def test_a_loop_that_died_is_replaced_by_the_next_change(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pushed: list[tuple[Any, set[int]]] = []
+    hub = _recording_hub(monkeypatch, pushed)
+    with app.app_context():
+        hub.results_changed(1)
+        assert _wait_for(lambda: pushed == [(app, {1})])
+        hub.shutdown()  # the loop ends as a crashed one would...
+        hub._started, hub._beat = True, 0.0  # ...but still looks started, having last woken long ago
+        hub.results_changed(2)
+        assert _wait_for(lambda: (app, {2}) in pushed)
+        hub.stop(app)
+
+
+def test_a_push_under_way_for_one_app_does_not_hold_up_another(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flask import Flask
+
+    pushed: list[tuple[Any, set[int]]] = []
+    hub = _recording_hub(monkeypatch, pushed)
+    other = Flask("other")
+    busy = hub._push_lock(other)
+    busy.acquire()  # as if a push for `other` hung on its database
+    try:
+        with other.app_context():
+            hub.results_changed(7)
+        with app.app_context():
+            hub.results_changed(1)
+        assert _wait_for(lambda: (app, {1}) in pushed)
+        assert (other, {7}) not in pushed and hub._dirty_results.get(other) == {7}  # kept for a later turn
+    finally:
+        busy.release()
+    assert _wait_for(lambda: (other, {7}) in pushed)
+    hub.stop(app)
+    hub.stop(other)
+    hub.shutdown()
