@@ -12,6 +12,7 @@ from flask import Flask, session
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
+from app import publisher
 from app.extensions import db, socketio
 from app.services import live
 
@@ -49,7 +50,7 @@ def init_app(app: Flask) -> None:
         ping_timeout=25,
         max_http_buffer_size=1_000_000,
     )
-    live.hub.init_app(app)
+    publisher.hub.init_app(app)
 
 
 def _screen(token: str) -> Any:

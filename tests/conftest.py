@@ -156,13 +156,12 @@ def database_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Any]:
-    from app import create_app
+    from app import create_app, publisher
     from app.extensions import db
-    from app.services import live
 
     application = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
     yield application
-    live.hub.stop(application)  # no background push may touch this database after the test
+    publisher.hub.stop(application)  # no background push may touch this database after the test
     with application.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -61,9 +61,9 @@ def test_screen_gets_current_results_on_connect_then_live_results(app: Any, api:
 
 def test_results_are_coalesced_and_end_equal_to_the_api(app: Any, api: Any, opened: dict[str, Any],
                                                         join: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services import live
+    from app import publisher
 
-    monkeypatch.setattr(live.hub, "interval", 0.5)  # the production pace is 0.25 s; votes here take ~20 ms
+    monkeypatch.setattr(publisher.hub, "interval", 0.5)  # the production pace is 0.25 s; votes here take ~20 ms
     screen = socketio.test_client(app, auth={"screen_token": opened["screen_token"]})
     received(screen, "results")  # the snapshot on connect
     tokens = [join(opened["join_code"], group) for group in ["gov"] * 4 + ["firms"] * 4 + ["workers"] * 4]

@@ -102,9 +102,8 @@ def test_every_value_differs_between_the_worlds() -> None:
 @pytest.fixture(scope="module")
 def played(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Both worlds played once for the module (each in an app and database of its own)."""
-    from app import create_app
+    from app import create_app, publisher
     from app.extensions import db
-    from app.services import live
 
     made = []
     folder = tmp_path_factory.mktemp("worlds")
@@ -121,7 +120,7 @@ def played(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield {"a": play(_make, "a", values_a), "b": play(_make, "b", values_b), "values_a": values_a}
     finally:
         for application in made:
-            live.hub.stop(application)
+            publisher.hub.stop(application)
             with application.app_context():
                 db.session.remove()
                 db.engine.dispose()
@@ -133,10 +132,10 @@ def _strip(doc: dict[str, Any]) -> dict[str, Any]:
 
 def play(make_app: Any, name: str, values: dict[str, Any]) -> dict[str, Any]:
     """Play PLAN in a fresh app; record what the room sees and, separately, the facilitator's figures."""
+    from app import publisher
     from app.extensions import db
     from app.models import Activity
     from app.participant.routes import previous_round
-    from app.services import live
 
     app = make_app(name)
     create_facilitator(app)
@@ -169,7 +168,7 @@ def play(make_app: Any, name: str, values: dict[str, Any]) -> dict[str, Any]:
             assert api.post(f"{base}/rounds").status_code == 200
         else:
             assert api.post(f"{base}/{step[0]}").status_code == 200
-        live.hub.flush(app)
+        publisher.hub.flush(app)
         pushes += received(screen, "results", timeout=0.2)
         late = socketio.test_client(app, auth={"screen_token": screen_token})  # a screen connecting now
         snapshot = received(late, "results", timeout=0.5)

@@ -21,7 +21,6 @@ from app.services import (
     comparison,
     delphi,
     exports,
-    live,
     participation,
     release,
     results,
@@ -200,7 +199,7 @@ def _room_view(activity: Activity, round_: int | None) -> dict[str, Any]:
     """The room's released figures (docs/anonymity.md), after a release is made if one is due."""
     release.advance(activity)
     activity = db.session.get(Activity, activity.id) or activity
-    return live.room_view(activity, round_)
+    return results.room_view(activity, round_)
 
 
 @bp.get("/workshops/<int:workshop_id>/export")
@@ -251,9 +250,8 @@ def join() -> tuple[Response, int]:
     device = body.get("device") or request.headers.get("X-Prioritas-Device") or None
     admitted = admission.join(body.get("code"), body.get("group"), device=device, passcode=body.get("passcode"),
                               seat=body.get("seat"))
-    participant = admitted.participant
-    return jsonify({"participant_token": admitted.token, "workshop": participant.workshop_id,
-                    "group": participant.group.key, "rejoined": admitted.rejoined,
+    return jsonify({"participant_token": admitted.token, "workshop": admitted.workshop_id,
+                    "group": admitted.group_key, "rejoined": admitted.rejoined,
                     "kept_group": admitted.kept_group}), 200 if admitted.rejoined else 201
 
 

@@ -77,6 +77,9 @@ class Admission:
     moved: bool = False
     #: A rejoin asked for another group and stayed where it was (it had already answered).
     kept_group: bool = False
+    #: Read before the commit, so answering the phone reloads nothing.
+    workshop_id: int = 0
+    group_key: str = ""
 
 
 def device_digest(device: Any) -> str | None:
@@ -131,7 +134,7 @@ def admit(code: Any, group_key: Any, *, device: str | None = None, passcode: Any
     participant, token = participation.add_participant(workshop, group, device_digest=digest)
     if seat_row is not None:
         seat_row.participant_id, seat_row.used_at = participant.id, utcnow()
-    return Admission(participant, token)
+    return Admission(participant, token, workshop_id=workshop.id, group_key=group.key)
 
 
 def _seat(workshop: Workshop, seat: Any) -> SeatCode | None:
@@ -160,7 +163,8 @@ def _rejoin(workshop: Workshop, participant: Participant, group_key: Any) -> Adm
     """The same phone again: a fresh token for its participant; another group only before any answer."""
     token = new_token()
     participant.token_digest = token_digest(token)
-    admission = Admission(participant, token, rejoined=True)
+    current = next((g.key for g in workshop.groups if g.id == participant.group_id), "")
+    admission = Admission(participant, token, rejoined=True, workshop_id=workshop.id, group_key=current)
     wanted = workshop.group(group_key) if isinstance(group_key, str) else None
     if wanted is not None and wanted.id != participant.group_id:
         answered = db.session.scalar(sa.select(sa.exists().where(Response.participant_id == participant.id)))
@@ -168,7 +172,7 @@ def _rejoin(workshop: Workshop, participant: Participant, group_key: Any) -> Adm
             admission.kept_group = True
         else:
             participant.group_id = wanted.id
-            admission.moved = True
+            admission.moved, admission.group_key = True, wanted.key
             after_commit(lambda workshop_id=workshop.id: live.participation_changed(workshop_id))
         after_commit(lambda: record_signal(workshop.id, "rejoin_new_group", wanted.key))
     return admission

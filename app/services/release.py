@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.models import Activity, RoomAnswer, RoomRelease, RoomTally, utcnow
+from app.models import Activity, RoomRelease, RoomTally, utcnow
 from app.services import tally
 
 Answers = dict[tuple[int, str], int | None]
@@ -47,11 +47,14 @@ def changed_participants(activity_id: int, round_: int) -> list[int]:
 
 def _answers(table: str, activity_id: int, round_: int, participants: list[int]) -> dict[int, Answers]:
     out: dict[int, Answers] = defaultdict(dict)
+    # `response` is looked up by participant (see `ballot_box._answers`); `room_answer`'s key starts with
+    # (activity, round, participant), which SQLite uses whole.
+    plus = "+" if table == "response" else ""
     for start in range(0, len(participants), 500):
         chunk = participants[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = tally.fetch(f"SELECT participant_id, item_id, dimension, value FROM {table} "
-                           f"WHERE activity_id = ? AND round = ? AND participant_id IN ({marks})",
+                           f"WHERE {plus}activity_id = ? AND {plus}round = ? AND participant_id IN ({marks})",
                            (activity_id, round_, *chunk))
         for participant_id, item_id, dimension, value in rows:
             out[int(participant_id)][(int(item_id), dimension)] = None if value is None else int(value)
@@ -162,14 +165,18 @@ def _release(activity_id: int, round_: int, group_id: int, members: list[int], s
         for cell, delta in tally.deltas(shown.get(participant_id, {}), current.get(participant_id, {})).items():
             changes[cell] += delta
     _apply_tally(activity_id, round_, group_id, {c: d for c, d in changes.items() if d})
-    db.session.execute(sa.delete(RoomAnswer).where(
-        RoomAnswer.activity_id == activity_id, RoomAnswer.round == round_, RoomAnswer.participant_id.in_(members)))
-    rows = [{"activity_id": activity_id, "round": round_, "participant_id": participant_id, "item_id": item_id,
-             "dimension": dimension, "group_id": group_id, "value": value, "batch": batch}
+    # Straight through the driver (`tally.execute_many`): a batch is hundreds of rows, on the push path.
+    tally.execute_many(_DROP_SHOWN, [(activity_id, round_, participant_id) for participant_id in members])
+    rows = [(activity_id, round_, participant_id, item_id, dimension, group_id, value, batch)
             for participant_id in members for (item_id, dimension), value in sorted(current.get(participant_id,
                                                                                                 {}).items())]
     if rows:
-        db.session.execute(sa.insert(RoomAnswer), rows)
+        tally.execute_many(_SHOW, rows)
+
+
+_DROP_SHOWN = "DELETE FROM room_answer WHERE activity_id = ? AND round = ? AND participant_id = ?"
+_SHOW = ("INSERT INTO room_answer (activity_id, round, participant_id, item_id, dimension, group_id, value, batch) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def advance(activity: Activity) -> bool:

@@ -33,6 +33,7 @@ from app.engine import (
 from app.models import Activity
 from app.services import release, tally
 from app.services.errors import invalid_field, not_found
+from app.services.live import for_screen
 
 WEIGHTINGS = ("per_head", "equal_groups")
 
@@ -367,6 +368,12 @@ def room_document(activity: Activity, round: int | None = None) -> dict[str, Any
             "items": {entry["item"]: {k: v for k, v in entry.items() if k != "item"} for entry in before["items"]},
         }
     return document
+
+
+def room_view(activity: Activity, round: int | None = None) -> dict[str, Any]:
+    """Everything a non-owner may see of an activity round, in one call: the released figures, hidden while
+    the facilitator has not revealed them."""
+    return for_screen(activity, room_document(activity, round))
 
 
 def live_document(activity: Activity) -> dict[str, Any]:

@@ -27,11 +27,11 @@ def live_pushes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     PostgreSQL runs report as a ResourceWarning (an error under this suite's filterwarnings). Live events are
     not part of these API tests, so the requests are only recorded (and available to a test that wants them).
     """
-    from app.services import live
+    from app import publisher
 
     calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(live.hub, "results_changed", lambda activity_id: calls.append(("results", activity_id)))
-    monkeypatch.setattr(live.hub, "participation_changed",
+    monkeypatch.setattr(publisher.hub, "results_changed", lambda activity_id: calls.append(("results", activity_id)))
+    monkeypatch.setattr(publisher.hub, "participation_changed",
                         lambda workshop_id: calls.append(("participation", workshop_id)))
     return calls
 

@@ -18,10 +18,10 @@ API = "/api/v1"
 
 @pytest.fixture(autouse=True)
 def live_pushes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services import live
+    from app import publisher
 
-    monkeypatch.setattr(live.hub, "results_changed", lambda activity_id: None)
-    monkeypatch.setattr(live.hub, "participation_changed", lambda workshop_id: None)
+    monkeypatch.setattr(publisher.hub, "results_changed", lambda activity_id: None)
+    monkeypatch.setattr(publisher.hub, "participation_changed", lambda workshop_id: None)
 
 
 @pytest.fixture

@@ -26,10 +26,10 @@ def join(client: Any, workshop: dict[str, Any], group: str = "gov", **extra: Any
 @pytest.fixture(autouse=True)
 def quiet_live(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Record participation pushes instead of running the background hub (see tests/api/conftest.py)."""
-    from app.services import live
+    from app import publisher
 
     calls: list[int] = []
-    monkeypatch.setattr(live.hub, "participation_changed", calls.append)
+    monkeypatch.setattr(publisher.hub, "participation_changed", calls.append)
     return calls
 
 

@@ -15,10 +15,10 @@ DANGEROUS_TITLE = "=HYPERLINK(\"http://x\")"
 @pytest.fixture(autouse=True)
 def live_pushes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Live pushes are not part of these tests; recording them avoids a background task outliving the app."""
-    from app.services import live
+    from app import publisher
 
-    monkeypatch.setattr(live.hub, "results_changed", lambda activity_id: None)
-    monkeypatch.setattr(live.hub, "participation_changed", lambda workshop_id: None)
+    monkeypatch.setattr(publisher.hub, "results_changed", lambda activity_id: None)
+    monkeypatch.setattr(publisher.hub, "participation_changed", lambda workshop_id: None)
 
 
 def definition(language: str = "en", title: str = "Exports — Éastern Cape") -> dict[str, Any]:

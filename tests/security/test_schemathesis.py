@@ -40,15 +40,14 @@ MODES = ("positive", "negative")
 def seeded(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[dict[str, Any]]:
     """One app on its own database: a facilitator, a workshop with an open activity, a phone, an action and a
     proposal."""
-    from app import create_app
+    from app import create_app, publisher
     from app.extensions import db
-    from app.services import live
 
     path = tmp_path_factory.mktemp("schemathesis") / "prioritas.db"
     shutil.copy(sqlite_template, path)
     app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    live.hub.results_changed = lambda activity_id: None  # type: ignore[method-assign]
-    live.hub.participation_changed = lambda workshop_id: None  # type: ignore[method-assign]
+    publisher.hub.results_changed = lambda activity_id: None  # type: ignore[method-assign]
+    publisher.hub.participation_changed = lambda workshop_id: None  # type: ignore[method-assign]
     create_facilitator(app)
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"email": "facilitator@example.org",

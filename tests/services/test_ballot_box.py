@@ -49,13 +49,12 @@ def tallies_in_step(app: Any, workshop_id: int) -> None:
 @pytest.fixture
 def second_app(database_url: str) -> Iterator[Any]:
     """Another process's app on the same database, with its own snapshots and its own ballot box."""
-    from app import create_app
+    from app import create_app, publisher
     from app.extensions import db
-    from app.services import live
 
     other = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
     yield other
-    live.hub.stop(other)
+    publisher.hub.stop(other)
     with other.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -31,10 +31,10 @@ TURNOUT = [{"gov": 5, "employers": 6, "workers": 5, "other": 2},
 
 @pytest.fixture(autouse=True)
 def live_pushes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services import live
+    from app import publisher
 
-    monkeypatch.setattr(live.hub, "results_changed", lambda activity_id: None)
-    monkeypatch.setattr(live.hub, "participation_changed", lambda workshop_id: None)
+    monkeypatch.setattr(publisher.hub, "results_changed", lambda activity_id: None)
+    monkeypatch.setattr(publisher.hub, "participation_changed", lambda workshop_id: None)
 
 
 def _drop_item(app: Any, workshop_id: int, key: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.services.live import LiveHub
+from app.publisher import LiveHub
 from app.services.release import due_batches
 from tests.services.helpers import BACKENDS, K, build
 
@@ -23,9 +23,9 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def scene(app: Any) -> dict[str, Any]:
     """A matrix with k=3 voters in gov and firms, released once."""
-    from app.services import live
+    from app import publisher
 
-    live.hub.stop(app)  # the process-wide hub stays out of the way
+    publisher.hub.stop(app)  # the process-wide hub stays out of the way
     _, activities, people = build(app, {"gov": 6, "firms": 6, "workers": 2})
     by_group: dict[str, list[int]] = {}
     for pid, group in people:

@@ -33,12 +33,13 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def room(app: Any) -> tuple[dict[str, int], Votes, dict[int, str]]:
     """Vote a seeded room; returns (activity ids, the final votes as the test recorded them, group of each)."""
+    from app import publisher
     from app.extensions import db
     from app.models import Activity, Participant
-    from app.services import live, participation
+    from app.services import participation
     from app.services.database import transaction
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, people = build(app, PEOPLE)
     group_of = dict(people)
     rng = random.Random(20261129)
@@ -326,11 +327,12 @@ def test_ranking_equal_numpy(app: Any, room: Any, weighting: str) -> None:
 
 def test_empty_activity_of_every_type(app: Any) -> None:
     """No vote yet: every type answers with respondents 0 (the pending/just-opened case)."""
+    from app import publisher
     from app.extensions import db
     from app.models import Activity
-    from app.services import live, results
+    from app.services import results
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, _ = build(app, {"gov": 1})
     with app.app_context():
         for key, activity_id in activities.items():

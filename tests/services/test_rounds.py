@@ -43,9 +43,9 @@ def _compute(app: Any, activity_id: int, **kwargs: Any) -> dict[str, Any]:
 
 
 def test_rounds_are_kept_apart_and_previous_is_round_n_minus_1(app: Any) -> None:
-    from app.services import live
+    from app import publisher
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, people = build(app, {"gov": 3, "firms": 3})
     scale = activities["s"]
     first = {pid: {"a": 1 + n % 3, "b": 6} for n, (pid, _) in enumerate(people)}
@@ -77,9 +77,9 @@ def test_rounds_are_kept_apart_and_previous_is_round_n_minus_1(app: Any) -> None
 
 @pytest.mark.parametrize("value,status", [(0, 404), (3, 404), ("3", 404), ("x", 422), ("-1", 422), (True, 422)])
 def test_unknown_round_is_a_problem(app: Any, value: Any, status: int) -> None:
-    from app.services import live
+    from app import publisher
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, _ = build(app, {"gov": 1})
     _next_round(app, activities["m"])
     with pytest.raises(Problem) as raised:
@@ -95,12 +95,13 @@ def test_earlier_rounds_are_read_once_and_follow_the_weights(app: Any, monkeypat
     round 2. A weight change still reaches it (equal_groups), as a fresh computation gives it."""
     import sqlalchemy as sa
 
+    from app import publisher
     from app.extensions import db
     from app.models import Activity, StakeholderGroup
-    from app.services import live, results
+    from app.services import results
     from app.services.database import transaction
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, people = build(app, {"gov": 3, "firms": 3})
     scale = activities["s"]
     for pid, group in people:

@@ -75,9 +75,9 @@ def _assert_in_step(app: Any, activities: dict[str, int]) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(operation, min_size=1, max_size=14))
 def test_incremental_tallies_equal_a_rebuild(app: Any, ops: list[tuple[Any, ...]]) -> None:
-    from app.services import live
+    from app import publisher
 
-    live.hub.stop(app)  # pushes are not under test here
+    publisher.hub.stop(app)  # pushes are not under test here
     _, activities, people = build(app, {"gov": 2, "firms": 2, "workers": 1, "obs": 1})
     for op in ops:
         _apply(app, activities, people, op)
@@ -86,12 +86,13 @@ def test_incremental_tallies_equal_a_rebuild(app: Any, ops: list[tuple[Any, ...]
 
 def test_counts_by_hand_and_rebuild_repairs(app: Any) -> None:
     """Hand-checked cells after a few writes, and `rebuild` restores tallies that were damaged."""
+    from app import publisher
     from app.extensions import db
     from app.models import Activity, Participant, Tally
-    from app.services import live, participation, tally
+    from app.services import participation, tally
     from app.services.database import transaction
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, people = build(app, {"gov": 2, "firms": 1})
     with app.app_context():
         matrix = db.session.get(Activity, activities["m"])
@@ -125,12 +126,13 @@ def test_counts_by_hand_and_rebuild_repairs(app: Any) -> None:
 
 def test_a_rejected_write_leaves_no_tally(app: Any) -> None:
     """The tally moves in the caller's transaction: a write that fails afterwards rolls both back."""
+    from app import publisher
     from app.extensions import db
     from app.models import Activity, Participant
-    from app.services import live, participation, tally
+    from app.services import participation, tally
     from app.services.database import transaction
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, people = build(app, {"gov": 1})
     with app.app_context():
         matrix = db.session.get(Activity, activities["m"])
@@ -143,12 +145,13 @@ def test_a_rejected_write_leaves_no_tally(app: Any) -> None:
 
 def test_concurrent_writers_of_one_group_stay_in_step(app: Any, db_backend: str) -> None:
     """Several threads saving ballots of the same group at once: no deadlock, no lost update."""
+    from app import publisher
     from app.extensions import db
     from app.models import Activity, Participant
-    from app.services import live, participation, tally
+    from app.services import participation, tally
     from app.services.database import transaction
 
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     _, activities, people = build(app, {"firms": 8})
     errors: list[BaseException] = []
 

@@ -38,12 +38,11 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 def test_upgrade_backfills_tallies_from_existing_responses(empty_url: str) -> None:
     from flask_migrate import downgrade, upgrade
 
-    from app import create_app
+    from app import create_app, publisher
     from app.extensions import db
-    from app.services import live
 
     app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": empty_url})
-    live.hub.stop(app)
+    publisher.hub.stop(app)
     try:
         _upgrade_and_check(app, upgrade, downgrade)
     finally:

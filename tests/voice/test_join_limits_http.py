@@ -22,16 +22,15 @@ BOTH_DATABASES = pytest.mark.parametrize(
 
 @pytest.fixture
 def limited_app(database_url: str) -> Iterator[Any]:
-    from app import create_app
+    from app import create_app, publisher
     from app.extensions import db
-    from app.services import live
     from config import TestingConfig
 
     config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
     application = create_app({**config, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True,
                               "RATELIMIT_STORAGE_URI": "memory://"})
     yield application
-    live.hub.stop(application)
+    publisher.hub.stop(application)
     with application.app_context():
         db.session.remove()
         db.engine.dispose()

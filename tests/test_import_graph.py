@@ -1,0 +1,57 @@
+"""The layers' import rules, read from the source (every import, also those inside functions).
+
+Writers tell `app.services.live` what changed; the publisher (`app.publisher`) reads results and pushes them.
+Keeping live.py free of service imports, and the services free of the publisher, is what keeps the live path
+without an import cycle (live -> results -> workshops -> participation -> live, as it once was).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts if path.is_relative_to(ROOT) else (path.stem,)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every `app...` module a file imports, wherever the import statement stands."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "app" or node.module.startswith("app."):
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("app"))
+    modules = {_module(p) for p in APP.rglob("*.py")}
+    return {name for name in found if name in modules}
+
+
+def test_the_writers_side_of_live_imports_no_service() -> None:
+    assert imports_of(APP / "services" / "live.py") <= {"app.extensions", "app.models", "app.events"}
+
+
+def test_no_service_imports_the_publisher() -> None:
+    offenders = {_module(p): sorted(imports_of(p)) for p in (APP / "services").rglob("*.py")
+                 if "app.publisher" in imports_of(p)}
+    assert offenders == {}
+
+
+def test_the_engine_imports_no_flask_and_nothing_above_it() -> None:
+    for path in (APP / "engine").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "import flask" not in source and "from flask" not in source, path
+        assert {m for m in imports_of(path) if not m.startswith("app.engine")} == set(), path
+
+
+def test_the_graph_reader_sees_imports_inside_functions(tmp_path: Path) -> None:
+    """The rules above would pass vacuously if the reader missed imports inside functions."""
+    module = tmp_path / "probe.py"
+    module.write_text("def f():\n    from app.services import results\n    import app.models\n")
+    assert imports_of(module) == {"app.services", "app.services.results", "app.models"}
