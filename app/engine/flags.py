@@ -1,6 +1,6 @@
 """Item flags: where the room should look twice before reading a single pooled number.
 
-Rules (domain.md 3.5 and 2.5; written out for facilitators in docs/methods.md):
+Rules (docs/methods.md, "Item flags"; the arithmetic under "Worked examples"):
 
 - ``divergent``: on some axis, the shown group means span at least 25 % of the scale width, or
   Kruskal–Wallis epsilon^2 >= 0.14 over the shown groups' values.
