@@ -1,4 +1,4 @@
-"""Hand-built matrix cases, one or more per rule of docs/interface.md, "Results of a matrix activity"."""
+"""Hand-built matrix cases, one or more per rule of docs/interface.md, "Results document (matrix)"."""
 
 from __future__ import annotations
 
