@@ -19,9 +19,8 @@ THIS = Path(__file__).resolve().relative_to(ROOT).as_posix()
 #: Names of documents that are not part of the repository.
 OUTSIDE = (b"domain.md", b"contract.md", b"engineering.md", b"/work/shared", b"seeds/")
 
-#: Files that still cite an outside document and are being reworded as part of other changes. Each entry must
-#: still need its exemption (the test fails once a file is clean, so the list only shrinks); the list is meant
-#: to be empty.
+#: Files that still cite an outside document, until their citations are reworded. Each entry must still need
+#: its exemption (the test fails once a file is clean, so the list only shrinks); the list is meant to be empty.
 EXEMPT: frozenset[str] = frozenset({
     "app/api/openapi.py",
     "app/reports/pdf.py",
