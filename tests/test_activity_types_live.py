@@ -1,6 +1,6 @@
 """End to end through the real server for each new activity type: twenty phones join over HTTP and Socket.IO,
 vote, and the screen's last `results` event equals the API's results once the activity closes (the moment
-`by_group` batches are flushed, contract "Live updates")."""
+`by_group` batches are flushed, docs/interface.md "Live updates")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """One rating axis of one item, pooled over the groups: the unit every rating activity shares.
 
 A `matrix` item has two axes (x, y), a `scale` item one, a `criteria` item one per criterion;
-they all follow the same weighting, fallback and suppression rules (contract, "Results
+they all follow the same weighting, fallback and suppression rules (docs/interface.md, "Results
 document (matrix)"), which live here so that the types cannot drift apart.
 """
 
@@ -275,7 +275,7 @@ def axis_summary(
     """Summarise one axis of one item from per-group histograms of its non-null values.
 
     ``hists`` maps group key -> histogram (a missing group has no values; an unknown key is a
-    ValueError). Rules (contract, Definitions): per_head mean = plain mean; equal_groups mean =
+    ValueError). Rules (docs/interface.md, Definitions): per_head mean = plain mean; equal_groups mean =
     sum(W_g mean_g) / sum(W_g) over groups with >= k values, else the plain mean. median, sd,
     consensus are unweighted over everyone. No value: everything None. One value: sd and ci95
     None. Under equal_groups, fewer than k values in total: every pooled figure None.

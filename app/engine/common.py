@@ -62,7 +62,7 @@ def check_weighting(weighting: str) -> None:
 
 
 def check_min_group_size(k: int) -> None:
-    """k < 1 would let an empty group "reach" k; the contract itself requires k >= 3."""
+    """k < 1 would let an empty group "reach" k; the interface itself requires k >= 3."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"min_group_size must be an integer >= 1, got {k!r}")
 

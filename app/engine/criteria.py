@@ -1,4 +1,5 @@
-"""Results document of a `criteria` activity: multi-criteria scoring of sectors (domain.md 3.6).
+"""Results document of a `criteria` activity: multi-criteria scoring of sectors
+(docs/methods.md, "Multi-criteria scoring").
 
 Ratings are aggregated per criterion first (the matrix rules: requested weighting, fallback,
 k-suppression), then each criterion mean is normalised on the fixed scale (never on the observed
@@ -103,7 +104,7 @@ def _check(data: CriteriaData, group_keys: Sequence[str]) -> None:
 
 
 def rank_order_centroid(n: int) -> list[Fraction]:
-    """ROC weights for n criteria ranked 1..n (domain.md 3.6): w_i = (1/n) sum_{k=i..n} 1/k.
+    """ROC weights for n criteria ranked 1..n: w_i = (1/n) sum_{k=i..n} 1/k (docs/methods.md, rank-order centroid).
 
     A way to turn "rank the criteria" into weights when a group cannot agree on numbers.
     """
@@ -163,7 +164,7 @@ def _composite(scores: Mapping[str, Fraction | None], axes: Sequence[str]) -> Fr
 
 def critical_weights(means: Mapping[str, Mapping[str, Fraction | None]], items: Sequence[str],
                      criteria: Sequence[Criterion], scale: Scale) -> list[dict]:
-    """Critical weight changes for the leading pairs (domain.md 3.6), smallest change first.
+    """Critical weight changes for the leading pairs (docs/methods.md, "Critical weight change"), smallest first.
 
     Weights are read as shares within the criterion's axis (they sum to 1 there). Moving one
     criterion's share w_j by delta, the others on that axis rescaled proportionally, changes the

@@ -1,6 +1,6 @@
 """Item flags: where the room should look twice before reading a single pooled number.
 
-Rules (domain.md 3.5 and 2.5; written out for facilitators in docs/methods.md):
+Rules (docs/methods.md, "Item flags"; the arithmetic under "Worked examples"):
 
 - ``divergent``: on some axis, the shown group means span at least 25 % of the scale width, or
   Kruskal–Wallis epsilon^2 >= 0.14 over the shown groups' values.
@@ -53,7 +53,7 @@ GAP_SHARE = Fraction(1, 4)  # range of group means >= 25 % of the scale width (1
 EPSILON2_LARGE = 0.14  # "large" effect by the usual conventions for eta^2 / epsilon^2
 UNITED = 0.70  # Tastle–Wierman: a group at or above this is internally united
 RANK_MOVE = 2  # places an item's rank must move between the weightings
-EQUAL_WITHIN = 1e-9  # float results this close count as equal (contract, "Other activity types")
+EQUAL_WITHIN = 1e-9  # float results this close count as equal (docs/interface.md, "Other activity types")
 
 
 def order_flags(flags: set[str]) -> list[str]:
@@ -97,7 +97,7 @@ def axis_divergent(summary: AxisSummary) -> bool:
 
 def axis_polarised(summary: AxisSummary) -> bool:
     """Polarisation on one rated axis (module docstring); uses shown groups and shown pooled figures only."""
-    # A is rational but computed in floats: an exact 0 can come out as -1e-17. The contract treats values
+    # A is rational but computed in floats: an exact 0 can come out as -1e-17. The interface treats values
     # within 1e-9 as equal, so "below 0" means below -1e-9.
     if summary.agreement is not None and summary.agreement < -EQUAL_WITHIN:
         return True

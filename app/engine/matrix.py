@@ -1,4 +1,4 @@
-"""Results document of a `matrix` activity (contract, "Results document (matrix)")."""
+"""Results document of a `matrix` activity (docs/interface.md, "Results document (matrix)")."""
 
 from __future__ import annotations
 

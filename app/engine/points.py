@@ -1,4 +1,5 @@
-"""Results document of a `points` activity (dot voting; contract "Other activity types", domain.md 3.8).
+"""Results document of a `points` activity (dot voting; docs/interface.md, "Other activity types";
+docs/methods.md, "Dot voting").
 
 Each ballot is one participant's whole allocation. A voter's dots count as one whole voice
 however many they used: the score averages each voter's *shares* points_i(a) / points_i(all).

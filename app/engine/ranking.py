@@ -1,4 +1,5 @@
-"""Results document of a `ranking` activity (contract "Other activity types", domain.md 3.7).
+"""Results document of a `ranking` activity (docs/interface.md, "Other activity types"; docs/methods.md,
+"Rankings: Schulze and Borda on 45 ballots").
 
 Each ballot orders some items best first (a full order or a top-t prefix); unranked items count
 below every ranked one and tie among themselves. From the ballots:
@@ -48,7 +49,7 @@ class RankingData:
 
 
 def strongest_paths(d: Sequence[Sequence[int]]) -> list[list[int]]:
-    """Schulze's widest paths p from a pairwise matrix d (domain.md 3.7), exact on integers."""
+    """Schulze's widest paths p from a pairwise matrix d (docs/methods.md, "Rankings"), exact on integers."""
     m = len(d)
     p = [[d[i][j] if i != j and d[i][j] > d[j][i] else 0 for j in range(m)] for i in range(m)]
     for k in range(m):

@@ -1,4 +1,4 @@
-"""Results document of a `scale` activity (contract, "Other activity types"): one rated axis per item."""
+"""Results document of a `scale` activity (docs/interface.md, "Other activity types"): one rated axis per item."""
 
 from __future__ import annotations
 

@@ -187,7 +187,7 @@ def _check_scale(pairs: Sequence[tuple[int, int]], lo: int, hi: int) -> None:
 
 
 def tastle_wierman(hist: Histogram, lo: int, hi: int) -> float | None:
-    """Tastle–Wierman consensus on the scale [lo, hi] (domain.md 3.3); None when empty.
+    """Tastle–Wierman consensus on the scale [lo, hi] (docs/methods.md, "Consensus"); None when empty.
 
     1 when everyone chose one point, 0 when split evenly between the two ends. The scale
     width d = hi - lo is fixed by the scale, not by the values observed, so figures compare
@@ -234,7 +234,7 @@ def _pattern_agreement(pattern: tuple[bool, ...]) -> float:
 
 
 def van_der_eijk(hist: Histogram, lo: int, hi: int) -> float | None:
-    """Van der Eijk's agreement A in [-1, 1] on the scale [lo, hi] (domain.md 3.3); None when empty.
+    """Van der Eijk's agreement A in [-1, 1] on the scale [lo, hi] (docs/methods.md); None when empty.
 
     A < 0 signals polarisation (mass at both ends), which the mean and even Tastle–Wierman
     can hide. Needs at least three scale points.
@@ -268,7 +268,7 @@ def _van_der_eijk_pairs(pairs: Sequence[tuple[int, int]], lo: int, hi: int) -> f
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float] | None:
-    """Wilson score interval for a proportion (domain.md 3.2); None with no trials.
+    """Wilson score interval for a proportion (docs/methods.md, "Top-two share"); None with no trials.
 
     Preferred over the normal approximation because groups are small and shares are often
     near 0 or 1, where the latter gives impossible bounds.
@@ -324,7 +324,7 @@ class KruskalWallis:
 
 
 def kruskal_wallis(hists: Sequence[Histogram]) -> KruskalWallis | None:
-    """Kruskal–Wallis H over groups given as histograms, with scipy's tie correction (domain.md 3.5).
+    """Kruskal–Wallis H over groups given as histograms, with scipy's tie correction (docs/methods.md).
 
     Works on mid-ranks per scale point, so the cost is groups x scale points, not voters. None
     when fewer than two groups have values or every value is the same (H is then undefined).
@@ -447,7 +447,7 @@ def stratified_se_df(strata: Sequence[Stratum]) -> tuple[float, float | None] | 
 
 
 def stratified_se(strata: Sequence[Stratum]) -> float | None:
-    """Standard error of the weighted mean of group means, sqrt(sum v_g) (domain.md 3.4)."""
+    """Standard error of the weighted mean of group means, sqrt(sum v_g) (docs/methods.md, "Combining groups")."""
     result = stratified_se_df(strata)
     return None if result is None else result[0]
 
@@ -459,7 +459,7 @@ def welch_satterthwaite_df(strata: Sequence[Stratum]) -> float | None:
 
 
 def kish_effective_n(strata: Sequence[Stratum]) -> float | None:
-    """Kish effective sample size (sum w_i)^2 / sum w_i^2 with w_i = W_g / m_g (domain.md 3.4)."""
+    """Kish effective sample size (sum w_i)^2 / sum w_i^2 with w_i = W_g / m_g (docs/methods.md)."""
     _check_strata(strata)
     used = [(Fraction(s.weight), count(s.hist)) for s in strata if s.weight > 0]
     used = [(w, m) for w, m in used if m > 0]

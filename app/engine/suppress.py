@@ -3,7 +3,7 @@
 Both types publish per-head figures in every weighting (points: total, breadth; ranking:
 mean_rank, from which the per-head Borda follows), so a single hidden group could be recovered
 by subtracting the shown groups from those totals. Hence, under equal_groups, two rules
-(domain.md 3.9 rule 3 and the contract's fallback rule):
+(docs/methods.md, "Anonymity", complementary suppression; docs/interface.md, the fallback rule):
 
 1. if the weights fell back to per head while some group has 1..k-1 ballots, no group is shown;
 2. otherwise, if exactly one group has 1..k-1 ballots, the smallest shown group is hidden too

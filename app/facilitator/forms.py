@@ -287,7 +287,7 @@ class ActivityForm(BaseActivityForm):
 
     @staticmethod
     def defaults(workshop: Workshop) -> dict[str, Any]:
-        """A new activity starts as the classic constraint matrix over every constraint (domain.md 2.5)."""
+        """A new activity starts as the classic constraint matrix over every constraint (docs/methods.md, matrices)."""
         from app.library._parts import CONSTRAINT_QUADRANTS, SEVERITY_HINT, TRACTABILITY_HINT
 
         constraints = [i.key for i in workshop.items if i.kind == "constraint"]

@@ -1,6 +1,6 @@
 """Built-in workshop templates.
 
-Each template is a full workshop definition in the shape `POST /api/v1/workshops` accepts (contract.md), so the
+Each template is a full workshop definition in the shape `POST /api/v1/workshops` accepts (docs/interface.md), so the
 API can create a workshop from a template key exactly as from a posted definition. Extension fields beyond the
 contract (`method_note`, group `expected`/`description`, item `locus`/`gd_branch`, activity `scale_labels`,
 `quadrants`, `quadrant_notes`, axis `hint`) carry the method's wording to the screens; clients may ignore them.

@@ -1,7 +1,7 @@
 """Building blocks shared by the built-in templates.
 
-Kept in one place so every template uses the same groups, scale anchors and quadrant names (domain.md 2.1, 2.4,
-2.5): facilitators who run several workshops should see the same vocabulary each time.
+Kept in one place so every template uses the same groups, scale anchors and quadrant names (docs/methods.md,
+"The built-in templates"): facilitators who run several workshops should see the same vocabulary each time.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from typing import Any
 Definition = dict[str, Any]
 
 LANGUAGE = "en"
-MIN_GROUP_SIZE = 5  # k_min, domain.md 3.9 / section 4
+MIN_GROUP_SIZE = 5  # k, docs/methods.md "Stakeholder groups" and "Anonymity"
 
 SCALE_MIN = 1
 SCALE_MAX = 5
 
-# Fully labelled 1-5 Likert anchors (domain.md 2.4): labelled points are easier to answer on a phone.
+# Fully labelled 1-5 Likert anchors (docs/methods.md, "Scales"): labelled points are easier to answer on a phone.
 LIKERT_5: dict[str, str] = {
     "1": "Very low",
     "2": "Low",
@@ -27,7 +27,7 @@ LIKERT_5: dict[str, str] = {
 
 QUADRANT_KEYS = ("top_right", "top_left", "bottom_right", "bottom_left")
 
-# Severity (y) x Tractability (x), domain.md 2.5.
+# Severity (y) x Tractability (x), docs/methods.md "The two matrices and their quadrant names".
 CONSTRAINT_QUADRANTS: dict[str, str] = {
     "top_right": "Quick wins",
     "top_left": "Strategic priorities / advocacy",
@@ -41,7 +41,7 @@ CONSTRAINT_QUADRANT_NOTES: dict[str, str] = {
     "bottom_left": "Park it and keep an eye on it.",
 }
 
-# Attractiveness (y) x Feasibility (x), domain.md 2.5; names follow Growth Lab vocabulary.
+# Attractiveness (y) x Feasibility (x), the same section of docs/methods.md; names follow Growth Lab vocabulary.
 SECTOR_QUADRANTS: dict[str, str] = {
     "top_right": "Priority sectors",
     "top_left": "Strategic bets / long jumps",
@@ -60,7 +60,7 @@ TRACTABILITY_HINT = "Can we act on it soon, with the people and resources in thi
 
 
 def tripartite_groups(other_name: str = "Academia, training and civil society") -> list[Definition]:
-    """The three ILO constituencies plus observers (domain.md 2.1, 3.4).
+    """The three ILO constituencies plus observers (docs/methods.md, "Stakeholder groups").
 
     Observers get weight 0: they are shown as their own column but do not move the pooled figure, so a crowded
     room of experts cannot outvote the social partners.
@@ -99,7 +99,7 @@ def tripartite_groups(other_name: str = "Academia, training and civil society") 
 
 
 def constraint(key: str, title: str, description: str, category: str, locus: str, **extra: Any) -> Definition:
-    """A constraint item; `locus` says who could act on it (PACA's 'within our control?' tag, domain.md 1.2)."""
+    """A constraint item; `locus` says who could act on it (PACA's 'within our control?' tag, docs/methods.md)."""
     return {
         "key": key,
         "kind": "constraint",
@@ -148,7 +148,7 @@ def matrix(
 def constraints_matrix(items: list[Definition], *, key: str = "constraints", title: str = "Rate the constraints",
                        severity_hint: str = SEVERITY_HINT,
                        tractability_hint: str = TRACTABILITY_HINT) -> Definition:
-    """Severity (y) x Tractability (x): the constraint matrix of domain.md 2.5."""
+    """Severity (y) x Tractability (x): the constraint matrix of docs/methods.md."""
     return matrix(
         key,
         title,
@@ -180,7 +180,7 @@ def definition(
 
 
 def criterion(key: str, label: str, axis_key: str, *, direction: int = 1, weight: float = 1.0) -> Definition:
-    """One scoring criterion of a `criteria` activity (domain.md 2.3: direction -1 means higher is worse)."""
+    """One scoring criterion of a `criteria` activity (direction -1 means higher is worse, docs/methods.md)."""
     return {"key": key, "label": label, "axis": axis_key, "direction": direction, "weight": weight}
 
 
@@ -213,7 +213,7 @@ def criteria_activity(
 
 def points_activity(key: str, title: str, items: list[Definition], *, budget: int,
                     max_per_item: int = 3) -> Definition:
-    """Dot voting over the items: a small budget forces a shortlist (domain.md 3.8: budget about a third)."""
+    """Dot voting over the items: a small budget forces a shortlist (docs/methods.md "Dot budgets": about a third)."""
     return {
         "key": key,
         "type": "points",

@@ -1,8 +1,8 @@
 """Template `growth-diagnostics`: the Hausmann-Rodrik-Velasco decision tree as a list of constraints.
 
-Each leaf of the tree (domain.md 1.4) is one item; `category` is its branch and `gd_branch` the readable path, so
-the screen can group or colour items by branch. The vote collects perceptions to prioritise which hypotheses to
-test; it is not the diagnostic itself.
+Each leaf of the tree (docs/methods.md, "Items and their tags") is one item; `category` is its branch and
+`gd_branch` the readable path, so the screen can group or colour items by branch. The vote collects
+perceptions to prioritise which hypotheses to test; it is not the diagnostic itself.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Template `paca-proposals`: filter a PACA results workshop's proposals by the three PACA criteria.
 
-PACA (domain.md 1.2) keeps proposals that can be done with local resources, can start within weeks and show
-visible results within about three months; bigger items are passed on, not dropped (each carries a `locus`).
-The three criteria make the feasibility axis, two benefit criteria the other; a dot vote then picks the few
-proposals the room commits to.
+PACA (docs/methods.md, "PACA's three questions") keeps proposals that can be done with local resources, can
+start within weeks and show visible results within about three months; bigger items are
+passed on, not dropped (each carries a `locus`). The three criteria make the feasibility axis, two benefit
+criteria the other; a dot vote then picks the few proposals the room commits to.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Template `regional`: a PACA-style regional workshop on constraints and candidate sectors.
 
 The constraint list mixes the World Bank Enterprise Survey obstacles with workers' / decent-work constraints
-(domain.md 2.2b-c) so that the workers' constituency is not forced into a firm-centred list. `category` is the
-systemic-competitiveness level (domain.md 1.3, 2.2d) and `locus` the level that could act (PACA, domain.md 1.2).
+so that the workers' constituency is not forced into a firm-centred list. `category` is the
+systemic-competitiveness level and `locus` the level that could act (PACA); docs/methods.md, "Items and their
+tags", describes all three.
 """
 
 from __future__ import annotations

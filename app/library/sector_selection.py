@@ -1,8 +1,9 @@
 """Template `sector-selection`: score candidate sectors on decent-work attractiveness and feasibility criteria.
 
-Criteria follow domain.md 2.3 (GIZ/ILO, STED, Growth Lab), kept to five per axis so a phone round stays short.
+Criteria follow docs/methods.md, "Sector-selection criteria" (GIZ/ILO, STED, Growth Lab), kept to five per
+axis so a phone round stays short.
 Risk is the one cost criterion (direction -1: a higher rating is worse). Scores are normalised on the fixed 1-5
-scale (domain.md 3.6), so adding or removing a sector never reorders the others.
+scale (docs/methods.md, "Multi-criteria scoring"), so adding or removing a sector never reorders the others.
 """
 
 from __future__ import annotations

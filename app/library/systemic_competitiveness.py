@@ -1,7 +1,7 @@
 """Template `systemic-competitiveness`: constraints at the micro, meso, macro and meta levels.
 
-Four items per level (domain.md 1.3) keep the list balanced, so the plenary can ask "where do our constraints
-sit?" without the list itself deciding the answer.
+Four items per level (docs/methods.md, "Items and their tags") keep the list balanced, so the plenary can
+ask "where do our constraints sit?" without the list itself deciding the answer.
 """
 
 from __future__ import annotations

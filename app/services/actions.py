@@ -29,7 +29,8 @@ FIELDS = ("item", "owner", "due_date", "note")
 #: Fields of the action document a client may send back unchanged; they are ignored.
 READ_ONLY = ("id", "activity", "quadrant", "quadrant_name")
 
-#: domain.md 2.5: the quadrant names of the two usual matrices, used when an activity names none.
+#: The quadrant names of the two usual matrices, used when an activity names none (docs/methods.md, "The two
+#: matrices and their quadrant names").
 DEFAULT_NAMES: dict[str, dict[str, str]] = {
     "constraint": {"top_right": "Quick wins", "top_left": "Strategic priorities / advocacy",
                    "bottom_right": "Fill-ins", "bottom_left": "Deprioritise / monitor"},

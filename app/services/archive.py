@@ -30,8 +30,8 @@ from app.services.errors import FieldError, invalid
 
 ARCHIVE_FORMAT = "prioritas-workshop"
 ARCHIVE_VERSION = 1
-#: The contract's eight columns, then `channel` (phone or paper): an extension after them, so positional readers
-#: of the first eight are unaffected.
+#: The interface's eight CSV columns (docs/interface.md, "Exports"), then `channel` (phone or paper): an
+#: extension after them, so positional readers of the first eight are unaffected.
 CSV_COLUMNS = ("workshop_id", "activity", "item", "group", "participant", "axis", "value", "submitted_at",
                "channel")
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -1,5 +1,5 @@
 """`criteria` (multi-criteria scoring) results: hand-worked scores, numpy references, critical weights
-(domain.md 3.6, checked by recomputing the composites at the reported weight) and rank acceptability
+(docs/methods.md, checked by recomputing the composites at the reported weight) and rank acceptability
 (checked against a numpy recomputation on the same random stream)."""
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def test_equal_groups_hides_fewer_than_k_values() -> None:
 
 
 def test_rank_order_centroid_fixture() -> None:
-    """domain.md 3.6: n=3 0.611 0.278 0.111; n=4 0.521 0.271 0.146 0.063; n=5 0.457 0.257 0.157 0.090 0.040."""
+    """docs/methods.md, ROC: n=3 0.611 0.278 0.111; n=4 0.521 0.271 0.146 0.063; n=5 0.457 0.257 0.157 0.090 0.040."""
     assert [round(float(w), 3) for w in rank_order_centroid(3)] == [0.611, 0.278, 0.111]
     assert [round(float(w), 3) for w in rank_order_centroid(4)] == [0.521, 0.271, 0.146, 0.062]  # 0.0625
     assert [round(float(w), 3) for w in rank_order_centroid(5)] == [0.457, 0.257, 0.157, 0.09, 0.04]

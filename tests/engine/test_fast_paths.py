@@ -137,7 +137,7 @@ def test_axis_scores_match_fraction_arithmetic(spec: list) -> None:
 
 def _plain_acceptability(values: dict[str, dict[str, list[float]]], items: list[str], axes: list[str],
                          draws: int, seed: int) -> dict[str, tuple[float, float, tuple[float, ...] | None]]:
-    """Rank acceptability draw by draw, item by item: the rule of domain.md 3.6 in its plainest form.
+    """Rank acceptability draw by draw, item by item: the rule of docs/methods.md ("Sensitivity") in its plainest form.
 
     ``values[item][axis]`` holds the item's normalised criterion means (every weighted criterion present).
     """

@@ -1,7 +1,8 @@
 """Axis extension fields (iqr, agreement, top2, dont_know), Kruskal–Wallis, and the item flags.
 
 References: numpy/scipy on the expanded raw data, the hand-worked "Access to finance" example
-(domain.md 3.4) and an independent numpy version of each flag rule written from domain.md 3.5.
+(docs/methods.md, "Access to finance") and an independent numpy version of each flag rule written from docs/methods.md,
+"Item flags".
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ TRIPARTITE = groups_of({"gov": 1.0, "emp": 1.0, "wrk": 1.0})
 
 
 def ref_van_der_eijk(values: list[int], lo: int, hi: int) -> float:
-    """van der Eijk's A written from the formula in domain.md 3.3 (layers, then TU/TDU over triples)."""
+    """van der Eijk's A written from the formula in docs/methods.md (layers, then TU/TDU over triples)."""
     freq = np.array([values.count(c) for c in range(lo, hi + 1)], dtype=float)
     k = len(freq)
     total = freq.sum()
@@ -77,7 +78,7 @@ def test_worked_example_extension_fields() -> None:
 
 
 def test_wilson_fixture_through_top2() -> None:
-    """domain.md 3.2: employers 11 of 12 in the top two boxes -> [0.646, 0.985]."""
+    """docs/methods.md, Wilson: employers 11 of 12 in the top two boxes -> [0.646, 0.985]."""
     data = scale_data({("f", "emp"): [5] * 6 + [4] * 5 + [2]}, TRIPARTITE, ["f"], k=3)
     top2 = scale_results(data, "per_head")["items"][0]["value"]["top2"]
     assert top2["share"] == pytest.approx(11 / 12)
@@ -119,7 +120,7 @@ def test_matrix_dont_know_per_axis() -> None:
 
 
 def test_kruskal_wallis_worked_example() -> None:
-    """domain.md 3.4: H = 12.77, epsilon^2 = 0.61."""
+    """docs/methods.md, "Access to finance": H = 12.77, epsilon^2 = 0.61."""
     kw = kruskal_wallis([hist(GOV), hist(EMP), hist(WRK)])
     assert kw is not None
     assert round(kw.h, 2) == 12.77 and round(kw.epsilon2, 2) == 0.61
@@ -152,7 +153,7 @@ def test_kruskal_wallis_needs_two_groups() -> None:
 
 
 def test_worked_example_is_divergent_and_polarised() -> None:
-    """domain.md 3.4/3.5: each constituency united, the pool is not, medians 3 / 5 / 2.5."""
+    """docs/methods.md, "Access to finance": each constituency united, the pool is not, medians 3 / 5 / 2.5."""
     data = scale_data({("f", "gov"): GOV, ("f", "emp"): EMP, ("f", "wrk"): WRK}, TRIPARTITE, ["f"], k=3)
     for weighting in ("per_head", "equal_groups"):
         flags = scale_results(data, weighting)["items"][0]["flags"]
@@ -241,7 +242,7 @@ def test_equal_groups_flags_need_k_values() -> None:
 
 def ref_flags(vals: dict[tuple[str, str], list[int]], items: list[str], ws: dict[str, float], k: int,
               weighting: str) -> dict[str, set[str]]:
-    """domain.md 3.5 with numpy/scipy for a scale activity on 1-5 (no fallback-suppression case)."""
+    """docs/methods.md "Item flags" with numpy/scipy for a scale activity on 1-5 (no fallback-suppression case)."""
     def mean_in(item: str, how: str) -> Fraction | None:
         """Exact, so that ties in the ranks are ties here too."""
         allv = [v for g in ws for v in vals.get((item, g), [])]

@@ -1,4 +1,4 @@
-"""Hand-built matrix cases, one or more per rule of the contract's "Results document (matrix)"."""
+"""Hand-built matrix cases, one or more per rule of docs/interface.md, "Results document (matrix)"."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ NULL_AXIS = {**dict.fromkeys(AXIS_KEYS), "dont_know": 0}
 
 
 def worked_example(groups: list[GroupSpec] = TRIPARTITE, k: int = 3) -> MatrixData:
-    """domain.md 3.4 "Access to finance" on y (severity); x (tractability) = 6 - severity, to have two axes."""
+    """docs/methods.md "Access to finance" on y (severity); x (tractability) = 6 - severity, to have two axes."""
     votes = {"gov": GOV, "emp": EMP, "wrk": WRK}
     participants = [Participant(g, {"finance": (6 - v, v)}) for g, vals in votes.items() for v in vals]
     return matrix_data(participants, groups, ["finance"], k=k)
@@ -87,7 +87,7 @@ def test_floats_not_fractions() -> None:
     assert type(it["by_group"]["gov"]["y"]["mean"]) is float
 
 
-# --- the worked example (domain.md 3.4) -------------------------------------------------------
+# --- the worked example (docs/methods.md) --------------------------------------------------------
 
 
 def test_worked_example_per_head() -> None:
@@ -139,7 +139,7 @@ def test_worked_example_ilo_weights() -> None:
 
 
 def test_worked_example_with_k5_excludes_gov() -> None:
-    # domain.md 3.4: with k = 5, GOV (n = 4) is not shown and does not carry a third of the vote
+    # docs/methods.md: with k = 5, GOV (n = 4) is not shown and does not carry a third of the vote
     it = only_item(matrix_results(worked_example(k=5), "equal_groups"))
     assert it["excluded_groups"] == ["gov"]
     assert it["by_group"]["gov"] is None

@@ -1,4 +1,4 @@
-"""`ranking` results: the 45-voter Schulze/Borda fixture (domain.md 3.7), a brute-force widest-path
+"""`ranking` results: the 45-voter Schulze/Borda fixture (docs/methods.md), a brute-force widest-path
 reference for Schulze, numpy references for the pairwise matrix, Borda, Copeland and mean rank.
 
 pref_voting was tried as a reference and not pinned: every release that resolves pulls numba and

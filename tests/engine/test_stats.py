@@ -1,4 +1,4 @@
-"""Histogram statistics against numpy/scipy on the expanded data, and the fixtures of domain.md 3.2-3.4."""
+"""Histogram statistics against numpy/scipy on the expanded data, and the fixtures of docs/methods.md."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from app.engine import stats
 
 from .helpers import expand, hist, ref_stratified, ref_t_ci, ref_tastle_wierman
 
-# domain.md 3.4 worked example, "Access to finance", severity 1-5
+# docs/methods.md worked example, "Access to finance", severity 1-5
 GOV = [3, 3, 4, 2]
 EMP = [5, 5, 4, 5, 4, 5, 3, 5, 4, 5, 5, 4]
 WRK = [2, 3, 2, 3, 4, 2]
@@ -191,7 +191,7 @@ def test_top_box_share() -> None:
     assert (empty.share, empty.ci95) == (None, None)
 
 
-# --- combining groups (domain.md 3.4) -------------------------------------------------------
+# --- combining groups (docs/methods.md) --------------------------------------------------------
 
 
 def strata(weights: tuple[float, float, float]) -> list[stats.Stratum]:

@@ -118,7 +118,7 @@ CRITERIA_OK = {"scale_min": "1", "scale_max": "5", "x_label": "Feasibility", "y_
 def test_add_a_criteria_activity(api: Any, owner: Browser, workshop: dict[str, Any]) -> None:
     form = body(owner.get(url(workshop, "/activities/new?type=criteria")))
     assert form.count('name="criteria-') >= 5 * 4  # a table of rows: key, label, axis, direction, weight
-    assert "Priority sectors" in form  # domain.md 2.5 names as the default quadrants
+    assert "Priority sectors" in form  # docs/methods.md's sector names as the default quadrants
     response = add(owner, workshop, "criteria", {**CRITERIA_OK, "criteria-9-key": "", "criteria-9-label": ""})
     assert response.status_code == 302, body(response)[:3000]
     created = activity(api, workshop, "act")

@@ -1,4 +1,4 @@
-"""The built-in templates must be valid workshop definitions (contract.md), or creating from a template fails."""
+"""The built-in templates must be valid workshop definitions (docs/interface.md), or creating from a template fails."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def _check_refs(activity: dict[str, Any], items: dict[str, dict[str, Any]]) -> l
 
 
 def _check_criteria(activity: dict[str, Any], items: dict[str, dict[str, Any]]) -> list[str]:
-    """domain.md 2.3: 3-5 criteria per axis, direction 1/-1, positive weight per axis, a fixed scale."""
+    """docs/methods.md: 3-5 criteria per axis, direction 1/-1, positive weight per axis, a fixed scale."""
     where = f"activity {activity.get('key')}"
     problems = _check_refs(activity, items)
     criteria = activity.get("criteria")
@@ -415,7 +415,7 @@ def test_sector_selection_follows_domain_criteria() -> None:
     assert all(c["direction"] == 1 for k, c in by_key.items() if k != "risk")
     assert (scores["x"]["label"], scores["y"]["label"]) == ("Feasibility", "Attractiveness")
     assert all(item["kind"] == "sector" for item in definition["items"])
-    # Dot budget about a third of the items, at most 3 per item (domain.md 3.8).
+    # Dot budget about a third of the items, at most 3 per item (docs/methods.md, "Dot budgets").
     assert shortlist["budget"] == max(1, round(len(shortlist["items"]) / 3))
 
 

@@ -1,7 +1,7 @@
 """Comparing workshops of one template: positions, ranks and the pooled column against numpy.
 
 Three workshops of the `regional` template are voted through the API (k = 5; one group below k in one workshop,
-one workshop without an item); the reference below is written from contract.md's definition of the
+one workshop without an item); the reference below is written from docs/interface.md's definition of the
 `equal_groups` mean and docs/methods.md's definition of the pooled column, not from app.engine.
 """
 
@@ -81,7 +81,7 @@ def voted(app: Any, api: Any, join: Any) -> dict[str, Any]:
 
 
 def reference_mean(strata: dict[Any, list[int]], weights: dict[Any, float], k: int) -> float | None:
-    """contract.md: weighted mean of the group means over groups with >= k values; else the plain mean;
+    """docs/interface.md: weighted mean of the group means over groups with >= k values; else the plain mean;
     null with fewer than k values in all."""
     every = [v for values in strata.values() for v in values]
     if len(every) < k:
