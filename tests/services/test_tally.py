@@ -180,3 +180,36 @@ def test_concurrent_writers_of_one_group_stay_in_step(app: Any, db_backend: str)
         assert tally.stored(activities["m"]) == tally.from_responses(activities["m"])
         firms = {key: n for key, n in tally.stored(activities["m"]).items() if key[2] == "resp"}
         assert list(firms.values()) == [8]
+
+
+def test_many_row_writes_in_small_chunks_equal_the_rows_sent(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`execute_many` sends an INSERT as multi-row VALUES in chunks on PostgreSQL (one statement per row on
+    SQLite); an upsert whose rows span several chunks ends exactly as the rows say, NULLs included."""
+    from app import publisher
+    from app.extensions import db
+    from app.models import Activity, Participant, utcnow
+    from app.services import tally
+    from app.services.database import transaction
+
+    publisher.hub.stop(app)
+    monkeypatch.setattr(tally, "_MAX_PARAMS", 15)  # two rows of seven values a statement
+    _, activities, people = build(app, {"gov": 3})
+    upsert = ("INSERT INTO response (activity_id, round, participant_id, item_id, dimension, value, submitted_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, round, participant_id, item_id, dimension) "
+              "DO UPDATE SET value = excluded.value")
+    with app.app_context():
+        matrix = db.session.get(Activity, activities["m"])
+        items = [i.id for i in matrix.items]
+        now = utcnow() if db.engine.dialect.name == "postgresql" else utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+        first = [(matrix.id, 1, pid, item, axis, (n % 5) + 1, now) for n, (pid, item, axis) in
+                 enumerate((p, i, a) for p, _ in people for i in items for a in ("x", "y"))]
+        second = [(a, r, p, i, d, None if n % 3 == 0 else 5, t) for n, (a, r, p, i, d, v, t) in enumerate(first)]
+        with transaction():
+            tally.execute_many(upsert, first)
+        with transaction():
+            tally.execute_many(upsert, second)
+        stored = {(p, i, d): v for p, i, d, v in db.session.execute(sa.text(
+            "SELECT participant_id, item_id, dimension, value FROM response WHERE activity_id = :a"),
+            {"a": matrix.id})}
+        assert len(first) > 2 and stored == {(p, i, d): v for _, _, p, i, d, v, _ in second}
+        assert {p for p, _, _ in stored} == {db.session.get(Participant, pid).id for pid, _ in people}
