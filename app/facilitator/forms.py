@@ -32,7 +32,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import Activity, Item, StakeholderGroup, Workshop
-from app.services.definitions import ITEM_KINDS, LOCI, QUADRANTS
+from app.services.definitions import DEFAULT_MAX_PER_ITEM, ITEM_KINDS, LOCI, QUADRANTS, points_cap_problem
 from app.services.errors import Problem
 
 LANGUAGE_CHOICES = [SelectChoice(value, label) for value, label in (
@@ -359,13 +359,13 @@ class PointsActivityForm(BaseActivityForm):
                           description=_l("Leave empty for a third of the items (at least 1)."))
     max_per_item = IntegerField(_l("At most on one item"),
                                 [InputRequired(message=_l("A whole number of at least 1.")),
-                                 NumberRange(min=1, message=_l("At least 1 point."))], default=3)
+                                 NumberRange(min=1, message=_l("At least 1 point."))], default=DEFAULT_MAX_PER_ITEM)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if valid and self.budget.data is not None and self.max_per_item.data > self.budget.data:
-            self.max_per_item.errors = [*self.max_per_item.errors,
-                                        str(_l("More than the points per person: nobody could reach it."))]
+        problem = points_cap_problem(self.budget.data, self.max_per_item.data) if valid else None
+        if problem:
+            self.max_per_item.errors = [*self.max_per_item.errors, problem]
             valid = False
         return valid
 
@@ -379,11 +379,11 @@ class PointsActivityForm(BaseActivityForm):
     def values(activity: Activity) -> dict[str, Any]:
         settings = activity.settings or {}
         return {**BaseActivityForm.base_values(activity), "budget": settings.get("budget"),
-                "max_per_item": settings.get("max_per_item", 3)}
+                "max_per_item": settings.get("max_per_item", DEFAULT_MAX_PER_ITEM)}
 
     @staticmethod
     def defaults(workshop: Workshop) -> dict[str, Any]:
-        return {"items": _all_items(workshop), "max_per_item": 3}
+        return {"items": _all_items(workshop), "max_per_item": DEFAULT_MAX_PER_ITEM}
 
 
 class RankingActivityForm(BaseActivityForm):

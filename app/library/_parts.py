@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.services.definitions import DEFAULT_MAX_PER_ITEM
+
 Definition = dict[str, Any]
 
 LANGUAGE = "en"
@@ -212,7 +214,7 @@ def criteria_activity(
 
 
 def points_activity(key: str, title: str, items: list[Definition], *, budget: int,
-                    max_per_item: int = 3) -> Definition:
+                    max_per_item: int = DEFAULT_MAX_PER_ITEM) -> Definition:
     """Dot voting over the items: a small budget forces a shortlist (docs/methods.md "Dot budgets": about a third)."""
     return {
         "key": key,

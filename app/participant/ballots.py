@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.models import Activity
-from app.services.definitions import DEFAULT_AXIS_LABELS
+from app.services.definitions import DEFAULT_AXIS_LABELS, DEFAULT_MAX_PER_ITEM
 from app.services.errors import Problem
 
 DONT_KNOW = "dk"
@@ -59,7 +59,7 @@ def budget_of(activity: Activity) -> int:
 
 
 def cap_of(activity: Activity) -> int:
-    return int((activity.settings or {}).get("max_per_item") or 3)
+    return int((activity.settings or {}).get("max_per_item") or DEFAULT_MAX_PER_ITEM)
 
 
 def top_of(activity: Activity) -> int:

@@ -25,7 +25,7 @@ from app.models import (
     utcnow,
 )
 from app.services import workshops
-from app.services.definitions import KEY_PATTERN, is_int
+from app.services.definitions import DEFAULT_MAX_PER_ITEM, KEY_PATTERN, is_int
 from app.services.errors import FieldError, invalid
 
 ARCHIVE_FORMAT = "prioritas-workshop"
@@ -467,7 +467,7 @@ def _check_dimension(activity: Activity, dimension: Any, value: Any) -> list[tup
     elif activity.type == "points":
         if dimension != "points":
             return [("dimension", "A points value has the dimension 'points'.")]
-        if not is_int(value) or not 0 <= value <= settings.get("max_per_item", 3):
+        if not is_int(value) or not 0 <= value <= settings.get("max_per_item", DEFAULT_MAX_PER_ITEM):
             return [("value", "Points are whole numbers from 0 to the activity's maximum per item.")]
         return []
     elif activity.type == "ranking":

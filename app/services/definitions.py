@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.i18n import LANGUAGES as I18N_LANGUAGES
 from app.services.errors import FieldError
 from app.services.safetext import forbidden_character
@@ -258,7 +260,19 @@ def clean_points(data: dict[str, Any], path: str, errors: Collector, item_count:
             errors.add(f"{path}{name}", f"{name} is a whole number of at least 1.")
             value = default
         clean[name] = value
+    problem = points_cap_problem(data.get("budget"), clean["max_per_item"])
+    if problem and is_int(data.get("budget")):
+        errors.add(f"{path}max_per_item", problem)
     return clean
+
+
+def points_cap_problem(budget: Any, max_per_item: Any) -> str | None:
+    """The one rule between the two settings (API, editor form, archive import): a cap above the budget
+    could never be reached. Checked when the facilitator set the budget; a budget left to its default (a
+    third of the items) is not held against the default cap."""
+    if is_int(budget) and is_int(max_per_item) and max_per_item > budget:
+        return _("More than the points per person: nobody could reach it.")
+    return None
 
 
 def clean_criteria(data: dict[str, Any], path: str, errors: Collector) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Activity, Item, Participant, Response, Workshop, new_token, token_digest, utcnow
 from app.services import live, tally, workshops
 from app.services.database import after_commit
-from app.services.definitions import is_int
+from app.services.definitions import DEFAULT_MAX_PER_ITEM, is_int
 from app.services.errors import FieldError, conflict, forbidden, invalid, invalid_field, not_found
 
 
@@ -203,7 +203,7 @@ def parse_points(activity: Activity, body: Any) -> Rows:
         raise invalid_field("points", 'Send {"points": {"<item>": points, ...}}; {} gives no points.')
     points = body["points"]
     budget = activity.settings.get("budget", 1)
-    cap = activity.settings.get("max_per_item", 3)
+    cap = activity.settings.get("max_per_item", DEFAULT_MAX_PER_ITEM)
     items = {i.key: i for i in activity.round_items}
     errors: list[FieldError] = []
     for key, value in points.items():

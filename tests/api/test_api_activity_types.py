@@ -107,6 +107,7 @@ def test_points_default_budget_and_cap(api: Any) -> None:
     ({"type": "scale"}, ["activities[0].scale"]),
     ({"type": "points", "budget": 0}, ["activities[0].budget"]),
     ({"type": "points", "budget": 2, "max_per_item": "3"}, ["activities[0].max_per_item"]),
+    ({"type": "points", "budget": 2, "max_per_item": 5}, ["activities[0].max_per_item"]),
     ({"type": "ranking", "top": 6}, ["activities[0].top"]),
     ({"type": "ranking", "top": 0}, ["activities[0].top"]),
     ({"type": "criteria", "scale": {"min": 1, "max": 5}}, ["activities[0].criteria"]),
