@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from app import events
 from app.extensions import db, socketio
 from app.models import Activity, Workshop
 from app.services import release, results
@@ -167,7 +168,7 @@ class LiveHub:
                     activity = db.session.get(Activity, activity_id)
                     if activity is None:
                         continue
-                    socketio.emit("results", results.compute(activity, "equal_groups"),
+                    socketio.emit(events.RESULTS, results.compute(activity, "equal_groups"),
                                   to=facilitators_room(activity.workshop_id))
                     room = for_screen(activity, results.live_document(activity))
                     with self._lock:
@@ -175,11 +176,12 @@ class LiveHub:
                         repeat = sent.get(activity_id) == room
                         sent[activity_id] = room
                     if not repeat:
-                        socketio.emit("results", room, to=screens_room(activity.workshop_id))
+                        socketio.emit(events.RESULTS, room, to=screens_room(activity.workshop_id))
                 for workshop_id in sorted(workshops):
                     workshop = db.session.get(Workshop, workshop_id)
                     if workshop is not None:
-                        socketio.emit("participation", participation_event(workshop), to=facilitators_room(workshop_id))
+                        socketio.emit(events.PARTICIPATION, participation_event(workshop),
+                                      to=facilitators_room(workshop_id))
             finally:
                 db.session.remove()
 

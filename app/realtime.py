@@ -12,7 +12,7 @@ from flask import Flask, session
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
-from app import publisher
+from app import events, publisher
 from app.extensions import db, socketio
 from app.services import live
 
@@ -51,6 +51,8 @@ def init_app(app: Flask) -> None:
         max_http_buffer_size=1_000_000,
     )
     publisher.hub.init_app(app)
+    # The base template renders the event names for the browser (Prioritas.events in static/js/common.js).
+    app.jinja_env.globals["socket_events"] = events.ALL
 
 
 def _screen(token: str) -> Any:
@@ -73,7 +75,7 @@ def on_connect(auth: Any = None) -> None:
             _join_screen(workshop.id)
             _emit_pace(workshop)
             for activity in participation.open_activities(workshop):
-                emit("results", live.for_screen(activity, results.live_document(activity)))
+                emit(events.RESULTS, live.for_screen(activity, results.live_document(activity)))
                 _emit_timer(activity)
             return
         token = auth.get("participant_token") if isinstance(auth.get("participant_token"), str) else None
@@ -86,9 +88,9 @@ def on_connect(auth: Any = None) -> None:
             join_room(live.workshop_room(participant.workshop_id))
             _emit_pace(participant.workshop)
             for activity in participant.workshop.activities:
-                emit("state", {"activity": activity.key, "state": activity.state})
+                emit(events.STATE, {"activity": activity.key, "state": activity.state})
                 if activity.state == "open":
-                    emit("round", live.round_payload(activity))
+                    emit(events.ROUND, live.round_payload(activity))
                 _emit_timer(activity)
             return
         workshop_id = auth.get("workshop")
@@ -102,13 +104,13 @@ def on_connect(auth: Any = None) -> None:
             join_room(live.facilitators_room(workshop.id))
             from app.services.admission import participation_event
 
-            emit("participation", participation_event(workshop))
+            emit(events.PARTICIPATION, participation_event(workshop))
             _emit_pace(workshop)
             from app.services import proposals
 
-            emit("proposals", {"pending": proposals.pending_count(workshop.id)})
+            emit(events.PROPOSALS, {"pending": proposals.pending_count(workshop.id)})
             for activity in participation.open_activities(workshop):
-                emit("results", results.compute(activity, "equal_groups"))  # the facilitator's own: exact
+                emit(events.RESULTS, results.compute(activity, "equal_groups"))  # the facilitator's own: exact
                 _emit_timer(activity)
             return
         raise ConnectionRefusedError("credentials required")
@@ -119,7 +121,7 @@ def on_connect(auth: Any = None) -> None:
 def _emit_timer(activity: Any) -> None:
     """A running countdown, to the joining client alone (stopped timers are not sent)."""
     if activity.state == "open" and (activity.settings or {}).get("timer_ends_at"):
-        emit("timer", live.timer_payload(activity))
+        emit(events.TIMER, live.timer_payload(activity))
 
 
 def _emit_pace(workshop: Any) -> None:
@@ -127,7 +129,7 @@ def _emit_pace(workshop: Any) -> None:
     from app.services import pace
 
     if workshop.pace != "self":
-        emit("pace", pace.payload(workshop))
+        emit(events.PACE, pace.payload(workshop))
 
 
 def _join_screen(workshop_id: int) -> None:

@@ -21,15 +21,16 @@ def _module(path: Path) -> str:
 
 def imports_of(path: Path) -> set[str]:
     """Every `app...` module a file imports, wherever the import statement stands."""
+    modules = {_module(p) for p in APP.rglob("*.py")}
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module == "app" or node.module.startswith("app."):
-                found.add(node.module)
-                found.update(f"{node.module}.{alias.name}" for alias in node.names)
+                for alias in node.names:  # `from app import events` is app.events; `from app.x import f` is app.x
+                    submodule = f"{node.module}.{alias.name}"
+                    found.add(submodule if submodule in modules else node.module)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name.startswith("app"))
-    modules = {_module(p) for p in APP.rglob("*.py")}
     return {name for name in found if name in modules}
 
 
@@ -54,4 +55,4 @@ def test_the_graph_reader_sees_imports_inside_functions(tmp_path: Path) -> None:
     """The rules above would pass vacuously if the reader missed imports inside functions."""
     module = tmp_path / "probe.py"
     module.write_text("def f():\n    from app.services import results\n    import app.models\n")
-    assert imports_of(module) == {"app.services", "app.services.results", "app.models"}
+    assert imports_of(module) == {"app.services.results", "app.models"}

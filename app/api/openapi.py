@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app import __version__
+from app import __version__, events
 
 KEY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,39}$"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
@@ -810,22 +810,22 @@ def openapi_document() -> dict[str, Any]:
             "auth": {"screen": {"screen_token": "string"}, "participant": {"participant_token": "string"},
                      "facilitator": "the browser's login session, with {workshop: id}"},
             "events": {
-                "state": {"to": "everyone in the workshop",
+                events.STATE: {"to": "everyone in the workshop",
                           "payload": {"activity": "key", "state": "open|closed|pending"},
                           "note": "also sent (state open) when POST .../rounds opens a new Delphi round"},
-                "results": {"to": "screens and facilitators",
+                events.RESULTS: {"to": "screens and facilitators",
                             "payload": "a results document (equal_groups), coalesced a few times per second; "
                                        "screens get {activity, hidden: true, respondents, groups} while the "
                                        "facilitator holds the figures back"},
-                "revealed": {"to": "everyone in the workshop",
+                events.REVEALED: {"to": "everyone in the workshop",
                              "payload": {"activity": "key", "revealed": "true when phones may show the room's "
                                                                         "figures with the participant's own answers"},
                              "note": "sent when the facilitator reveals or hides an activity's results, changes "
                                      "its reveal mode, closes or resets it"},
-                "timer": {"to": "everyone in the workshop",
+                events.TIMER: {"to": "everyone in the workshop",
                           "payload": {"activity": "key", "ends_at": "ISO 8601 UTC, or null when stopped"}},
-                "participation": {"to": "facilitators", "payload": {"groups": {"<group>": "joined count"}}},
-                "proposals": {"to": "facilitators",
+                events.PARTICIPATION: {"to": "facilitators", "payload": {"groups": {"<group>": "joined count"}}},
+                events.PROPOSALS: {"to": "facilitators",
                               "payload": {"pending": "proposals waiting for a decision (also sent on connect)"}},
             },
         },

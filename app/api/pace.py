@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from app import events
 from app.api import bp, openapi
 from app.api.auth import bearer_token, require_facilitator
 from app.api.routes import json_body
@@ -97,14 +98,14 @@ openapi.SCHEMAS["ProposalSettings"] = {
     },
 }
 
-openapi.SOCKET_EVENTS["pace"] = {
+openapi.SOCKET_EVENTS[events.PACE] = {
     "to": "everyone in the workshop (also sent on connect)",
     "payload": {"mode": "self|activity|item", "activity": "key or null", "item": "item key or null",
                 "index": "0-based item number or null", "step": "1-based step number (0: self-paced)",
                 "steps": "number of steps"},
     "note": "phones show only this step; screens highlight it",
 }
-openapi.SOCKET_EVENTS["proposal_added"] = {
+openapi.SOCKET_EVENTS[events.PROPOSAL_ADDED] = {
     "to": "screens",
     "payload": {"title": "the new item's title", "kind": "constraint|sector|outlier_firm", "item": "item key"},
     "note": "a participant's suggestion was approved as an item; never says who proposed it",

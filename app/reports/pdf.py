@@ -1,8 +1,9 @@
 """The PDF workshop report (fpdf2, pure Python): cover, method, participation, each activity with its chart.
 
 Only `equal_groups` figures appear as the room's result (what the screen showed, with groups below k hidden);
-the per-head mean is printed beside it for comparison, as domain.md 4 recommends showing both. Text uses the
-DejaVu Sans font shipped inside matplotlib, so accents, Arabic letters and the like never stop the export.
+the per-head mean is printed beside it for comparison: both are shown, so a reader sees what the weighting did.
+Text uses the DejaVu Sans font shipped inside matplotlib, so accents, Arabic letters and the like never stop the
+export. The wording comes from the gettext catalogues (context "PDF report"), in the workshop's language.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from flask_babel import force_locale, pgettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
+from app.i18n import LANGUAGES
 from app.reports import charts
 from app.reports.collect import ActivityReport, WorkshopReport, display_name
 from app.services.safetext import printable
@@ -38,193 +41,115 @@ ARABIC_FONT = "NotoSansArabic"
 COMPLEX_SCRIPTS = ((0x0590, 0x0EFF), (0x1000, 0x109F), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 HEAD_FILL = (221, 231, 240)
 FLAG_FILL = (252, 228, 214)
-#: Share of the scale width from which a gap between group means is highlighted (domain.md 3.5: 1 point on 1-5).
+#: Share of the scale width from which a gap between group means is highlighted (1 point on a 1-5 scale).
 DIVERGENCE_SHARE = 0.25
 
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "report": "Workshop report", "generated": "Generated", "language": "Language", "version": "Prioritas version",
-        "joined": "Participants joined", "activities": "Activities", "method": "Method",
-        "method_text": (
-            "Participants joined from their phones and chose their stakeholder group. Results shown to the room "
-            "use equal_groups weighting: each group's mean counts with the group's weight, and only groups with at "
-            "least k = {k} answers on an item are used or shown, so no small group can be singled out. The "
-            "per-head mean (everyone counts once) is shown for comparison. Intervals are 95 % t-intervals clipped "
-            "to the scale; consensus is Tastle-Wierman (0 split, 1 unanimous). Treat the results as the room's "
-            "perceptions to be checked against data."),
-        "weights": "Group weights", "group": "Group", "weight": "Weight", "expected": "Expected",
-        "participation": "Participation", "respondents": "Respondents", "item": "Item", "axis": "Axis",
-        "mean": "Mean", "median": "Median", "ci": "95 % CI", "consensus": "Consensus", "quadrant": "Quadrant",
-        "flags": "Flags", "per_head": "Mean (per head)", "disagree": "Where the groups disagree",
-        "no_disagreement": "No item shows a large gap between the groups that may be shown.",
-        "not_available": "The results of this activity could not be computed in this version.",
-        "no_results": "No results yet.", "score": "Score", "total": "Total", "breadth": "Breadth",
-        "rank": "Rank", "borda": "Borda", "mean_rank": "Mean rank", "criteria": "Criteria and weights",
-        "criterion": "Criterion", "direction": "Direction", "page": "Page", "note": "Workshop method note",
-        "hidden": "groups below k are not shown", "state": "State", "type": "Type", "ph": "per head",
-        "sensitivity": "Sensitivity to the weights",
-        "overtakes": "{b} overtakes {a} if the weight on '{criterion}' moves from {start} to {end}.",
-        "no_critical": "No weight change within 0 to 1 swaps the leading items.",
-        "acceptability": "Share of {draws} random weight draws (seed {seed}) in which each item is first, in the "
-                          "top three, or in each quadrant.",
-        "top1": "First", "top3": "Top three",
-        "highlights": "Highlights (equal_groups)", "leading": "Leading", "split": "Groups disagree on",
-        "change": "Change since round {round}",
-        "before": "Round {round}", "now": "Now",
-        "paper": "Paper ballots", "actions": "Actions", "owner": "Owner", "due": "Due", "next_step": "Next step",
-        "actions_text": "Next steps agreed for the items of the top quadrant. The quadrant is the item's place in "
-                        "the results of this report (groups weighted).",
-        "proposals": "Proposals from participants", "title": "Title", "kind": "Kind", "status": "Status",
-        "became": "Item (became / merged into)",
-        "kinds": "constraint=Constraint;sector=Sector;outlier_firm=Outlier firm",
-        "statuses": "pending=Pending;approved=Approved;merged=Merged;rejected=Rejected",
-    },
-    "fr": {
-        "report": "Rapport d'atelier", "generated": "Produit le", "language": "Langue",
-        "version": "Version de Prioritas",
-        "joined": "Participants inscrits", "activities": "Activités", "method": "Méthode",
-        "method_text": (
-            "Les participants se sont connectés depuis leur téléphone et ont choisi leur groupe. Les résultats "
-            "montrés à la salle pondèrent les groupes (equal_groups) : la moyenne de chaque groupe compte selon son "
-            "poids, et seuls les groupes ayant au moins k = {k} réponses sur un élément sont utilisés ou montrés. "
-            "La moyenne par tête est donnée pour comparaison. Les intervalles sont des intervalles t à 95 %, "
-            "bornés à l'échelle ; le consensus est celui de Tastle-Wierman (0 divisé, 1 unanime). Ces résultats "
-            "reflètent les perceptions de la salle, à vérifier avec des données."),
-        "weights": "Poids des groupes", "group": "Groupe", "weight": "Poids", "expected": "Attendus",
-        "participation": "Participation", "respondents": "Répondants", "item": "Élément", "axis": "Axe",
-        "mean": "Moyenne", "median": "Médiane", "ci": "IC 95 %", "consensus": "Consensus", "quadrant": "Quadrant",
-        "flags": "Alertes", "per_head": "Moyenne (par tête)", "disagree": "Où les groupes divergent",
-        "no_disagreement": "Aucun élément ne montre d'écart important entre les groupes affichables.",
-        "not_available": "Les résultats de cette activité n'ont pas pu être calculés dans cette version.",
-        "no_results": "Pas encore de résultats.", "score": "Score", "total": "Total", "breadth": "Étendue",
-        "rank": "Rang", "borda": "Borda", "mean_rank": "Rang moyen", "criteria": "Critères et poids",
-        "criterion": "Critère", "direction": "Sens", "page": "Page", "note": "Note de méthode de l'atelier",
-        "hidden": "les groupes de moins de k ne sont pas montrés", "state": "État", "type": "Type",
-        "ph": "par tête", "sensitivity": "Sensibilité aux poids",
-        "overtakes": "{b} dépasse {a} si le poids de « {criterion} » passe de {start} à {end}.",
-        "no_critical": "Aucun changement de poids entre 0 et 1 n'inverse les premiers éléments.",
-        "acceptability": "Part de {draws} tirages aléatoires de poids (graine {seed}) où chaque élément est premier, "
-                          "dans les trois premiers, ou dans chaque quadrant.",
-        "top1": "Premier", "top3": "Trois premiers",
-        "highlights": "Points saillants (equal_groups)", "leading": "En tête", "split": "Les groupes divergent sur",
-        "change": "Évolution depuis le tour {round}",
-        "before": "Tour {round}", "now": "Maintenant",
-        "paper": "Bulletins papier", "actions": "Actions", "owner": "Responsable", "due": "Échéance",
-        "next_step": "Prochaine étape",
-        "actions_text": "Prochaines étapes convenues pour les éléments du quadrant prioritaire. Le quadrant est la "
-                        "place de l'élément dans les résultats de ce rapport (groupes pondérés).",
-        "proposals": "Propositions des participants", "title": "Titre", "kind": "Type", "status": "Statut",
-        "became": "Élément (créé / fusionné avec)",
-        "kinds": "constraint=Contrainte;sector=Secteur;outlier_firm=Entreprise atypique",
-        "statuses": "pending=En attente;approved=Approuvée;merged=Fusionnée;rejected=Rejetée",
-    },
-    "es": {
-        "report": "Informe del taller", "generated": "Generado", "language": "Idioma",
-        "version": "Versión de Prioritas", "joined": "Participantes inscritos", "activities": "Actividades",
-        "method": "Método",
-        "method_text": (
-            "Los participantes se conectaron desde su teléfono y eligieron su grupo. Los resultados mostrados a la "
-            "sala ponderan los grupos (equal_groups): la media de cada grupo cuenta según su peso, y solo se usan "
-            "o muestran los grupos con al menos k = {k} respuestas sobre un elemento. La media por persona se da "
-            "como comparación. Los intervalos son intervalos t al 95 %, acotados a la escala; el consenso es el de "
-            "Tastle-Wierman (0 dividido, 1 unánime). Son percepciones de la sala, a contrastar con datos."),
-        "weights": "Pesos de los grupos", "group": "Grupo", "weight": "Peso", "expected": "Esperados",
-        "participation": "Participación", "respondents": "Respondientes", "item": "Elemento", "axis": "Eje",
-        "mean": "Media", "median": "Mediana", "ci": "IC 95 %", "consensus": "Consenso", "quadrant": "Cuadrante",
-        "flags": "Alertas", "per_head": "Media (por persona)", "disagree": "Donde los grupos discrepan",
-        "no_disagreement": "Ningún elemento muestra una gran diferencia entre los grupos que pueden mostrarse.",
-        "not_available": "Los resultados de esta actividad no se pudieron calcular en esta versión.",
-        "no_results": "Todavía no hay resultados.", "score": "Puntuación", "total": "Total", "breadth": "Amplitud",
-        "rank": "Puesto", "borda": "Borda", "mean_rank": "Puesto medio", "criteria": "Criterios y pesos",
-        "criterion": "Criterio", "direction": "Sentido", "page": "Página", "note": "Nota de método del taller",
-        "hidden": "los grupos con menos de k no se muestran", "state": "Estado", "type": "Tipo",
-        "ph": "por persona", "sensitivity": "Sensibilidad a los pesos", "top1": "Primero", "top3": "Tres primeros",
-        "highlights": "Lo más destacado (equal_groups)", "leading": "En cabeza", "split": "Los grupos discrepan sobre",
-        "change": "Cambio desde la ronda {round}", "before": "Ronda {round}", "now": "Ahora",
-        "paper": "Papeletas en papel", "actions": "Acciones", "owner": "Responsable", "due": "Plazo",
-        "next_step": "Próximo paso",
-        "actions_text": "Próximos pasos acordados para los elementos del cuadrante prioritario. El cuadrante es el "
-                        "lugar del elemento en los resultados de este informe (grupos ponderados).",
-        "proposals": "Propuestas de los participantes", "title": "Título", "kind": "Tipo", "status": "Estado",
-        "became": "Elemento (creado / fusionado con)",
-        "kinds": "constraint=Restricción;sector=Sector;outlier_firm=Empresa atípica",
-        "statuses": "pending=Pendiente;approved=Aprobada;merged=Fusionada;rejected=Rechazada",
-    },
-    "pt": {
-        "report": "Relatório da oficina", "generated": "Gerado", "language": "Idioma",
-        "version": "Versão do Prioritas", "joined": "Participantes inscritos", "activities": "Atividades",
-        "method": "Método",
-        "method_text": (
-            "Os participantes entraram pelo telemóvel e escolheram o seu grupo. Os resultados mostrados à sala "
-            "ponderam os grupos (equal_groups): a média de cada grupo conta segundo o seu peso, e só se usam ou "
-            "mostram os grupos com pelo menos k = {k} respostas sobre um elemento. A média por pessoa é dada para "
-            "comparação. Os intervalos são intervalos t a 95 %, limitados à escala; o consenso é o de "
-            "Tastle-Wierman (0 dividido, 1 unânime). São perceções da sala, a confrontar com dados."),
-        "weights": "Pesos dos grupos", "group": "Grupo", "weight": "Peso", "expected": "Esperados",
-        "participation": "Participação", "respondents": "Respondentes", "item": "Elemento", "axis": "Eixo",
-        "mean": "Média", "median": "Mediana", "ci": "IC 95 %", "consensus": "Consenso", "quadrant": "Quadrante",
-        "flags": "Alertas", "per_head": "Média (por pessoa)", "disagree": "Onde os grupos divergem",
-        "no_disagreement": "Nenhum elemento mostra uma grande diferença entre os grupos que podem ser mostrados.",
-        "not_available": "Os resultados desta atividade não puderam ser calculados nesta versão.",
-        "no_results": "Ainda não há resultados.", "score": "Pontuação", "total": "Total", "breadth": "Amplitude",
-        "rank": "Posição", "borda": "Borda", "mean_rank": "Posição média", "criteria": "Critérios e pesos",
-        "criterion": "Critério", "direction": "Sentido", "page": "Página", "note": "Nota de método da oficina",
-        "hidden": "os grupos com menos de k não são mostrados", "state": "Estado", "type": "Tipo",
-        "ph": "por pessoa", "sensitivity": "Sensibilidade aos pesos", "top1": "Primeiro", "top3": "Três primeiros",
-        "highlights": "Destaques (equal_groups)", "leading": "À frente", "split": "Os grupos divergem sobre",
-        "change": "Mudança desde a ronda {round}", "before": "Ronda {round}", "now": "Agora",
-        "paper": "Boletins em papel", "actions": "Ações", "owner": "Responsável", "due": "Prazo",
-        "next_step": "Próximo passo",
-        "actions_text": "Próximos passos acordados para os elementos do quadrante prioritário. O quadrante é o "
-                        "lugar do elemento nos resultados deste relatório (grupos ponderados).",
-        "proposals": "Propostas dos participantes", "title": "Título", "kind": "Tipo", "status": "Estado",
-        "became": "Elemento (criado / fundido com)",
-        "kinds": "constraint=Restrição;sector=Setor;outlier_firm=Empresa atípica",
-        "statuses": "pending=Pendente;approved=Aprovada;merged=Fundida;rejected=Rejeitada",
-    },
-    "ar": {
-        "report": "تقرير ورشة العمل", "generated": "تاريخ الإعداد", "language": "اللغة",
-        "version": "إصدار Prioritas", "joined": "المشاركون المنضمون", "activities": "الأنشطة", "method": "المنهجية",
-        "method_text": (
-            "انضم المشاركون من هواتفهم واختار كل منهم مجموعته. النتائج المعروضة على القاعة تُرجِّح المجموعات "
-            "(equal_groups): يُحتسب متوسط كل مجموعة بحسب وزنها، ولا تُستخدم أو تُعرض إلا المجموعات التي لديها "
-            "k = {k} إجابات على الأقل عن البند، حتى لا يمكن تمييز أي مجموعة صغيرة. يُعرض المتوسط لكل فرد "
-            "للمقارنة. الفترات هي فترات t بمستوى 95 % محصورة في حدود المقياس؛ والتوافق هو مقياس Tastle-Wierman "
-            "(0 انقسام، 1 إجماع). هذه تصورات القاعة، وينبغي مقارنتها بالبيانات."),
-        "weights": "أوزان المجموعات", "group": "المجموعة", "weight": "الوزن", "expected": "العدد المتوقع",
-        "participation": "المشاركة", "respondents": "المجيبون", "item": "البند", "axis": "المحور",
-        "mean": "المتوسط", "median": "الوسيط", "ci": "فترة الثقة 95 %", "consensus": "التوافق",
-        "quadrant": "الربع", "flags": "تنبيهات", "per_head": "المتوسط (لكل فرد)",
-        "disagree": "حيث تختلف المجموعات",
-        "no_disagreement": "لا يُظهر أي بند فجوة كبيرة بين المجموعات التي يمكن عرضها.",
-        "not_available": "تعذّر حساب نتائج هذا النشاط في هذا الإصدار.",
-        "no_results": "لا توجد نتائج بعد.", "score": "الدرجة", "total": "المجموع", "breadth": "الانتشار",
-        "rank": "الترتيب", "borda": "بوردا", "mean_rank": "متوسط الترتيب", "criteria": "المعايير والأوزان",
-        "criterion": "المعيار", "direction": "الاتجاه", "page": "صفحة", "note": "ملاحظة منهجية الورشة",
-        "hidden": "لا تُعرض المجموعات التي يقل عددها عن k", "state": "الحالة", "type": "النوع",
-        "ph": "لكل فرد", "sensitivity": "الحساسية للأوزان",
-        "overtakes": "يتقدّم {b} على {a} إذا تغيّر وزن «{criterion}» من {start} إلى {end}.",
-        "no_critical": "لا يؤدي أي تغيير في الأوزان بين 0 و1 إلى تبديل البنود المتصدرة.",
-        "acceptability": "نسبة السحوبات العشوائية للأوزان ({draws} سحبًا، البذرة {seed}) التي يكون فيها كل بند "
-                          "الأول، أو ضمن الثلاثة الأوائل، أو في كل ربع.",
-        "top1": "الأول", "top3": "الثلاثة الأوائل",
-        "highlights": "أبرز النتائج (equal_groups)", "leading": "في الصدارة", "split": "تختلف المجموعات حول",
-        "change": "التغيّر منذ الجولة {round}", "before": "الجولة {round}", "now": "الآن",
-        "paper": "بطاقات ورقية", "actions": "الإجراءات", "owner": "المسؤول", "due": "الموعد",
-        "next_step": "الخطوة التالية",
-        "actions_text": "الخطوات التالية المتفق عليها لبنود الربع ذي الأولوية. الربع هو موقع البند في نتائج هذا "
-                        "التقرير (بترجيح المجموعات).",
-        "proposals": "مقترحات المشاركين", "title": "العنوان", "kind": "النوع", "status": "الحالة",
-        "became": "البند (الذي أصبح / الذي دُمج فيه)",
-        "kinds": "constraint=قيد;sector=قطاع;outlier_firm=شركة متميزة",
-        "statuses": "pending=قيد الانتظار;approved=مقبول;merged=مدمج;rejected=مرفوض",
-    },
-}
-
-
 def strings(language: str) -> dict[str, str]:
-    """The report's wording in the workshop's language, English where we have no translation."""
-    return {**STRINGS["en"], **STRINGS.get(language, {})}
+    """The report's wording in the workshop's language, from the gettext catalogues (English where a language
+    has no translation), whatever language the facilitator's console speaks.
+
+    The messages carry the context "PDF report", so a word the console translates differently keeps the
+    report's own wording; "%%" is a literal "%" (every catalogue message is %-formatted, as templates do)."""
+    with force_locale(language if language in LANGUAGES else "en"):
+        text = {
+            "report": pgettext("PDF report", "Workshop report"),
+            "generated": pgettext("PDF report", "Generated"),
+            "language": pgettext("PDF report", "Language"),
+            "version": pgettext("PDF report", "Prioritas version"),
+            "joined": pgettext("PDF report", "Participants joined"),
+            "activities": pgettext("PDF report", "Activities"),
+            "method": pgettext("PDF report", "Method"),
+            "method_text": pgettext(
+                "PDF report",
+                "Participants joined from their phones and chose their stakeholder group. Results shown to the "
+                "room use equal_groups weighting: each group's mean counts with the group's weight, and only "
+                "groups with at least k = {k} answers on an item are used or shown, so no small group can be "
+                "singled out. The per-head mean (everyone counts once) is shown for comparison. Intervals are 95 "
+                "%% t-intervals clipped to the scale; consensus is Tastle-Wierman (0 split, 1 unanimous). Treat "
+                "the results as the room's perceptions to be checked against data."),
+            "weights": pgettext("PDF report", "Group weights"),
+            "group": pgettext("PDF report", "Group"),
+            "weight": pgettext("PDF report", "Weight"),
+            "expected": pgettext("PDF report", "Expected"),
+            "participation": pgettext("PDF report", "Participation"),
+            "respondents": pgettext("PDF report", "Respondents"),
+            "item": pgettext("PDF report", "Item"),
+            "axis": pgettext("PDF report", "Axis"),
+            "mean": pgettext("PDF report", "Mean"),
+            "median": pgettext("PDF report", "Median"),
+            "ci": pgettext("PDF report", "95 %% CI"),
+            "consensus": pgettext("PDF report", "Consensus"),
+            "quadrant": pgettext("PDF report", "Quadrant"),
+            "flags": pgettext("PDF report", "Flags"),
+            "per_head": pgettext("PDF report", "Mean (per head)"),
+            "disagree": pgettext("PDF report", "Where the groups disagree"),
+            "no_disagreement": pgettext(
+                "PDF report",
+                "No item shows a large gap between the groups that may be shown."),
+            "not_available": pgettext(
+                "PDF report",
+                "The results of this activity could not be computed in this version."),
+            "no_results": pgettext("PDF report", "No results yet."),
+            "score": pgettext("PDF report", "Score"),
+            "total": pgettext("PDF report", "Total"),
+            "breadth": pgettext("PDF report", "Breadth"),
+            "rank": pgettext("PDF report", "Rank"),
+            "borda": pgettext("PDF report", "Borda"),
+            "mean_rank": pgettext("PDF report", "Mean rank"),
+            "criteria": pgettext("PDF report", "Criteria and weights"),
+            "criterion": pgettext("PDF report", "Criterion"),
+            "direction": pgettext("PDF report", "Direction"),
+            "page": pgettext("PDF report", "Page"),
+            "note": pgettext("PDF report", "Workshop method note"),
+            "hidden": pgettext("PDF report", "groups below k are not shown"),
+            "state": pgettext("PDF report", "State"),
+            "type": pgettext("PDF report", "Type"),
+            "ph": pgettext("PDF report", "per head"),
+            "sensitivity": pgettext("PDF report", "Sensitivity to the weights"),
+            "overtakes": pgettext(
+                "PDF report",
+                "{b} overtakes {a} if the weight on '{criterion}' moves from {start} to {end}."),
+            "no_critical": pgettext("PDF report", "No weight change within 0 to 1 swaps the leading items."),
+            "acceptability": pgettext(
+                "PDF report",
+                "Share of {draws} random weight draws (seed {seed}) in which each item is first, in the top "
+                "three, or in each quadrant."),
+            "top1": pgettext("PDF report", "First"),
+            "top3": pgettext("PDF report", "Top three"),
+            "highlights": pgettext("PDF report", "Highlights (equal_groups)"),
+            "leading": pgettext("PDF report", "Leading"),
+            "split": pgettext("PDF report", "Groups disagree on"),
+            "change": pgettext("PDF report", "Change since round {round}"),
+            "before": pgettext("PDF report", "Round {round}"),
+            "now": pgettext("PDF report", "Now"),
+            "paper": pgettext("PDF report", "Paper ballots"),
+            "actions": pgettext("PDF report", "Actions"),
+            "owner": pgettext("PDF report", "Owner"),
+            "due": pgettext("PDF report", "Due"),
+            "next_step": pgettext("PDF report", "Next step"),
+            "actions_text": pgettext(
+                "PDF report",
+                "Next steps agreed for the items of the top quadrant. The quadrant is the item's place in the "
+                "results of this report (groups weighted)."),
+            "proposals": pgettext("PDF report", "Proposals from participants"),
+            "title": pgettext("PDF report", "Title"),
+            "kind": pgettext("PDF report", "Kind"),
+            "status": pgettext("PDF report", "Status"),
+            "became": pgettext("PDF report", "Item (became / merged into)"),
+            "kind_constraint": pgettext("PDF report", "Constraint"),
+            "kind_sector": pgettext("PDF report", "Sector"),
+            "kind_outlier_firm": pgettext("PDF report", "Outlier firm"),
+            "status_pending": pgettext("PDF report", "Pending"),
+            "status_approved": pgettext("PDF report", "Approved"),
+            "status_merged": pgettext("PDF report", "Merged"),
+            "status_rejected": pgettext("PDF report", "Rejected"),
+            "delphi": pgettext("PDF report", "Delphi rounds"),
+            "kendall": pgettext("PDF report", "Kendall's W (agreement on the order, 0 to 1)"),
+            "round_line": pgettext("PDF report", "Round {round}: {asked} items asked ({rule}); converged: {converged}"),
+            "every_item": pgettext("PDF report", "every item"),
+            "none": pgettext("PDF report", "none"),
+        }
+    return {key: str(value) % {} for key, value in text.items()}
 
 
 def fmt(value: Any, digits: int = 2) -> str:
@@ -470,13 +395,6 @@ def _activity(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> Non
         pdf.grid([text["rank"], text["item"], text["borda"], text["mean_rank"]], rows, (15, 95, 35, 35))
 
 
-STRINGS["en"].update({
-    "delphi": "Delphi rounds", "kendall": "Kendall's W (agreement on the order, 0 to 1)",
-    "round_line": "Round {round}: {asked} items asked ({rule}); converged: {converged}",
-    "every_item": "every item", "none": "none",
-})
-
-
 def _delphi(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> None:
     """Which items each round asked and which converged; for a ranking, Kendall's W per round (room, and the
     groups shown from k ballots)."""
@@ -506,7 +424,8 @@ def _delphi(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> None:
 
 def _sensitivity(pdf: Report, results: Mapping[str, Any], activity: Mapping[str, Any],
                  titles: Mapping[str, str]) -> None:
-    """Critical weight changes and rank acceptability (domain.md 3.6), when the results carry them."""
+    """Critical weight changes (the smallest move of one weight that swaps two items) and rank acceptability
+    (how often each item leads under random weights), when the results carry them."""
     sensitivity = results.get("sensitivity")
     if not isinstance(sensitivity, Mapping):
         return
@@ -616,11 +535,6 @@ def _method(pdf: Report, report: WorkshopReport) -> None:
     pdf.grid(header, rows, (first, *([rest] * (len(header) - 1))))
 
 
-def _labels(table: str) -> dict[str, str]:
-    """A "key=Label;key=Label" string of the table as a dict (kinds and statuses of proposals)."""
-    return dict(part.split("=", 1) for part in table.split(";") if "=" in part)
-
-
 def _actions(pdf: Report, report: WorkshopReport) -> None:
     """Who does what by when, grouped by activity; only when the facilitator recorded actions."""
     if not report.actions:
@@ -650,7 +564,8 @@ def _proposals(pdf: Report, report: WorkshopReport) -> None:
     if not report.proposals:
         return
     text = pdf.text
-    kinds, statuses = _labels(text["kinds"]), _labels(text["statuses"])
+    kinds = {key[len("kind_"):]: label for key, label in text.items() if key.startswith("kind_")}
+    statuses = {key[len("status_"):]: label for key, label in text.items() if key.startswith("status_")}
     pdf.heading(text["proposals"])
     rows = [([p.title, kinds.get(p.kind, p.kind), p.group or "–", statuses.get(p.status, p.status), p.item or "–"],
              False) for p in report.proposals]

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from flask import current_app
 
+from app import events
 from app.extensions import db, socketio
 from app.models import Activity
 
@@ -73,7 +74,7 @@ def announce_states(workshop_id: int, events: list[tuple[int, str, str]]) -> Non
     """Tell everyone in the workshop which activities changed state, then refresh the screens."""
     for activity_id, key, state in events:
         payload: dict[str, Any] = {"activity": key, "state": state}
-        socketio.emit("state", payload, to=workshop_room(workshop_id))
+        socketio.emit(events.STATE, payload, to=workshop_room(workshop_id))
         if state == "open":
             announce_round(workshop_id, activity_id)
         results_changed(activity_id)
@@ -84,7 +85,7 @@ def announce_round(workshop_id: int, activity_id: int) -> None:
     (a Delphi round opens an activity that was already open: its `state` alone does not change)."""
     activity = db.session.get(Activity, activity_id)
     if activity is not None:
-        socketio.emit("round", round_payload(activity), to=workshop_room(workshop_id))
+        socketio.emit(events.ROUND, round_payload(activity), to=workshop_room(workshop_id))
 
 
 def round_payload(activity: Any) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def phones_may_see(activity: Any) -> bool:
 
 def announce_revealed(workshop_id: int, key: str, revealed: bool) -> None:
     """Phones that wait on a closed activity go to where they stand; one showing it goes back if hidden."""
-    socketio.emit("revealed", {"activity": key, "revealed": bool(revealed)}, to=workshop_room(workshop_id))
+    socketio.emit(events.REVEALED, {"activity": key, "revealed": bool(revealed)}, to=workshop_room(workshop_id))
 
 
 def timer_payload(activity: Any) -> dict[str, Any]:
@@ -128,19 +129,19 @@ def timer_payload(activity: Any) -> dict[str, Any]:
 
 def announce_timer(workshop_id: int, payload: dict[str, Any]) -> None:
     """Phones, screens and facilitators are all in the workshop room."""
-    socketio.emit("timer", payload, to=workshop_room(workshop_id))
+    socketio.emit(events.TIMER, payload, to=workshop_room(workshop_id))
 
 
 def proposals_changed(workshop_id: int, pending: int) -> None:
     """Facilitators' consoles show how many participant proposals wait for a decision."""
-    socketio.emit("proposals", {"pending": pending}, to=facilitators_room(workshop_id))
+    socketio.emit(events.PROPOSALS, {"pending": pending}, to=facilitators_room(workshop_id))
 
 
 def announce_pace(workshop_id: int, payload: dict[str, Any]) -> None:
     """Presenter pace moved: phones go to the new step, screens highlight it, remotes and consoles follow."""
-    socketio.emit("pace", payload, to=workshop_room(workshop_id))
+    socketio.emit(events.PACE, payload, to=workshop_room(workshop_id))
 
 
 def proposal_added(workshop_id: int, payload: dict[str, Any]) -> None:
     """An approved suggestion became an item: the screens show it briefly (title and kind, never who)."""
-    socketio.emit("proposal_added", payload, to=screens_room(workshop_id))
+    socketio.emit(events.PROPOSAL_ADDED, payload, to=screens_room(workshop_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from app import events
 from app.extensions import db, socketio
 from app.models import User, Workshop, new_token, utcnow
 from app.services import live
@@ -27,7 +28,7 @@ def rotate(workshop: Workshop, actor: User) -> str:
     def cut_off() -> None:
         audit_log.info("screen link replaced by %(actor)s (user %(actor_id)s) at %(at)s: workshop %(workshop_id)s",
                        record, extra={"audit": record})
-        socketio.emit("screen_revoked", {}, to=room)
+        socketio.emit(events.SCREEN_REVOKED, {}, to=room)
         server = socketio.server
         if server is None:
             return

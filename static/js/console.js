@@ -7,9 +7,9 @@
   "use strict";
 
   // Translated text from the page's #i18n block (templates/facilitator/layout.html): this file holds no text.
-  var STRINGS = {};
-  try { STRINGS = JSON.parse((document.getElementById("i18n") || {}).textContent || "{}"); } catch (e) { STRINGS = {}; }
-  function t(key) { return typeof STRINGS[key] === "string" ? STRINGS[key] : key; }
+  var P = window.Prioritas;
+  var t = P.t;
+  var E = P.events;
 
   // A running countdown (set with the Timer buttons): the time left, as the screen and phones show it.
   document.querySelectorAll("[data-timer-ends]").forEach(function (form) {
@@ -17,9 +17,8 @@
     var out = form.querySelector("[data-timer-left]");
     if (isNaN(ends) || !out) { return; }
     function tick() {
-      var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
-      var ss = left % 60;
-      out.textContent = left === 0 ? "· " + t("time_up") : "· " + Math.floor(left / 60) + ":" + (ss < 10 ? "0" : "") + ss;
+      var left = P.countdown(ends);
+      out.textContent = "· " + (left.left === 0 ? t("time_up") : left.clock);
     }
     tick();
     setInterval(tick, 500);
@@ -43,8 +42,8 @@
         status.textContent = t("saved_scores");
       } else {
         var errors = (result.data && result.data.errors) || [];
-        status.textContent = t("not_saved").replace("{reason}", errors.length ? errors.map(function (e) { return e.message; }).join(" ")
-          : (result.data && result.data.detail) || t("server_refused"));
+        status.textContent = P.format(t("not_saved"), { reason: errors.length ? errors.map(function (e) { return e.message; }).join(" ")
+          : (result.data && result.data.detail) || t("server_refused") });
       }
     }).catch(function () {
       if (status) { status.textContent = t("not_saved_offline"); }
@@ -185,23 +184,21 @@
     refreshCloseOthers();
   }
 
-  var socketOptions = { auth: { workshop: workshopId }, randomizationFactor: 0.5 };
-  if (document.querySelector('meta[name="prioritas-socket"][content="websocket"]')) socketOptions.transports = ["websocket"];
-  var socket = window.io(socketOptions);
-  setStatus(t("connecting"), "connecting");
-  socket.on("connect", function () { setStatus(t("live"), "on"); });
-  socket.on("disconnect", function () { setStatus(t("reconnecting"), "down"); });
-  socket.on("connect_error", function () { setStatus(t("offline"), "down"); });
-  socket.on("participation", function (data) {
+  var handlers = {
+    connect: function () { setStatus(t("live"), "on"); },
+    disconnect: function () { setStatus(t("reconnecting"), "down"); },
+    connect_error: function () { setStatus(t("offline"), "down"); }
+  };
+  handlers[E.PARTICIPATION] = function (data) {
     updateParticipation(data && data.groups);
     // Other panels (voice.js: groups over their expected count) follow the same event.
     root.dispatchEvent(new CustomEvent("prioritas:participation", { detail: data || {} }));
-  });
-  socket.on("results", updateResults);
-  socket.on("state", updateState);
+  };
+  handlers[E.RESULTS] = updateResults;
+  handlers[E.STATE] = updateState;
 
   // Participants' proposals: the pending count moves live; a rise offers a reload to see the new ones.
-  socket.on("proposals", function (data) {
+  handlers[E.PROPOSALS] = function (data) {
     var panel = root.querySelector("[data-proposals]");
     var count = panel && panel.querySelector("[data-proposals-pending]");
     if (!count || !data || typeof data.pending !== "number") { return; }
@@ -209,10 +206,10 @@
     setText(count, data.pending);
     var more = panel.querySelector("[data-proposals-new]");
     if (more) { more.hidden = data.pending <= shown; }
-  });
+  };
 
   // Presenter pace moved (from the remote, the API or another console): show where the room is now.
-  socket.on("pace", function (data) {
+  handlers[E.PACE] = function (data) {
     var panel = root.querySelector("[data-pace-panel]");
     if (!panel || !data || !window.DOMParser) { return; }
     fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
@@ -221,5 +218,8 @@
       var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("[data-pace-panel]");
       if (fresh) { panel.replaceWith(fresh); }
     }).catch(function () { /* the next reload shows it */ });
-  });
+  };
+
+  setStatus(t("connecting"), "connecting");
+  P.connect({ workshop: workshopId }, handlers);
 })();

@@ -2,6 +2,7 @@
    Without JavaScript the "Preview" button reloads the console with the typed threshold. */
 (function () {
   "use strict";
+  var format = window.Prioritas.format;  // the labels come from the console's data- attributes
 
   function setUp(box) {
     var slider = box.querySelector("[data-delphi-slider]");
@@ -29,11 +30,11 @@
       });
       hidden.value = String(value);
       if (summary) {
-        summary.textContent = box.getAttribute("data-summary").replace("{kept}", kept).replace("{dropped}", dropped);
+        summary.textContent = format(box.getAttribute("data-summary"), { kept: kept, dropped: dropped });
       }
       if (start) {
         start.disabled = kept === 0;
-        start.textContent = box.getAttribute("data-start").replace("{kept}", kept);
+        start.textContent = format(box.getAttribute("data-start"), { kept: kept });
       }
     }
 

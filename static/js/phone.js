@@ -12,21 +12,11 @@
   var root = document.getElementById("phone");
   if (!root) return;
 
-  /* Translated text from the page's #i18n block (templates/participant/_layout.html); English when missing.
-     {name} placeholders are filled from `vars`. */
-  var STRINGS = {};
-  try { STRINGS = JSON.parse((document.getElementById("i18n") || {}).textContent || "{}") || {}; } catch (e) { STRINGS = {}; }
-  function t(key, fallback, vars) {
-    var text = typeof STRINGS[key] === "string" && STRINGS[key] ? STRINGS[key] : fallback;
-    return text.replace(/\{(\w+)\}/g, function (all, name) {
-      return vars && Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : all;
-    });
-  }
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  /* Translated text from the page's #i18n block (templates/participant/_layout.html), through common.js. */
+  var P = window.Prioritas;
+  var t = P.t;
+  var escapeHtml = P.escapeHtml;
+  var E = P.events;
 
   var states = {};
   var dirty = false;
@@ -99,9 +89,9 @@
     if (opened.length) {
       var target = opened.length === 1 ? voteUrl + "/" + encodeURIComponent(opened[0]) : voteUrl;
       if (page === "vote" && dirty && states[shown] === "open") {
-        notify(escapeHtml(t("new_activity", "A new activity is open. Save your answers first, then {link}."))
+        notify(escapeHtml(t("new_activity"))
                  .replace("{link}", '<a class="notice-link" href="' + escapeHtml(target) + '">' +
-                          escapeHtml(t("go_to_it", "go to it")) + "</a>"), "info");
+                          escapeHtml(t("go_to_it")) + "</a>"), "info");
         return;
       }
       go(target);
@@ -171,12 +161,10 @@
       timerEl.style.cssText = "margin:0 0 .5em;text-align:center;font-weight:700;font-variant-numeric:tabular-nums";
       root.insertBefore(timerEl, root.firstChild);
     }
-    var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
-    var mm = Math.floor(left / 60), ss = left % 60;
+    var left = P.countdown(ends);
     timerEl.hidden = false;
-    timerEl.setAttribute("data-remaining", String(left));
-    timerEl.textContent = left === 0 ? t("time_up", "Time is up") :
-      t("time_left", "Time left {time}", { time: mm + ":" + (ss < 10 ? "0" : "") + ss });
+    timerEl.setAttribute("data-remaining", String(left.left));
+    timerEl.textContent = left.left === 0 ? t("time_up") : t("time_left", { time: left.clock });
     if (!timerTick) timerTick = setInterval(renderTimer, 500);
   }
 
@@ -201,24 +189,17 @@
     }
   }
 
+  /* The phone's session cookie says who it is (no auth); html[data-live] marks it as following live. */
   function connect() {
-    if (typeof window.io !== "function") return;
-    /* Jittered back-off (±50 %), so a thousand phones coming back after a server restart do not knock all at
-       once; WebSocket only where several workers share the port (the page says so). */
-    var options = { reconnectionDelay: 1000, reconnectionDelayMax: 10000, randomizationFactor: 0.5 };
-    if (document.querySelector('meta[name="prioritas-socket"][content="websocket"]')) options.transports = ["websocket"];
-    socket = window.io(options);
-    socket.on("state", onState);
-    socket.on("round", onRound);
-    socket.on("timer", onTimer);
-    socket.on("revealed", onRevealed);
-    socket.on("pace", onPace);
-    /* Marks the page as following live (for the stylesheet, and for tests that wait for it). */
-    socket.on("connect", function () {
-      document.documentElement.dataset.live = "connected";
-      retryNow();  /* back online: send what waits on this phone */
-    });
-    socket.on("disconnect", function () { document.documentElement.dataset.live = "offline"; });
+    var handlers = {
+      connect: retryNow  /* back online: send what waits on this phone */
+    };
+    handlers[E.STATE] = onState;
+    handlers[E.ROUND] = onRound;
+    handlers[E.TIMER] = onTimer;
+    handlers[E.REVEALED] = onRevealed;
+    handlers[E.PACE] = onPace;
+    socket = P.connect(null, handlers, { reconnectionDelay: 1000, reconnectionDelayMax: 10000 });
   }
 
   /* Waiting without a live connection (WebSockets blocked, script failed): look again now and then. */
@@ -246,7 +227,7 @@
     var left = budget - used;
     var box = form.querySelector("[data-points-left]");
     if (box) {
-      box.innerHTML = escapeHtml(t("points_left", "{left} of {budget} points left", { budget: budget }))
+      box.innerHTML = escapeHtml(t("points_left", { budget: budget }))
         .replace("{left}", "<b>" + left + "</b>");
       box.classList.toggle("is-over", left < 0);
     }
@@ -308,8 +289,8 @@
       var span = document.createElement("span");
       span.textContent = title;
       li.appendChild(span);
-      [["up", "\u2191", t("move_up", "Move up")], ["down", "\u2193", t("move_down", "Move down")],
-       ["remove", "\u00d7", t("remove", "Remove")]].forEach(function (b) {
+      [["up", "\u2191", t("move_up")], ["down", "\u2193", t("move_down")],
+       ["remove", "\u00d7", t("remove")]].forEach(function (b) {
         var button = document.createElement("button");
         button.type = "button";
         button.dataset.rank = b[0];
@@ -340,7 +321,7 @@
     var top = parseInt(form.dataset.top, 10) || keys.length + 1;
     if (keys.indexOf(item.dataset.key) >= 0) return;
     if (keys.length >= top) {
-      notify(escapeHtml(t("top_full", "You have chosen your top {top}. Remove one to add another.", { top: top })),
+      notify(escapeHtml(t("top_full", { top: top })),
              "info");
       return;
     }
@@ -389,15 +370,14 @@
     var progress = form.querySelector("[data-progress]");
     if (form.dataset.type === "ranking") {
       if (progress) {
-        progress.textContent = t("places_unsaved", "{n} of {top} places chosen, not saved yet",
-                                  { n: rankedKeys(form).length, top: form.dataset.top });
+        progress.textContent = t("places_unsaved", { n: rankedKeys(form).length, top: form.dataset.top });
       }
       return;
     }
     if (form.dataset.type === "points") {
       var given = 0;
       form.querySelectorAll('input[type="number"]').forEach(function (i) { if (pointsOf(i) > 0) given += 1; });
-      if (progress) progress.textContent = t("points_unsaved", "{n} items with points, not saved yet", { n: given });
+      if (progress) progress.textContent = t("points_unsaved", { n: given });
       return;
     }
     var items = form.querySelectorAll("[data-item]");
@@ -407,8 +387,7 @@
       if (item.querySelectorAll("input:checked").length === axes) done += 1;
     });
     if (progress) {
-      progress.textContent = t("answered_unsaved", "{n} of {total} answered, not saved yet",
-                               { n: done, total: items.length });
+      progress.textContent = t("answered_unsaved", { n: done, total: items.length });
     }
   }
 
@@ -520,7 +499,7 @@
       root.insertBefore(banner, title ? title.nextSibling : root.firstChild);
     }
     banner.setAttribute("data-queued", String(n));
-    banner.textContent = t("queued", "Saved on this phone — will send when connected ({n} waiting).", { n: n });
+    banner.textContent = t("queued", { n: n });
   }
 
   function queueForm(form) {
@@ -531,7 +510,7 @@
     var items = (previous ? previous.items : []).slice();
     changedItems(form, fields).forEach(function (k) { if (items.indexOf(k) < 0) items.push(k); });
     if (!items.length) {
-      notify(escapeHtml(t("nothing_new", "Nothing new to send: your answers are already saved.")), "info");
+      notify(escapeHtml(t("nothing_new")), "info");
       return true;
     }
     var heading = root.querySelector(".page-title");
@@ -542,8 +521,7 @@
     dirty = false;
     showQueued();
     if (root.querySelector("[data-live-notice]")) {  /* also next to the Save button, where the thumb is */
-      notify(escapeHtml(t("queued", "Saved on this phone — will send when connected ({n} waiting).",
-                          { n: waitingCount() })), "warn");
+      notify(escapeHtml(t("queued", { n: waitingCount() })), "warn");
     }
     scheduleRetry();
     return true;
@@ -608,8 +586,7 @@
         var title = entry.title || entry.activity;
         if (status === 409) {
           dropEntry(key);
-          tell(t("queue_closed", "Your answers kept on this phone for “{title}” were not sent: that round is " +
-                 "closed.", { title: title }), "error");
+          tell(t("queue_closed", { title: title }), "error");
           return "dropped";
         }
         if (response.redirected) {  /* not this participant any more, or an expired form token: start afresh */
@@ -619,15 +596,13 @@
         if (status === 422) {
           dropEntry(key);
           if (showsEntry(entry) && !dirty) applyPage(html);
-          tell(t("queue_refused", "Your answers kept on this phone for “{title}” could not be saved: please " +
-                 "check them and save again.", { title: title }), "error");
+          tell(t("queue_refused", { title: title }), "error");
           return "dropped";
         }
         if (!response.ok) return "retry";
         dropEntry(key);
         if (showsEntry(entry) && !dirty) applyPage(html);
-        tell(t("queue_sent", "Sent: the answers kept on this phone are saved ({n}).",
-               { n: (entry.items || []).length }), "ok");
+        tell(t("queue_sent", { n: (entry.items || []).length }), "ok");
         return "sent";
       });
     }).catch(function () { clearTimeout(timer); return "retry"; });
@@ -683,20 +658,18 @@
     function idle() {
       if (!button) return;
       button.removeAttribute("aria-busy");
-      button.textContent = t("save", "Save answers");
+      button.textContent = t("save");
     }
     if (button) {
       if (button.getAttribute("aria-busy") === "true") return;  /* a double tap sends once */
       button.setAttribute("aria-busy", "true");
-      button.textContent = t("saving", "Saving…");
+      button.textContent = t("saving");
     }
     var fields = formFields(form);
     var key = formKey(fields);
     if (navigator.onLine === false) {
       idle();
-      if (!queueForm(form)) notify(escapeHtml(t("not_saved", "Not saved: {why}. Your choices are still here; tap " +
-                                                "{save} again in a moment.", { why: t("why_offline", "the connection dropped"),
-                                                                               save: t("save", "Save answers") })), "error");
+      if (!queueForm(form)) notify(escapeHtml(t("not_saved", { why: t("why_offline"), save: t("save") })), "error");
       return;
     }
     var controller = window.AbortController ? new AbortController() : null;
@@ -736,11 +709,10 @@
       idle();
       /* The connection dropped, timed out, or the server was busy: keep the answers on this phone. */
       if (!error.final && queueForm(form)) return;
-      var why = !error.status ? t("why_offline", "the connection dropped") :
-        error.status === 429 ? t("why_busy", "too many answers at once in the room") :
-          t("why_server", "the server had a problem");
-      notify(escapeHtml(t("not_saved", "Not saved: {why}. Your choices are still here; tap {save} again in a " +
-                          "moment.", { why: why, save: t("save", "Save answers") })), "error");
+      var why = !error.status ? t("why_offline") :
+        error.status === 429 ? t("why_busy") :
+          t("why_server");
+      notify(escapeHtml(t("not_saved", { why: why, save: t("save") })), "error");
     });
   });
 

@@ -35,10 +35,8 @@
 
   function schedule() { if (!pending) pending = setTimeout(refresh, 400); }
 
-  var socket = window.io({ auth: { workshop: workshop }, reconnectionDelayMax: 10000 });
-  ["state", "round", "pace", "timer", "participation", "results"].forEach(function (name) {
-    socket.on(name, schedule);
-  });
-  socket.on("connect", function () { document.documentElement.setAttribute("data-live", "connected"); });
-  socket.on("disconnect", function () { document.documentElement.setAttribute("data-live", "offline"); });
+  var E = window.Prioritas.events;
+  var handlers = {};
+  [E.STATE, E.ROUND, E.PACE, E.TIMER, E.PARTICIPATION, E.RESULTS].forEach(function (name) { handlers[name] = schedule; });
+  window.Prioritas.connect({ workshop: workshop }, handlers, { reconnectionDelayMax: 10000 });
 })();

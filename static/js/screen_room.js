@@ -10,13 +10,8 @@
   "use strict";
   var store = window.prioritasScreen;
   if (!store) return;
-  var text = {};
-  try { text = JSON.parse(document.getElementById("i18n-room").textContent); } catch (e) { text = {}; }
-  function t(key, vars) {
-    return String(text[key] || key).replace(/\{(\w+)\}/g, function (all, name) {
-      return vars && name in vars ? String(vars[name]) : all;
-    });
-  }
+  var t = window.Prioritas.t;  // "now_item" comes from the page's #i18n-room block
+  var E = window.Prioritas.events;
   var itemsByKey = {};
   (store.workshop.items || []).forEach(function (it) { itemsByKey[it.key] = it; });
   var nowEl = document.getElementById("pace-now");
@@ -90,7 +85,7 @@
   store.applyPace = onPace;
   store.applyAdded = onAdded;
   if (store.socket) {
-    store.socket.on("pace", onPace);
-    store.socket.on("proposal_added", onAdded);
+    store.socket.on(E.PACE, onPace);
+    store.socket.on(E.PROPOSAL_ADDED, onAdded);
   }
 })();

@@ -33,9 +33,9 @@ def test_first_visit_stays_under_60_kb_compressed(room: Room, browser: Any, regi
     journey = phone_journey(browser, room.base, regional["join_code"])
     summary = report(journey, "first visit")
     assert journey.total < BUDGET, summary
-    # The figure is made of what a phone really fetches: the three pages, the CSS, both scripts, the socket.
+    # The figure is made of what a phone really fetches: the three pages, the CSS, the scripts, the socket.
     paths = {urlsplit(t.url).path for t in journey.transfers}
-    assert {"/join", "/p", "/static/css/app.css", "/static/js/phone.js",
+    assert {"/join", "/p", "/static/css/app.css", "/static/js/common.js", "/static/js/phone.js",
             "/static/vendor/socket.io-client-4.8.4/socket.io.min.js"} <= paths, summary
     assert any(p.startswith("/socket.io/") for p in paths), summary
     for t in journey.transfers:
@@ -57,7 +57,7 @@ def test_each_resource_of_the_vote_page_is_gzip_and_cached_for_good(room: Room, 
     total = len(raw_page)
 
     urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
-    assert len(urls) == 3, urls  # app.css, socket.io.min.js, phone.js
+    assert len(urls) == 4, urls  # app.css, socket.io.min.js, common.js, phone.js
     for url in urls:
         response = requests.get(f"{room.base}{url}", headers={"Accept-Encoding": "gzip"}, timeout=10, stream=True)
         raw = response.raw.read(decode_content=False)
