@@ -32,12 +32,19 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import Activity, Item, StakeholderGroup, Workshop
-from app.services.definitions import DEFAULT_MAX_PER_ITEM, ITEM_KINDS, LOCI, QUADRANTS, points_cap_problem
+from app.services.definitions import (
+    DEFAULT_MAX_PER_ITEM,
+    ITEM_KINDS,
+    KEY_PATTERN,
+    LOCI,
+    QUADRANTS,
+    points_cap_problem,
+)
 from app.services.errors import Problem
 
 LANGUAGE_CHOICES = [SelectChoice(value, label) for value, label in (
     ("en", "English"), ("fr", "Français"), ("es", "Español"), ("pt", "Português"), ("ar", "العربية"))]
-KEY_RULE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+KEY_RULE = f"^{KEY_PATTERN.pattern}$"  # the form checks the rule the service applies
 KEY_MESSAGE = _l("1 to 40 characters: lower-case letters, digits, '_' or '-', starting with a letter or digit.")
 #: How the editor names item kinds and loci (the stored values stay English keys).
 KIND_LABELS = {"constraint": _l("Constraint"), "sector": _l("Sector")}

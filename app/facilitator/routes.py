@@ -206,7 +206,7 @@ def _editor(workshop: Workshop, settings_form: SettingsForm | None = None, statu
         "facilitator/edit.html",
         workshop=workshop,
         settings_form=settings_form or SettingsForm(data=SettingsForm.values(workshop)),
-        weights_form=weights_form or WeightsForm.for_workshop(workshop, data={"preset": _preset_of(workshop)}),
+        weights_form=weights_form or WeightsForm.for_workshop(workshop, data={"preset": workshops.preset_of(workshop)}),
         activity_types=ACTIVITY_TYPE_NAMES,
         action_form=ActionForm(),
         group_participants=editing.group_participants(workshop),
@@ -240,21 +240,6 @@ def settings(workshop_id: int) -> Page:
 
 _FORMS: dict[str, type[GroupForm] | type[ItemForm] | type[ActivityForm]] = {
     "groups": GroupForm, "items": ItemForm, "activities": ActivityForm}
-
-
-def _preset_of(workshop: Workshop) -> str:
-    """Which preset the weights in force match, so the editor shows the right choice ticked."""
-    weights = {g.key: g.weight for g in workshop.groups}
-    for preset in ("equal", "ilo"):
-        if weights == _preset_weights(workshop, preset):
-            return preset
-    return "custom"
-
-
-def _preset_weights(workshop: Workshop, preset: str) -> dict[str, float]:
-    if preset == "equal":
-        return {g.key: 0.0 if workshops.is_observer(g) else 1.0 for g in workshop.groups}
-    return {g.key: workshops.ILO_WEIGHTS.get(g.key, 0.0) for g in workshop.groups}
 
 
 def _activity_type(workshop: Workshop, kind: str, key: str | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.definitions import DEFAULT_MAX_PER_ITEM
+from app.services.definitions import DEFAULT_MAX_PER_ITEM, DEFAULT_QUADRANT_NAMES, QUADRANTS
 
 Definition = dict[str, Any]
 
@@ -27,15 +27,10 @@ LIKERT_5: dict[str, str] = {
     "5": "Very high",
 }
 
-QUADRANT_KEYS = ("top_right", "top_left", "bottom_right", "bottom_left")
+QUADRANT_KEYS = QUADRANTS
 
 # Severity (y) x Tractability (x), docs/methods.md "The two matrices and their quadrant names".
-CONSTRAINT_QUADRANTS: dict[str, str] = {
-    "top_right": "Quick wins",
-    "top_left": "Strategic priorities / advocacy",
-    "bottom_right": "Fill-ins",
-    "bottom_left": "Deprioritise / monitor",
-}
+CONSTRAINT_QUADRANTS: dict[str, str] = DEFAULT_QUADRANT_NAMES["constraint"]
 CONSTRAINT_QUADRANT_NOTES: dict[str, str] = {
     "top_right": "Act now: agree owners and first steps.",
     "top_left": "Plan a longer programme or take it to the level that can act.",
@@ -44,12 +39,7 @@ CONSTRAINT_QUADRANT_NOTES: dict[str, str] = {
 }
 
 # Attractiveness (y) x Feasibility (x), the same section of docs/methods.md; names follow Growth Lab vocabulary.
-SECTOR_QUADRANTS: dict[str, str] = {
-    "top_right": "Priority sectors",
-    "top_left": "Strategic bets / long jumps",
-    "bottom_right": "Low-hanging fruit",
-    "bottom_left": "Not a priority",
-}
+SECTOR_QUADRANTS: dict[str, str] = DEFAULT_QUADRANT_NAMES["sector"]
 SECTOR_QUADRANT_NOTES: dict[str, str] = {
     "top_right": "Core of a balanced portfolio: test with data, then build a sector plan.",
     "top_left": "Worth it only with coordinated public inputs (skills, infrastructure, standards).",

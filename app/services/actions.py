@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Action, Activity, Item, Workshop
 from app.services import results
+from app.services.definitions import DEFAULT_QUADRANT_NAMES
 from app.services.errors import FieldError, invalid, invalid_field, not_found
 
 #: Activity types whose results place items in quadrants.
@@ -29,14 +30,8 @@ FIELDS = ("item", "owner", "due_date", "note")
 #: Fields of the action document a client may send back unchanged; they are ignored.
 READ_ONLY = ("id", "activity", "quadrant", "quadrant_name")
 
-#: The quadrant names of the two usual matrices, used when an activity names none (docs/methods.md, "The two
-#: matrices and their quadrant names").
-DEFAULT_NAMES: dict[str, dict[str, str]] = {
-    "constraint": {"top_right": "Quick wins", "top_left": "Strategic priorities / advocacy",
-                   "bottom_right": "Fill-ins", "bottom_left": "Deprioritise / monitor"},
-    "sector": {"top_right": "Priority sectors", "top_left": "Strategic bets / long jumps",
-               "bottom_right": "Low-hanging fruit", "bottom_left": "Not a priority"},
-}
+#: The quadrant names of the two usual matrices, used when an activity names none.
+DEFAULT_NAMES = DEFAULT_QUADRANT_NAMES
 
 
 def has_quadrants(activity: Activity) -> bool:

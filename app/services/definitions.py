@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.engine.criteria import QUADRANTS as ENGINE_QUADRANTS
 from app.i18n import LANGUAGES as I18N_LANGUAGES
 from app.services.errors import FieldError
 from app.services.safetext import forbidden_character
@@ -37,7 +38,16 @@ SETTINGS_KEYS: dict[str, tuple[str, ...]] = {
 CRITERIA_AXES = ("x", "y")
 DEFAULT_AXIS_LABELS = {"x": "Feasibility", "y": "Attractiveness"}
 DEFAULT_MAX_PER_ITEM = 3
-QUADRANTS = ("top_right", "top_left", "bottom_right", "bottom_left")
+#: The quadrants' keys, in the engine's order (it counts items per quadrant for criteria).
+QUADRANTS = ENGINE_QUADRANTS
+#: The names a matrix's quadrants get when its activity names none, by the kind of its items (docs/methods.md,
+#: "The two matrices and their quadrant names"): the templates, the actions board and the screen use these.
+DEFAULT_QUADRANT_NAMES: dict[str, dict[str, str]] = {
+    "constraint": {"top_right": "Quick wins", "top_left": "Strategic priorities / advocacy",
+                   "bottom_right": "Fill-ins", "bottom_left": "Deprioritise / monitor"},
+    "sector": {"top_right": "Priority sectors", "top_left": "Strategic bets / long jumps",
+               "bottom_right": "Low-hanging fruit", "bottom_left": "Not a priority"},
+}
 MAX_SCALE_POINTS = 11
 DEFAULT_MIN_GROUP_SIZE = 5
 

@@ -70,9 +70,9 @@ def participation_changed(workshop_id: int) -> None:
         target.participation_changed(workshop_id)
 
 
-def announce_states(workshop_id: int, events: list[tuple[int, str, str]]) -> None:
+def announce_states(workshop_id: int, changes: list[tuple[int, str, str]]) -> None:
     """Tell everyone in the workshop which activities changed state, then refresh the screens."""
-    for activity_id, key, state in events:
+    for activity_id, key, state in changes:
         payload: dict[str, Any] = {"activity": key, "state": state}
         socketio.emit(events.STATE, payload, to=workshop_room(workshop_id))
         if state == "open":

@@ -374,6 +374,19 @@ def is_observer(group: StakeholderGroup) -> bool:
     return bool(group.observer) or group.key in OBSERVER_KEYS
 
 
+def preset_weights(workshop: Workshop, preset: str) -> dict[str, float]:
+    """What a preset gives each group: `equal` 1 (observers 0), `ilo` the tripartite 2:1:1 (others 0)."""
+    if preset == "equal":
+        return {g.key: 0.0 if is_observer(g) else 1.0 for g in workshop.groups}
+    return {g.key: ILO_WEIGHTS.get(g.key, 0.0) for g in workshop.groups}
+
+
+def preset_of(workshop: Workshop) -> str:
+    """Which preset the weights in force match (the editor ticks it), else `custom`."""
+    weights = {g.key: g.weight for g in workshop.groups}
+    return next((p for p in ("equal", "ilo") if weights == preset_weights(workshop, p)), "custom")
+
+
 def apply_weights(workshop: Workshop, preset: Any, weights: Any = None) -> dict[str, float]:
     """Set the groups' weights from a preset (equal, ilo) or custom figures; returns the weights in force.
 
@@ -397,10 +410,8 @@ def apply_weights(workshop: Workshop, preset: Any, weights: Any = None) -> dict[
     elif weights is not None:
         raise invalid_field("weights", f"The {preset} preset sets the weights itself; send weights only with "
                                        "the custom preset.")
-    elif preset == "equal":
-        new = {g.key: 0.0 if is_observer(g) else 1.0 for g in workshop.groups}
     else:
-        new = {g.key: ILO_WEIGHTS.get(g.key, 0.0) for g in workshop.groups}
+        new = preset_weights(workshop, preset)
     if not errors and not any(w > 0 for w in new.values()):
         errors.append(FieldError("weights" if preset == "custom" else "preset",
                                  "At least one group needs a weight above 0."))
