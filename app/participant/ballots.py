@@ -251,8 +251,8 @@ def previous_summary(activity: Activity, document: dict[str, Any] | None) -> lis
     if activity.type == "ranking":
         borda = document.get("borda") or {}
         for n, key in enumerate(document.get("schulze") or [], 1):
-            figure = (_("%(points)s Borda points", points=f"{borda[key]:.1f}")
-                      if isinstance(borda.get(key), int | float) else "")
+            points = format(borda[key], ".1f") if isinstance(borda.get(key), int | float) else None
+            figure = _("%(points)s Borda points", points=points) if points is not None else ""
             rows.append({"item": titles.get(key, key), "figure": f"#{n}", "detail": figure})
         return rows
     for entry in document.get("items") or []:
@@ -263,8 +263,8 @@ def previous_summary(activity: Activity, document: dict[str, Any] | None) -> lis
             score = entry.get("score")
             figure = f"{score * 100:.0f} %" if isinstance(score, int | float) else "–"
             breadth = entry.get("breadth")
-            detail = (_("chosen by %(share)s", share=f"{breadth * 100:.0f} %")
-                      if isinstance(breadth, int | float) else "")
+            share = format(breadth * 100, ".0f") + " %" if isinstance(breadth, int | float) else None
+            detail = _("chosen by %(share)s", share=share) if share is not None else ""
         elif activity.type == "matrix":
             settings = activity.settings or {}
             figure = " · ".join(
@@ -282,6 +282,7 @@ def previous_summary(activity: Activity, document: dict[str, Any] | None) -> lis
             mean = value.get("mean")
             figure = f"{mean:.1f}" if isinstance(mean, int | float) else "–"
             consensus = value.get("consensus")
-            detail = _("consensus %(value)s", value=f"{consensus:.2f}") if isinstance(consensus, int | float) else ""
+            agreement = format(consensus, ".2f") if isinstance(consensus, int | float) else None
+            detail = _("consensus %(value)s", value=agreement) if agreement is not None else ""
         rows.append({"item": titles[key], "figure": figure, "detail": detail})
     return rows

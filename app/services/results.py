@@ -46,17 +46,19 @@ def check_weighting(value: str | None) -> str:
 
 
 def check_round(activity: Activity, value: Any) -> int:
-    """The round a request asks for (`?round=N`; default the current one): 422 if not a number, 404 if unknown."""
+    """The round a request asks for (`?round=N`; default the current one), the one rule for every reader:
+    not a whole number of at least 1 (`0`, `-1`, `2.0`, ` 2`) is a 422; a round that has not started, a 404."""
     if value is None or value == "":
         return activity.round
     if isinstance(value, str):
-        if not value.strip().isdigit():
-            raise invalid_field("round", "The round is a whole number from 1.")
+        if not value.isascii() or not value.isdigit():
+            raise invalid_field("round", "The round is a whole number of at least 1.")
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise invalid_field("round", "The round is a whole number from 1.")
-    if not 1 <= value <= activity.round:
-        raise not_found(f"Activity {activity.key} has no round {value}; its current round is {activity.round}.")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise invalid_field("round", "The round is a whole number of at least 1.")
+    if value > activity.round:
+        raise not_found(f"The activity '{activity.key}' is in round {activity.round}; round {value} has not "
+                        "started.")
     return value
 
 
