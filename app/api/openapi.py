@@ -57,7 +57,7 @@ AXIS_STATS = {
     "required": ["mean", "median", "sd", "ci95", "consensus"],
 }
 FLAGS = {"type": "array", "description": "Extension: between-group disagreement and stability flags "
-                                         "(domain.md 3.5); never reveal a suppressed group.",
+                                         "(docs/methods.md, Item flags); never reveal a suppressed group.",
          "items": {"enum": ["divergent", "polarised", "weighting_sensitive", "borderline"]}}
 CI95 = {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
 RESULTS_COMMON = {
@@ -202,8 +202,8 @@ SCHEMAS: dict[str, Any] = {
         "required": ["title", "groups", "items", "activities"],
     },
     "FromTemplate": {
-        "type": "object",
-        "properties": {"template": {"type": "string"}, "title": {"type": "string"}},
+        "type": "object", "additionalProperties": False,
+        "properties": {"template": {"type": "string"}, "title": {"type": ["string", "null"]}},
         "required": ["template"],
     },
     "Workshop": {
@@ -230,8 +230,9 @@ SCHEMAS: dict[str, Any] = {
         "description": "Either workshop_id (one of the caller's workshops, as it is now; no participants or "
                        "answers) or definition (checked like POST /workshops). The title defaults to the "
                        "workshop's or definition's title.",
+        "additionalProperties": False,
         "properties": {"workshop_id": {"type": "integer"}, "definition": _ref("WorkshopDefinition"),
-                       "title": {"type": "string", "description": "At most 200 characters."},
+                       "title": {"type": ["string", "null"], "description": "At most 200 characters."},
                        "description": {"type": "string", "description": "At most 1,000 characters."}},
         "oneOf": [{"required": ["workshop_id"]}, {"required": ["definition"]}],
     },
@@ -275,7 +276,7 @@ SCHEMAS: dict[str, Any] = {
         "description": "Items best first, no repeats, at most `top`; replaces the previous ballot.",
     },
     "CriteriaWeights": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "properties": {"criteria": {"type": "array", "minItems": 1, "items": {
             "type": "object", "properties": {"key": KEY, "weight": {"type": "number", "minimum": 0}},
             "required": ["key", "weight"]}}},
@@ -283,7 +284,7 @@ SCHEMAS: dict[str, Any] = {
         "description": "Listed criteria change, the others keep their weight; an axis may not total 0.",
     },
     "WeightsPreset": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "properties": {"preset": {"enum": ["equal", "ilo", "custom"]},
                        "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0},
                                    "description": "custom only: group key -> weight (not all zero)."}},
@@ -361,8 +362,9 @@ SCHEMAS: dict[str, Any] = {
             }},
             "sensitivity": {
                 "type": "object",
-                "description": "Extension (domain.md 3.6): critical weight changes for the leading pairs and "
-                               "rank acceptability over Dirichlet weight draws with a fixed seed.",
+                "description": "Extension (docs/methods.md, Multi-criteria scoring): critical weight changes "
+                               "for the leading pairs and rank acceptability over Dirichlet weight draws with a "
+                               "fixed seed.",
                 "properties": {
                     "critical_weights": {"type": "array", "items": {
                         "type": "object", "properties": {"a": KEY, "b": KEY, "criterion": KEY,
@@ -404,16 +406,35 @@ SCHEMAS: dict[str, Any] = {
         "required": ["activity", "weighting", "respondents", "groups", "items"],
     },
     "Archive": {
-        "type": "object",
-        "description": "The JSON export: the workshop, its participants (pseudonyms) and every response.",
+        "type": "object", "additionalProperties": False,
+        "description": "The JSON export: the workshop, its participants (pseudonyms) and every response; "
+                       "proposals, actions, Delphi rounds and admission are optional on import (older archives "
+                       "have none).",
         "properties": {"format": {"const": "prioritas-workshop"}, "version": {"type": "integer"},
+                       "app_version": {"type": "string"}, "exported_at": {"type": "string"},
                        "workshop": {"type": "object"}, "participants": {"type": "array"},
-                       "responses": {"type": "array"}},
+                       "responses": {"type": "array"}, "proposals": {"type": "array"},
+                       "actions": {"type": "array"}, "delphi_rounds": {"type": "array"},
+                       "admission": {"type": "object", "description": "Passcode, seat codes required, joining "
+                                     "lock and the seat codes (code, group, revoked, used; never who used "
+                                     "one). Exported for owners and co-facilitators only."}},
         "required": ["format", "version", "workshop", "participants", "responses"],
     },
 }
 
 RESULT_TYPES = ("Matrix", "Scale", "Points", "Ranking", "Criteria")
+#: POST /workshops with a full definition: the definition's fields and the optional method note and consent
+#: notice, nothing else (the response's Workshop adds the server's fields to WorkshopDefinition).
+SCHEMAS["NewWorkshop"] = {
+    **SCHEMAS["WorkshopDefinition"], "additionalProperties": False,
+    "properties": {**SCHEMAS["WorkshopDefinition"]["properties"],
+                   "method_note": {"type": "string", "description": "At most 4,000 characters."},
+                   "consent_text": {"type": ["string", "null"], "maxLength": 2000},
+                   "consent_required": {"type": "boolean", "default": False}},
+}
+#: A command that takes no options: no body, or {}.
+NO_BODY = {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": False, "properties": {}}}}}
 #: What the screen token reads (and screens are pushed) while an `on_reveal` activity is not revealed yet.
 HIDDEN_RESULTS = {"type": "object", "required": ["activity", "hidden", "respondents", "groups"], "properties": {
     "activity": {"type": "string"}, "hidden": {"type": "boolean", "enum": [True]},
@@ -439,7 +460,7 @@ SCHEMAS.update({
         "required": ["id", "kind", "title", "description", "status", "group", "item", "created_at", "decided_at"],
     },
     "NewProposal": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "properties": {"kind": {"enum": ["constraint", "sector", "outlier_firm"]},
                        "title": {"type": "string", "minLength": 1, "description": "At most 120 characters."},
                        "description": {"type": "string", "description": "Optional, at most 500 characters."}},
@@ -448,7 +469,7 @@ SCHEMAS.update({
                        "proposals in 10 minutes (429).",
     },
     "ActivityPatch": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "description": "criteria (criteria activities) and/or reveal_mode; at least one. Changing reveal_mode "
                        "starts hidden again (revealed: false).",
         "properties": {"criteria": SCHEMAS["CriteriaWeights"]["properties"]["criteria"],
@@ -470,7 +491,8 @@ def _h4_paths(activity: str) -> dict[str, Any]:
             "summary": "Show an on_reveal activity's figures on the screen (revealed: false hides them again)",
             "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"revealed": {"type": "boolean", "default": True}}}}}},
+                "type": "object", "additionalProperties": False,
+                "properties": {"revealed": {"type": "boolean", "default": True}}}}}},
             "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403"),
                           "409": _problem("The activity shows live results (reveal_mode live)."),
                           "422": ERRORS["422"]}}},
@@ -481,7 +503,8 @@ def _h4_paths(activity: str) -> dict[str, Any]:
                            "goes to the workshop room. At zero the activity stays open.",
             "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"seconds": {"enum": [0, 60, 120, 180, 300]}},
+                "type": "object", "additionalProperties": False,
+                "properties": {"seconds": {"enum": [0, 60, 120, 180, 300]}},
                 "required": ["seconds"]}}}},
             "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "409", "422")}}},
         "/workshops/{id}/proposals": {
@@ -505,16 +528,19 @@ def _h4_paths(activity: str) -> dict[str, Any]:
                            "(409) and must rate items of the same kind (422).",
             "security": FACILITATOR, "parameters": [WORKSHOP_ID, proposal_id],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"activity": KEY}}}}},
+                "type": "object", "additionalProperties": False,
+                "properties": {"activity": {"type": ["string", "null"], "pattern": KEY["pattern"]}}}}}},
             "responses": decision}},
         proposal + "/merge": {"post": {
             "summary": "Merge the proposal into an existing item", "security": FACILITATOR,
             "parameters": [WORKSHOP_ID, proposal_id],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"item": KEY}, "required": ["item"]}}}},
+                "type": "object", "additionalProperties": False, "properties": {"item": KEY},
+                "required": ["item"]}}}},
             "responses": decision}},
         proposal + "/reject": {"post": {
             "summary": "Reject the proposal", "security": FACILITATOR, "parameters": [WORKSHOP_ID, proposal_id],
+            "requestBody": NO_BODY,
             "responses": {k: v for k, v in decision.items() if k != "422"}}},
     }
 
@@ -528,7 +554,7 @@ FACILITATOR = [{"facilitator": []}]
 # --- actions and comparisons (brief H2) ---------------------------------------------------------------------
 
 SCHEMAS["ActionInput"] = {
-    "type": "object",
+    "type": "object", "additionalProperties": False,
     "description": "An action for an item of a matrix or criteria activity. PATCH changes the fields sent.",
     "properties": {"item": KEY, "owner": {"type": "string", "minLength": 1, "maxLength": 120},
                    "due_date": {"type": ["string", "null"], "format": "date"},
@@ -683,7 +709,7 @@ def openapi_document() -> dict[str, Any]:
             "/workshops": {"post": {
                 "summary": "Create a workshop from a template or a full definition", "security": FACILITATOR,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "oneOf": [_ref("FromTemplate"), _ref("WorkshopDefinition")]}}}},
+                    "oneOf": [_ref("FromTemplate"), _ref("NewWorkshop")]}}}},
                 "responses": {"201": _json(_ref("Workshop"), "Created"), **_errors("401", "422")}}},
             "/workshops/{id}": {"get": {
                 "summary": "A workshop document", "security": FACILITATOR, "parameters": [WORKSHOP_ID],
@@ -692,10 +718,12 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "Open an activity (others stay open unless close_others is true)",
                 "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"close_others": {"type": "boolean"}}}}}},
+                    "type": "object", "additionalProperties": False,
+                    "properties": {"close_others": {"type": "boolean"}}}}}},
                 "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/close": {"post": {
                 "summary": "Close an activity", "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
+                "requestBody": NO_BODY,
                 "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/results": {"get": {
                 "summary": "Results of an activity",
