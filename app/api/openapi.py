@@ -35,7 +35,8 @@ def _errors(*codes: str) -> dict[str, Any]:
     return {code: ERRORS[code] if code in ERRORS else _problem(_EXTRA[code]) for code in codes}
 
 
-_EXTRA = {"409": "State conflict: the activity is not open.", "429": "Too many requests; retry shortly."}
+_EXTRA = {"409": "State conflict: the activity is not open.", "429": "Too many requests; retry shortly.",
+          "413": "The body is larger than a ballot of this activity can be; nothing was saved."}
 
 AXIS_STATS = {
     "type": ["object"],
@@ -777,7 +778,7 @@ def openapi_document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"anyOf": [_ref(f"{t}Responses") for t in RESULT_TYPES]}}}},
                 "responses": {"200": _json({"type": "object", "properties": {"saved": {"type": "integer"}}}),
-                              **_errors("401", "404", "403", "409", "422", "429")}}},
+                              **_errors("401", "404", "403", "409", "413", "422", "429")}}},
             "/workshops/{id}/export": {"get": {
                 "summary": "Export the workshop", "security": FACILITATOR,
                 "description": "csv: one row per saved value; json: the archive that import reads; xlsx: a "

@@ -406,7 +406,7 @@ def activity_timer(workshop_id: int, key: str) -> Response:
     if seconds != 0 or isinstance(seconds, bool):
         workshops.require_open(activity)  # 409 before 422, as everywhere
     if isinstance(body, dict):
-        strict.check_object(body, TIMER_FIELDS)
+        seconds = strict.check_object(body, TIMER_FIELDS).get("seconds")  # 60.0 read as 60
     if isinstance(seconds, bool) or not isinstance(seconds, int) or (seconds and seconds not in TIMER_SECONDS):
         raise invalid_field("seconds", "seconds is 60, 120, 180 or 300 to start a countdown, or 0 to stop it.")
     with transaction():
