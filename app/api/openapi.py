@@ -666,7 +666,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "Prioritas public interface",
             "version": f"1 (app {__version__})",
             "description": "Live participatory prioritisation workshops. Errors are application/problem+json; "
-                           "checks run in the order 401, 404, 403, 409, 422. Rate limits are keyed by account, "
+                           "checks run in the order 401, 404, 403, 409, 422. A request body holds only the fields "
+                           "its schema lists (another is a 422 naming it, and nothing is changed); whole numbers "
+                           "are written without a fraction (5, not 5.0). Rate limits are keyed by account, "
                            "participant token and workshop, never by address alone.",
         },
         "servers": [{"url": "/api/v1"}],

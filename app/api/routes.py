@@ -124,7 +124,8 @@ def delete_template(key: str) -> tuple[str, int]:
 @bp.post("/workshops")
 def create_workshop() -> tuple[Response, int]:
     user = require_facilitator()
-    body = strict.object_body({**FROM_TEMPLATE_FIELDS, **DEFINITION_FIELDS})
+    # Either shape's fields first (a template's title may be null), then exactly the shape that was sent.
+    body = strict.object_body({**DEFINITION_FIELDS, **FROM_TEMPLATE_FIELDS})
     strict.check_object(body, FROM_TEMPLATE_FIELDS if "template" in body else DEFINITION_FIELDS)
     with transaction():
         workshop = workshops.create(user, body)
@@ -406,7 +407,7 @@ def activity_timer(workshop_id: int, key: str) -> Response:
     if seconds != 0 or isinstance(seconds, bool):
         workshops.require_open(activity)  # 409 before 422, as everywhere
     if isinstance(body, dict):
-        seconds = strict.check_object(body, TIMER_FIELDS).get("seconds")  # 60.0 read as 60
+        strict.check_object(body, TIMER_FIELDS)
     if isinstance(seconds, bool) or not isinstance(seconds, int) or (seconds and seconds not in TIMER_SECONDS):
         raise invalid_field("seconds", "seconds is 60, 120, 180 or 300 to start a countdown, or 0 to stop it.")
     with transaction():

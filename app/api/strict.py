@@ -50,8 +50,6 @@ def check_object(body: Any, types: Types, *, path: str = "", field: str | None =
         if wanted is None:
             continue
         names = (wanted,) if isinstance(wanted, str) else wanted
-        if "integer" in names and isinstance(value, float) and value.is_integer():
-            body[name] = value = int(value)  # JSON Schema: 68.0 is the integer 68; services compare ints
         if not any(_is(value, n) for n in names):
             errors.append(FieldError(f"{prefix}{name}", f"'{name}' must be {' or '.join(names)}."))
     if errors:

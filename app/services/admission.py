@@ -445,9 +445,7 @@ def update_settings(workshop: Workshop, body: dict[str, Any]) -> None:
         errors.append(FieldError("passcode", f"A passcode has at most {PASSCODE_MAX} characters."))
     expected = body.get("expected", {})
     keys = {g.key for g in workshop.groups}
-    for key, value in list(expected.items()):
-        if isinstance(value, float) and value.is_integer():
-            expected[key] = value = int(value)  # JSON's 12.0 is the whole number 12
+    for key, value in expected.items():
         if key not in keys:
             errors.append(FieldError(f"expected.{key}", f"'{key}' is not a group of this workshop."))
         elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
