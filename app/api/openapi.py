@@ -442,7 +442,7 @@ HIDDEN_RESULTS = {"type": "object", "required": ["activity", "hidden", "responde
     "respondents": {"type": "integer"},
     "groups": {"type": "object", "additionalProperties": {"type": "object", "properties": {
         "respondents": {"type": "integer"}}}}}}
-#: Participants' proposals, reveal and timer (brief H4).
+#: Participants' proposals, reveal and timer.
 SCHEMAS.update({
     "Proposal": {
         "type": "object",
@@ -552,7 +552,7 @@ TEMPLATE_KEY = {"name": "key", "in": "path", "required": True, "schema": KEY}
 FACILITATOR = [{"facilitator": []}]
 
 
-# --- actions and comparisons (brief H2) ---------------------------------------------------------------------
+# --- actions and comparisons --------------------------------------------------------------------------------
 
 SCHEMAS["ActionInput"] = {
     "type": "object", "additionalProperties": False,

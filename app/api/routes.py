@@ -316,7 +316,7 @@ def save_responses(workshop_id: int, key: str) -> Response:
     return jsonify({"saved": ballot_box.cast(voter, activity, json_body())})
 
 
-# --- actions and comparisons (brief H2) ---------------------------------------------------------------------
+# --- actions and comparisons --------------------------------------------------------------------------------
 
 def _owned_action(workshop_id: int, action_id: int) -> Any:
     """404 for a missing workshop or action before 403 for someone else's (the contract's order)."""
@@ -379,7 +379,7 @@ def compare_workshops() -> Response:
                                       request.args.get("weighting")))
 
 
-# --- reveal, timer and participants' proposals (brief H4) -------------------------------------------------
+# --- reveal, timer and participants' proposals -------------------------------------------------------
 
 @bp.post("/workshops/<int:workshop_id>/activities/<key>/reveal")
 def reveal_activity(workshop_id: int, key: str) -> Response:

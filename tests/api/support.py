@@ -1,5 +1,5 @@
 """Helpers for the API contract tests: problem checks, CSV reading, an independent reference of the results
-document (numpy/scipy, written from contract.md's Definitions, not from app.engine) and a small validator for
+document (numpy/scipy, written from the interface's definitions, not from app.engine) and a small validator for
 the OpenAPI schemas (the `jsonschema` package is not installed in the venv)."""
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class RefScale:
 
 
 def tastle_wierman(values: Sequence[int], scale: RefScale) -> float:
-    """domain.md 3.3: Cns = 1 + sum p_k log2(1 - |X_k - mu| / d), d the scale width, skipping p_k = 0."""
+    """Tastle–Wierman consensus: Cns = 1 + sum p_k log2(1 - |X_k - mu| / d), d the scale width, skipping p_k = 0."""
     array = np.asarray(values, dtype=float)
     mu = array.mean()
     width = scale.max - scale.min
@@ -198,7 +198,7 @@ def reference_axis(per_group: Mapping[str, list[int]], weights: Mapping[str, flo
 
 def reference_results(activity: str, groups: Sequence[tuple[str, float]], items: Sequence[str], x: RefScale,
                       y: RefScale, k: int, ballots: Sequence[Ballot], weighting: str) -> dict[str, Any]:
-    """The results document of a matrix activity, straight from contract.md's Definitions."""
+    """The results document of a matrix activity, straight from the interface's definitions."""
     weights = dict(groups)
     keys = [g for g, _ in groups]
     respondents = {g: sum(1 for b in ballots if b.group == g and b.ratings) for g in keys}

@@ -1,5 +1,5 @@
-"""The test helpers judged before they judge the app: the numpy/scipy reference against domain.md's published
-values, and the schema validator against documents it must reject. No database involved."""
+"""The test helpers judged before they judge the app: the numpy/scipy reference against the published worked
+example's values, and the schema validator against documents it must reject. No database involved."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_reference_tastle_wierman_matches_domain_fixtures() -> None:
 
 
 def test_reference_reproduces_the_worked_example() -> None:
-    """domain.md 3.4: per head 3.73 [3.23, 4.22]; equal thirds 3.39 with stratified SE 0.19."""
+    """The worked example: per head 3.73 [3.23, 4.22]; equal thirds 3.39 with stratified SE 0.19."""
     columns = {"gov": [3, 3, 4, 2], "firms": [5, 5, 4, 5, 4, 5, 3, 5, 4, 5, 5, 4], "workers": [2, 3, 2, 3, 4, 2]}
     ballots = [Ballot(g, {"finance": (None, v)}) for g, values in columns.items() for v in values]
     groups = [("gov", 1.0), ("firms", 1.0), ("workers", 1.0)]
@@ -33,7 +33,7 @@ def test_reference_reproduces_the_worked_example() -> None:
     # SE 0.19 -> half-width t(df) * 0.19 with df from Welch-Satterthwaite, between z and t(3).
     half = (equal["y"]["ci95"][1] - equal["y"]["ci95"][0]) / 2
     assert 1.96 * 0.187 < half < 3.182 * 0.188
-    # k = 5 (domain.md's aside): gov (n = 4) leaves the mean, which becomes (4.5 + 2.67) / 2.
+    # k = 5 (the example's aside): gov (n = 4) leaves the mean, which becomes (4.5 + 2.67) / 2.
     equal5 = reference_results("m", groups, ["finance"], five, five, 5, ballots, "equal_groups")["items"][0]
     assert equal5["y"]["mean"] == pytest.approx((4.5 + 8 / 3) / 2)
     assert equal5["excluded_groups"] == ["gov", "firms", "workers"]  # nobody gave x

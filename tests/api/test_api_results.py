@@ -1,7 +1,7 @@
 """Contract, "Results document (matrix)", "Definitions" and "Anonymity", through the API.
 
 Expected documents come from `support.reference_results`, an independent numpy/scipy reading of the
-contract's definitions, and, for the worked example of domain.md 3.4, from the published figures.
+interface's definitions, and, for the published worked example (“Access to finance”), from its figures.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ ITEMS_A = ["finance", "skills", "power", "roads"]
 FIVE = RefScale(1, 5)
 N = None
 
-# domain.md 3.4, "Access to finance", 1-5 severity (y). x: only two employers give a value.
+# The published worked example, "Access to finance", 1-5 severity (y). x: only two employers give a value.
 FINANCE_Y = {"gov": [3, 3, 4, 2], "firms": [5, 5, 4, 5, 4, 5, 3, 5, 4, 5, 5, 4], "workers": [2, 3, 2, 3, 4, 2]}
 FINANCE_X = {"gov": [N] * 4, "firms": [2, 4] + [N] * 10, "workers": [N] * 6}
 
@@ -125,7 +125,7 @@ def test_workshop_a_matches_the_reference(api: Any, workshop_a: dict[str, Any], 
 
 
 def test_worked_example_published_figures(api: Any, workshop_a: dict[str, Any]) -> None:
-    """domain.md 3.4: per-head 3.73, t-CI95 [3.23, 4.22]; equal thirds 3.39; pooled consensus 0.58."""
+    """The worked example: per-head 3.73, t-CI95 [3.23, 4.22]; equal thirds 3.39; pooled consensus 0.58."""
     per_head = item_of(results(api, workshop_a["id"], "matrix", "per_head"), "finance")
     assert per_head["n"] == 22
     assert per_head["y"]["mean"] == pytest.approx(3.73, abs=0.005)

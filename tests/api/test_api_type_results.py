@@ -1,5 +1,5 @@
 """Results of points, ranking and criteria activities through the API, against figures computed here from the
-ballots sent, straight from contract.md ("Other activity types") and domain.md 3.6-3.8 — not from app.engine."""
+ballots sent, straight from the definitions of each type (docs/methods.md) — not from app.engine."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def _ranking_reference(weighting: str) -> dict[str, Any]:
             if place.get(a, m + 1) < place.get(b, m + 1):
                 d[(a, b)] += w
     borda = {a: v / sum(weights) for a, v in borda.items()}
-    # Schulze, domain.md 3.7: strongest paths, then order by the number of items each beats.
+    # Schulze (docs/methods.md, Ranking): strongest paths, then order by the number of items each beats.
     p = {(a, b): d[(a, b)] if d[(a, b)] > d[(b, a)] else Fraction(0) for a, b in permutations(ITEMS, 2)}
     for k in ITEMS:
         for i in ITEMS:
