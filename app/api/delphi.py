@@ -75,7 +75,7 @@ openapi.SCHEMAS["RoundPreview"] = {
     "required": ["activity", "round", "criterion", "threshold", "items", "kept", "dropped"],
 }
 openapi.SCHEMAS["NextRound"] = {
-    "type": "object",
+    "type": "object", "additionalProperties": False,
     "properties": {
         "drop_converged": {"type": "boolean", "default": False,
                            "description": "true: ask only the items that did not converge in the current round."},

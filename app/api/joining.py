@@ -27,10 +27,10 @@ def _paths() -> dict[str, Any]:
                        "one; `seat` (a one-time seat code) when it requires seat codes. Only failed joins "
                        "are rate-limited (per device, see docs/ratelimits.md): 429 with Retry-After.",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {
+            "type": "object", "additionalProperties": False, "properties": {
                 "code": {"type": "string"}, "group": {"type": "string"},
-                "device": {"type": "string", "pattern": "^[A-Za-z0-9_\\-.:]{16,128}$"},
-                "passcode": {"type": "string"}, "seat": {"type": "string"}},
+                "device": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9_\\-.:]{16,128}$"},
+                "passcode": {"type": ["string", "null"]}, "seat": {"type": ["string", "null"]}},
             "required": ["code", "group"]}}}},
         "responses": {"201": _json(joined, "Joined"), "200": _json(joined, "Rejoined from a known device"),
                       **_errors("404"),

@@ -11,6 +11,10 @@ from app.api.auth import require_facilitator
 from app.services import audit, lifecycle, workshops
 from app.services.archive import timestamp
 from app.services.database import transaction
+from app.services.errors import invalid_field
+
+#: The largest id a database integer column holds (and so the largest page number worth asking for).
+MAX_ID = 2**31 - 1
 
 
 @bp.delete("/workshops/<int:workshop_id>")
@@ -44,7 +48,9 @@ def audit_entries() -> Response:
     user = require_facilitator()
     number = request.args.get("page", "1")
     workshop = request.args.get("workshop", "")
-    found = audit.page(user, int(number) if number.isdigit() else 1,
+    if workshop.isdigit() and int(workshop) > MAX_ID:  # no such id; the database's integers stop there
+        raise invalid_field("workshop", f"A workshop id is at most {MAX_ID}.")
+    found = audit.page(user, min(int(number), MAX_ID) if number.isdigit() else 1,
                        int(workshop) if workshop.isdigit() else None)
     return jsonify({"page": found.page, "pages": found.pages, "total": found.total,
                     "entries": [entry_document(e) for e in found.entries]})
@@ -97,7 +103,10 @@ def _paths() -> dict[str, Any]:
             "operationId": "listAudit", "summary": "The audit trail of the caller's workshops, newest first "
                                                    "(extension)",
             "security": openapi.FACILITATOR,
-            "parameters": [{"name": "page", "in": "query", "required": False, "schema": {"type": "integer"}},
-                           {"name": "workshop", "in": "query", "required": False, "schema": {"type": "integer"}}],
-            "responses": {"200": openapi._json(openapi._ref("AuditPage")), **openapi._errors("401")}}},
+            "parameters": [{"name": "page", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                            "description": "Past the last page: the last page."},
+                           {"name": "workshop", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}],
+            "responses": {"200": openapi._json(openapi._ref("AuditPage")), **openapi._errors("401", "422")}}},
     }

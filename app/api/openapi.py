@@ -35,7 +35,8 @@ def _errors(*codes: str) -> dict[str, Any]:
     return {code: ERRORS[code] if code in ERRORS else _problem(_EXTRA[code]) for code in codes}
 
 
-_EXTRA = {"409": "State conflict: the activity is not open.", "429": "Too many requests; retry shortly."}
+_EXTRA = {"409": "State conflict: the activity is not open.", "429": "Too many requests; retry shortly.",
+          "413": "The body is larger than a ballot of this activity can be; nothing was saved."}
 
 AXIS_STATS = {
     "type": ["object"],
@@ -57,7 +58,7 @@ AXIS_STATS = {
     "required": ["mean", "median", "sd", "ci95", "consensus"],
 }
 FLAGS = {"type": "array", "description": "Extension: between-group disagreement and stability flags "
-                                         "(domain.md 3.5); never reveal a suppressed group.",
+                                         "(docs/methods.md, Item flags); never reveal a suppressed group.",
          "items": {"enum": ["divergent", "polarised", "weighting_sensitive", "borderline"]}}
 CI95 = {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
 RESULTS_COMMON = {
@@ -202,8 +203,8 @@ SCHEMAS: dict[str, Any] = {
         "required": ["title", "groups", "items", "activities"],
     },
     "FromTemplate": {
-        "type": "object",
-        "properties": {"template": {"type": "string"}, "title": {"type": "string"}},
+        "type": "object", "additionalProperties": False,
+        "properties": {"template": {"type": "string"}, "title": {"type": ["string", "null"]}},
         "required": ["template"],
     },
     "Workshop": {
@@ -230,8 +231,9 @@ SCHEMAS: dict[str, Any] = {
         "description": "Either workshop_id (one of the caller's workshops, as it is now; no participants or "
                        "answers) or definition (checked like POST /workshops). The title defaults to the "
                        "workshop's or definition's title.",
+        "additionalProperties": False,
         "properties": {"workshop_id": {"type": "integer"}, "definition": _ref("WorkshopDefinition"),
-                       "title": {"type": "string", "description": "At most 200 characters."},
+                       "title": {"type": ["string", "null"], "description": "At most 200 characters."},
                        "description": {"type": "string", "description": "At most 1,000 characters."}},
         "oneOf": [{"required": ["workshop_id"]}, {"required": ["definition"]}],
     },
@@ -275,7 +277,7 @@ SCHEMAS: dict[str, Any] = {
         "description": "Items best first, no repeats, at most `top`; replaces the previous ballot.",
     },
     "CriteriaWeights": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "properties": {"criteria": {"type": "array", "minItems": 1, "items": {
             "type": "object", "properties": {"key": KEY, "weight": {"type": "number", "minimum": 0}},
             "required": ["key", "weight"]}}},
@@ -283,7 +285,7 @@ SCHEMAS: dict[str, Any] = {
         "description": "Listed criteria change, the others keep their weight; an axis may not total 0.",
     },
     "WeightsPreset": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "properties": {"preset": {"enum": ["equal", "ilo", "custom"]},
                        "weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0},
                                    "description": "custom only: group key -> weight (not all zero)."}},
@@ -361,8 +363,9 @@ SCHEMAS: dict[str, Any] = {
             }},
             "sensitivity": {
                 "type": "object",
-                "description": "Extension (domain.md 3.6): critical weight changes for the leading pairs and "
-                               "rank acceptability over Dirichlet weight draws with a fixed seed.",
+                "description": "Extension (docs/methods.md, Multi-criteria scoring): critical weight changes "
+                               "for the leading pairs and rank acceptability over Dirichlet weight draws with a "
+                               "fixed seed.",
                 "properties": {
                     "critical_weights": {"type": "array", "items": {
                         "type": "object", "properties": {"a": KEY, "b": KEY, "criterion": KEY,
@@ -404,23 +407,42 @@ SCHEMAS: dict[str, Any] = {
         "required": ["activity", "weighting", "respondents", "groups", "items"],
     },
     "Archive": {
-        "type": "object",
-        "description": "The JSON export: the workshop, its participants (pseudonyms) and every response.",
+        "type": "object", "additionalProperties": False,
+        "description": "The JSON export: the workshop, its participants (pseudonyms) and every response; "
+                       "proposals, actions, Delphi rounds and admission are optional on import (older archives "
+                       "have none).",
         "properties": {"format": {"const": "prioritas-workshop"}, "version": {"type": "integer"},
+                       "app_version": {"type": "string"}, "exported_at": {"type": "string"},
                        "workshop": {"type": "object"}, "participants": {"type": "array"},
-                       "responses": {"type": "array"}},
+                       "responses": {"type": "array"}, "proposals": {"type": "array"},
+                       "actions": {"type": "array"}, "delphi_rounds": {"type": "array"},
+                       "admission": {"type": "object", "description": "Passcode, seat codes required, joining "
+                                     "lock and the seat codes (code, group, revoked, used; never who used "
+                                     "one). Exported for owners and co-facilitators only."}},
         "required": ["format", "version", "workshop", "participants", "responses"],
     },
 }
 
 RESULT_TYPES = ("Matrix", "Scale", "Points", "Ranking", "Criteria")
+#: POST /workshops with a full definition: the definition's fields and the optional method note and consent
+#: notice, nothing else (the response's Workshop adds the server's fields to WorkshopDefinition).
+SCHEMAS["NewWorkshop"] = {
+    **SCHEMAS["WorkshopDefinition"], "additionalProperties": False,
+    "properties": {**SCHEMAS["WorkshopDefinition"]["properties"],
+                   "method_note": {"type": "string", "description": "At most 4,000 characters."},
+                   "consent_text": {"type": ["string", "null"], "maxLength": 2000},
+                   "consent_required": {"type": "boolean", "default": False}},
+}
+#: A command that takes no options: no body, or {}.
+NO_BODY = {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": False, "properties": {}}}}}
 #: What the screen token reads (and screens are pushed) while an `on_reveal` activity is not revealed yet.
 HIDDEN_RESULTS = {"type": "object", "required": ["activity", "hidden", "respondents", "groups"], "properties": {
     "activity": {"type": "string"}, "hidden": {"type": "boolean", "enum": [True]},
     "respondents": {"type": "integer"},
     "groups": {"type": "object", "additionalProperties": {"type": "object", "properties": {
         "respondents": {"type": "integer"}}}}}}
-#: Participants' proposals, reveal and timer (brief H4).
+#: Participants' proposals, reveal and timer.
 SCHEMAS.update({
     "Proposal": {
         "type": "object",
@@ -439,7 +461,7 @@ SCHEMAS.update({
         "required": ["id", "kind", "title", "description", "status", "group", "item", "created_at", "decided_at"],
     },
     "NewProposal": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "properties": {"kind": {"enum": ["constraint", "sector", "outlier_firm"]},
                        "title": {"type": "string", "minLength": 1, "description": "At most 120 characters."},
                        "description": {"type": "string", "description": "Optional, at most 500 characters."}},
@@ -448,7 +470,7 @@ SCHEMAS.update({
                        "proposals in 10 minutes (429).",
     },
     "ActivityPatch": {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "description": "criteria (criteria activities) and/or reveal_mode; at least one. Changing reveal_mode "
                        "starts hidden again (revealed: false).",
         "properties": {"criteria": SCHEMAS["CriteriaWeights"]["properties"]["criteria"],
@@ -470,7 +492,8 @@ def _h4_paths(activity: str) -> dict[str, Any]:
             "summary": "Show an on_reveal activity's figures on the screen (revealed: false hides them again)",
             "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"revealed": {"type": "boolean", "default": True}}}}}},
+                "type": "object", "additionalProperties": False,
+                "properties": {"revealed": {"type": "boolean", "default": True}}}}}},
             "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403"),
                           "409": _problem("The activity shows live results (reveal_mode live)."),
                           "422": ERRORS["422"]}}},
@@ -481,7 +504,8 @@ def _h4_paths(activity: str) -> dict[str, Any]:
                            "goes to the workshop room. At zero the activity stays open.",
             "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"seconds": {"enum": [0, 60, 120, 180, 300]}},
+                "type": "object", "additionalProperties": False,
+                "properties": {"seconds": {"enum": [0, 60, 120, 180, 300]}},
                 "required": ["seconds"]}}}},
             "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "409", "422")}}},
         "/workshops/{id}/proposals": {
@@ -505,16 +529,19 @@ def _h4_paths(activity: str) -> dict[str, Any]:
                            "(409) and must rate items of the same kind (422).",
             "security": FACILITATOR, "parameters": [WORKSHOP_ID, proposal_id],
             "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"activity": KEY}}}}},
+                "type": "object", "additionalProperties": False,
+                "properties": {"activity": {"type": ["string", "null"], "pattern": KEY["pattern"]}}}}}},
             "responses": decision}},
         proposal + "/merge": {"post": {
             "summary": "Merge the proposal into an existing item", "security": FACILITATOR,
             "parameters": [WORKSHOP_ID, proposal_id],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"item": KEY}, "required": ["item"]}}}},
+                "type": "object", "additionalProperties": False, "properties": {"item": KEY},
+                "required": ["item"]}}}},
             "responses": decision}},
         proposal + "/reject": {"post": {
             "summary": "Reject the proposal", "security": FACILITATOR, "parameters": [WORKSHOP_ID, proposal_id],
+            "requestBody": NO_BODY,
             "responses": {k: v for k, v in decision.items() if k != "422"}}},
     }
 
@@ -525,10 +552,10 @@ TEMPLATE_KEY = {"name": "key", "in": "path", "required": True, "schema": KEY}
 FACILITATOR = [{"facilitator": []}]
 
 
-# --- actions and comparisons (brief H2) ---------------------------------------------------------------------
+# --- actions and comparisons --------------------------------------------------------------------------------
 
 SCHEMAS["ActionInput"] = {
-    "type": "object",
+    "type": "object", "additionalProperties": False,
     "description": "An action for an item of a matrix or criteria activity. PATCH changes the fields sent.",
     "properties": {"item": KEY, "owner": {"type": "string", "minLength": 1, "maxLength": 120},
                    "due_date": {"type": ["string", "null"], "format": "date"},
@@ -639,7 +666,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "Prioritas public interface",
             "version": f"1 (app {__version__})",
             "description": "Live participatory prioritisation workshops. Errors are application/problem+json; "
-                           "checks run in the order 401, 404, 403, 409, 422. Rate limits are keyed by account, "
+                           "checks run in the order 401, 404, 403, 409, 422. A request body holds only the fields "
+                           "its schema lists (another is a 422 naming it, and nothing is changed); whole numbers "
+                           "are written without a fraction (5, not 5.0). Rate limits are keyed by account, "
                            "participant token and workshop, never by address alone.",
         },
         "servers": [{"url": "/api/v1"}],
@@ -683,7 +712,7 @@ def openapi_document() -> dict[str, Any]:
             "/workshops": {"post": {
                 "summary": "Create a workshop from a template or a full definition", "security": FACILITATOR,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "oneOf": [_ref("FromTemplate"), _ref("WorkshopDefinition")]}}}},
+                    "oneOf": [_ref("FromTemplate"), _ref("NewWorkshop")]}}}},
                 "responses": {"201": _json(_ref("Workshop"), "Created"), **_errors("401", "422")}}},
             "/workshops/{id}": {"get": {
                 "summary": "A workshop document", "security": FACILITATOR, "parameters": [WORKSHOP_ID],
@@ -692,10 +721,12 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "Open an activity (others stay open unless close_others is true)",
                 "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"close_others": {"type": "boolean"}}}}}},
+                    "type": "object", "additionalProperties": False,
+                    "properties": {"close_others": {"type": "boolean"}}}}}},
                 "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/close": {"post": {
                 "summary": "Close an activity", "security": FACILITATOR, "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
+                "requestBody": NO_BODY,
                 "responses": {"200": _json(_ref("Activity")), **_errors("401", "404", "403", "422")}}},
             activity + "/results": {"get": {
                 "summary": "Results of an activity",
@@ -749,7 +780,7 @@ def openapi_document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"anyOf": [_ref(f"{t}Responses") for t in RESULT_TYPES]}}}},
                 "responses": {"200": _json({"type": "object", "properties": {"saved": {"type": "integer"}}}),
-                              **_errors("401", "404", "403", "409", "422", "429")}}},
+                              **_errors("401", "404", "403", "409", "413", "422", "429")}}},
             "/workshops/{id}/export": {"get": {
                 "summary": "Export the workshop", "security": FACILITATOR,
                 "description": "csv: one row per saved value; json: the archive that import reads; xlsx: a "

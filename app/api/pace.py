@@ -7,14 +7,18 @@ from typing import Any
 from flask import Response, jsonify
 
 from app import events
-from app.api import bp, openapi
+from app.api import bp, openapi, strict
 from app.api.auth import bearer_token, require_facilitator
-from app.api.routes import json_body
 from app.services import accounts, participation, workshops
 from app.services import pace as pace_service
 from app.services import proposals as proposal_service
 from app.services.database import transaction
 from app.services.errors import forbidden, unauthorized
+
+#: What PUT .../pace and PUT .../proposal-settings read (`app.api.strict`); `window_minutes` is read-only.
+PACE_FIELDS: strict.Types = {"mode": "string", "move": ("string", "null"), "activity": ("string", "null"),
+                             "item": ("string", "integer", "null")}
+SETTINGS_FIELDS: strict.Types = {"open": "boolean", "limit": "integer"}
 
 
 @bp.get("/workshops/<int:workshop_id>/pace")
@@ -38,7 +42,7 @@ def put_pace(workshop_id: int) -> Response:
     """Change the mode, jump to a step, or move next/previous; phones and screens hear `pace` at once."""
     user = require_facilitator()
     workshop = workshops.get_owned(workshop_id, user)
-    body = json_body()
+    body = strict.object_body(PACE_FIELDS)
     with transaction():
         pace_service.update(workshop, body)
     return jsonify(pace_service.payload(workshop))
@@ -55,7 +59,7 @@ def put_proposal_settings(workshop_id: int) -> Response:
     """`{"open": false}` closes suggestions (phones and the API answer 409); `limit` per phone per 10 minutes."""
     user = require_facilitator()
     workshop = workshops.get_owned(workshop_id, user)
-    body = json_body()
+    body = strict.object_body(SETTINGS_FIELDS)
     with transaction():
         proposal_service.update_settings(workshop, body)
     return jsonify(proposal_service.settings_document(workshop))
@@ -79,12 +83,21 @@ openapi.SCHEMAS["Pace"] = {
     "required": ["mode", "activity", "item"],
 }
 openapi.SCHEMAS["PaceChange"] = {
-    "type": "object",
+    "type": "object", "additionalProperties": False,
     "properties": {
         "mode": {"enum": list(pace_service.MODES)},
-        "move": {"enum": ["next", "previous"]},
-        "activity": {"type": "string", "description": "jump to this activity"},
-        "item": {"type": ["string", "integer"], "description": "with activity, in item pace: item key or index"},
+        "move": {"enum": ["next", "previous", None], "description": "null: no move"},
+        "activity": {"type": ["string", "null"], "description": "jump to this activity"},
+        "item": {"type": ["string", "integer", "null"],
+                 "description": "with activity, in item pace: item key or index"},
+    },
+}
+openapi.SCHEMAS["ProposalSettingsChange"] = {
+    "type": "object", "additionalProperties": False, "minProperties": 1,
+    "description": "At least one of open and limit; window_minutes is read-only.",
+    "properties": {
+        "open": {"type": "boolean"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": proposal_service.LIMIT_MAX},
     },
 }
 openapi.SCHEMAS["ProposalSettings"] = {
@@ -136,7 +149,7 @@ def _paths() -> dict[str, Any]:
             "put": {"summary": "Open or close suggestions; set the limit per participant",
                     "security": facilitator, "parameters": [openapi.WORKSHOP_ID],
                     "requestBody": {"required": True, "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/ProposalSettings"}}}},
+                        "schema": {"$ref": "#/components/schemas/ProposalSettingsChange"}}}},
                     "responses": {"200": settings_doc, **openapi._errors("401", "404", "403", "422")}},
         },
     }

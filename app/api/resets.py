@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from app.api import bp, openapi
+from app.api import bp, openapi, strict
 from app.api.auth import require_facilitator
 from app.services import resets, workshops
 from app.services.database import transaction
@@ -16,6 +16,7 @@ from app.services.database import transaction
 def reset_activity(workshop_id: int, key: str) -> Response:
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
+    strict.no_fields()
     with transaction():
         outcome = resets.reset_activity(activity, user)
     return jsonify({**outcome, "activity_document": workshops.activity_document(activity)})
@@ -39,5 +40,6 @@ def _paths() -> dict[str, Any]:
                        "its figures hidden again if it reveals on demand and its timer stopped; screens and "
                        "phones are told at once and the audit log records who reset it. No body.",
         "security": openapi.FACILITATOR, "parameters": [openapi.WORKSHOP_ID, openapi.ACTIVITY_KEY],
+        "requestBody": openapi.NO_BODY,
         "responses": {"200": openapi._json(openapi._ref("ActivityReset")),
                       **openapi._errors("401", "404", "403")}}}}

@@ -7,13 +7,14 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 
 from app import reports
-from app.api import bp
+from app.api import bp, strict
 from app.api.auth import bearer_token, require_facilitator, require_participant, results_reader
 from app.api.openapi import openapi_document
 from app.api.tokens import token_response
 from app.extensions import db, limiter
-from app.models import Activity
+from app.models import Activity, User, Workshop
 from app.services import (
+    access,
     accounts,
     admission,
     archive,
@@ -42,6 +43,36 @@ def json_body() -> Any:
     return data
 
 
+#: The accepted top-level fields of each JSON command body and their JSON types (`app.api.strict`); the
+#: OpenAPI request schemas list the same fields with additionalProperties false.
+TOKEN_FIELDS: strict.Types = {"email": "string", "password": "string", "expires_in_days": "integer",
+                              "label": "string"}
+TEMPLATE_FIELDS: strict.Types = {"workshop_id": "integer", "definition": "object", "title": ("string", "null"),
+                                 "description": "string"}
+FROM_TEMPLATE_FIELDS: strict.Types = {"template": "string", "title": ("string", "null")}
+DEFINITION_FIELDS: strict.Types = {
+    "title": "string", "language": "string", "second_language": ("string", "null"), "min_group_size": "integer",
+    "groups": "array", "items": "array", "activities": "array", "method_note": "string",
+    "consent_text": ("string", "null"), "consent_required": "boolean"}
+ARCHIVE_FIELDS: strict.Types = {
+    "format": "string", "version": "integer", "app_version": "string", "exported_at": "string",
+    "workshop": "object", "participants": "array", "responses": "array", "proposals": "array",
+    "actions": "array", "delphi_rounds": "array", "admission": "object"}
+JOIN_FIELDS: strict.Types = {"code": "string", "group": "string", "device": ("string", "null"),
+                             "passcode": ("string", "null"), "seat": ("string", "null")}
+OPEN_FIELDS: strict.Types = {"close_others": "boolean"}
+PATCH_FIELDS: strict.Types = {"criteria": "array", "reveal_mode": "string"}
+ROUND_FIELDS: strict.Types = {"drop_converged": "boolean", "min_consensus": "number", "max_iqr": "number"}
+WEIGHTS_FIELDS: strict.Types = {"preset": "string", "weights": "object"}
+ACTION_FIELDS: strict.Types = {"item": "string", "owner": "string", "due_date": ("string", "null"),
+                               "note": "string"}
+REVEAL_FIELDS: strict.Types = {"revealed": "boolean"}
+TIMER_FIELDS: strict.Types = {"seconds": "integer"}
+PROPOSAL_FIELDS: strict.Types = {"kind": "string", "title": "string", "description": "string"}
+APPROVE_FIELDS: strict.Types = {"activity": ("string", "null")}
+MERGE_FIELDS: strict.Types = {"item": "string"}
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document())
@@ -53,7 +84,7 @@ def issue_token() -> tuple[Response, int]:
     body = json_body()
     if not isinstance(body, dict):
         raise invalid_field("email", "Send a JSON object with email and password.")
-    return token_response(body)
+    return token_response(strict.check_object(body, TOKEN_FIELDS))
 
 
 @bp.get("/templates")
@@ -67,7 +98,7 @@ def templates() -> Response:
 def create_template() -> tuple[Response, int]:
     """Extension: an own template from one of the caller's workshops or from a definition."""
     user = require_facilitator()
-    body = json_body()
+    body = strict.object_body(TEMPLATE_FIELDS)
     with transaction():
         template = own_templates.create_from_body(user, body)
     return jsonify(own_templates.document(user, template)), 201
@@ -92,23 +123,34 @@ def delete_template(key: str) -> tuple[str, int]:
 @bp.post("/workshops")
 def create_workshop() -> tuple[Response, int]:
     user = require_facilitator()
-    body = json_body()
+    # Either shape's fields first (a template's title may be null), then exactly the shape that was sent.
+    body = strict.object_body({**DEFINITION_FIELDS, **FROM_TEMPLATE_FIELDS})
+    strict.check_object(body, FROM_TEMPLATE_FIELDS if "template" in body else DEFINITION_FIELDS)
     with transaction():
         workshop = workshops.create(user, body)
-    return jsonify(workshops.document(workshop)), 201
+    return jsonify(workshop_document(workshop, user)), 201
+
+
+def workshop_document(workshop: Workshop, user: User) -> dict[str, Any]:
+    """The workshop document; for those who run it (owner, co-facilitators) also its `admission` settings,
+    which hold the passcode: observers read results, not the secrets of the door."""
+    document = workshops.document(workshop)
+    if access.allows(workshop, user, "run"):
+        document["admission"] = admission.settings_document(workshop)
+    return document
 
 
 @bp.get("/workshops/<int:workshop_id>")
 def get_workshop(workshop_id: int) -> Response:
     user = require_facilitator()
-    return jsonify(workshops.document(workshops.get_owned(workshop_id, user)))
+    return jsonify(workshop_document(workshops.get_owned(workshop_id, user), user))
 
 
 def _change_state(workshop_id: int, key: str, state: str) -> Response:
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = request.get_json(silent=True) if request.data else {}
-    close_others = isinstance(body, dict) and body.get("close_others") is True
+    body = strict.object_body(OPEN_FIELDS if state == "open" else {}, optional=True)
+    close_others = body.get("close_others") is True
     with transaction():
         workshops.set_state(activity, state, close_others=close_others)
     return jsonify(workshops.activity_document(activity))
@@ -130,8 +172,8 @@ def patch_activity(workshop_id: int, key: str) -> Response:
     get the new results at once."""
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = json_body()
-    if not isinstance(body, dict) or not ({"criteria", "reveal_mode"} & set(body)):
+    body = strict.object_body(PATCH_FIELDS, field="criteria")
+    if not ({"criteria", "reveal_mode"} & set(body)):
         raise invalid_field("criteria", 'Send {"criteria": [{"key": ..., "weight": ...}]} and/or '
                                         '{"reveal_mode": "live"|"on_reveal"}.')
     if "reveal_mode" in body and body["reveal_mode"] not in workshops.REVEAL_MODES:
@@ -150,7 +192,7 @@ def next_round(workshop_id: int, key: str) -> Response:
     """Delphi: close the current round and open the next; earlier rounds' responses are kept."""
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = json_body() if request.get_data() else None  # no body: every item is asked again
+    body = strict.object_body(ROUND_FIELDS) if request.get_data() else None  # no body: every item is asked again
     with transaction():
         delphi.start_round(activity, body)
     return jsonify({**workshops.activity_document(activity),
@@ -162,12 +204,10 @@ def set_weights(workshop_id: int) -> Response:
     """Group weighting presets (equal, ilo) or custom weights; returns the workshop document."""
     user = require_facilitator()
     workshop = workshops.get_owned(workshop_id, user)
-    body = json_body()
-    if not isinstance(body, dict):
-        raise invalid_field("preset", 'Send {"preset": "equal"|"ilo"|"custom", "weights": {...}}.')
+    body = strict.object_body(WEIGHTS_FIELDS, field="preset")
     with transaction():
         workshops.apply_weights(workshop, body.get("preset"), body.get("weights"))
-    return jsonify(workshops.document(workshop))
+    return jsonify(workshop_document(workshop, user))
 
 
 def _round_param(activity: Activity) -> int | None:
@@ -235,18 +275,16 @@ def activity_chart(workshop_id: int, key: str, fmt: str) -> Response:
 @bp.post("/workshops/import")
 def import_workshop() -> tuple[Response, int]:
     user = require_facilitator()
-    body = json_body()
+    body = strict.object_body(ARCHIVE_FIELDS)
     with transaction():
         workshop = archive.import_json(user, body)
-    return jsonify(workshops.document(workshop)), 201
+    return jsonify(workshop_document(workshop, user)), 201
 
 
 @bp.post("/join")
 def join() -> tuple[Response, int]:
     """201 for a new participant; 200 when a known `device` gets its participant back (docs/ratelimits.md)."""
-    body = json_body()
-    if not isinstance(body, dict):
-        raise invalid_field("code", 'Send {"code": ..., "group": ...}.')
+    body = strict.object_body(JOIN_FIELDS, field="code")
     device = body.get("device") or request.headers.get("X-Prioritas-Device") or None
     admitted = admission.join(body.get("code"), body.get("group"), device=device, passcode=body.get("passcode"),
                               seat=body.get("seat"))
@@ -276,7 +314,7 @@ def save_responses(workshop_id: int, key: str) -> Response:
     return jsonify({"saved": ballot_box.cast(voter, activity, json_body())})
 
 
-# --- actions and comparisons (brief H2) ---------------------------------------------------------------------
+# --- actions and comparisons --------------------------------------------------------------------------------
 
 def _owned_action(workshop_id: int, action_id: int) -> Any:
     """404 for a missing workshop or action before 403 for someone else's (the contract's order)."""
@@ -305,7 +343,7 @@ def list_actions(workshop_id: int) -> Response:
 def create_action(workshop_id: int, key: str) -> tuple[Response, int]:
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = json_body()
+    body = strict.object_body(ACTION_FIELDS)
     with transaction():
         action = action_service.create(activity, body)
         document = _action_document(action)
@@ -315,7 +353,7 @@ def create_action(workshop_id: int, key: str) -> tuple[Response, int]:
 @bp.patch("/workshops/<int:workshop_id>/actions/<int:action_id>")
 def update_action(workshop_id: int, action_id: int) -> Response:
     action = _owned_action(workshop_id, action_id)
-    body = json_body()
+    body = strict.object_body(ACTION_FIELDS)
     with transaction():
         action_service.update(action, body)
         document = _action_document(action)
@@ -339,7 +377,7 @@ def compare_workshops() -> Response:
                                       request.args.get("weighting")))
 
 
-# --- reveal, timer and participants' proposals (brief H4) -------------------------------------------------
+# --- reveal, timer and participants' proposals -------------------------------------------------------
 
 @bp.post("/workshops/<int:workshop_id>/activities/<key>/reveal")
 def reveal_activity(workshop_id: int, key: str) -> Response:
@@ -348,9 +386,7 @@ def reveal_activity(workshop_id: int, key: str) -> Response:
     activity = workshops.owned_activity(workshop_id, key, user)
     if (activity.settings or {}).get("reveal", "live") != "on_reveal":
         raise conflict(f"The activity '{activity.key}' shows live results; set reveal_mode to on_reveal first.")
-    body = request.get_json(silent=True) if request.data else {}
-    if not isinstance(body, dict) or not isinstance(body.get("revealed", True), bool):
-        raise invalid_field("revealed", 'Send no body, or {"revealed": true|false}.')
+    body = strict.object_body(REVEAL_FIELDS, optional=True)
     with transaction():
         workshops.reveal(activity, body.get("revealed", True))
     return jsonify(workshops.activity_document(activity))
@@ -368,6 +404,8 @@ def activity_timer(workshop_id: int, key: str) -> Response:
     seconds = body.get("seconds") if isinstance(body, dict) else None
     if seconds != 0 or isinstance(seconds, bool):
         workshops.require_open(activity)  # 409 before 422, as everywhere
+    if isinstance(body, dict):
+        strict.check_object(body, TIMER_FIELDS)
     if isinstance(seconds, bool) or not isinstance(seconds, int) or (seconds and seconds not in TIMER_SECONDS):
         raise invalid_field("seconds", "seconds is 60, 120, 180 or 300 to start a countdown, or 0 to stop it.")
     with transaction():
@@ -403,7 +441,7 @@ def create_proposal(workshop_id: int) -> tuple[Response, int]:
     workshop = workshops.find(workshop_id)
     if participant.workshop_id != workshop.id:
         raise forbidden("This participant belongs to another workshop.")
-    body = json_body()
+    body = strict.object_body(PROPOSAL_FIELDS)
     with transaction():
         proposal = proposal_service.submit(participant, body)
     return jsonify(proposal_service.document(proposal)), 201
@@ -418,18 +456,13 @@ def _owned_proposal(workshop_id: int, proposal_id: int) -> tuple[Any, Any]:
     return workshop, proposal
 
 
-def _decision_body() -> dict[str, Any]:
-    body = request.get_json(silent=True) if request.data else {}
-    if not isinstance(body, dict):
-        raise invalid_field("", "The body must be a JSON object.")
-    return body
 
 
 @bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/approve")
 def approve_proposal(workshop_id: int, proposal_id: int) -> Response:
     """Create the item (an outlier firm as a sector); `{"activity": key}` adds it to a pending activity."""
     workshop, proposal = _owned_proposal(workshop_id, proposal_id)
-    body = _decision_body()
+    body = strict.object_body(APPROVE_FIELDS, optional=True)
     with transaction():
         proposal_service.approve(workshop, proposal, body.get("activity"))
     return jsonify(proposal_service.document(proposal))
@@ -438,7 +471,7 @@ def approve_proposal(workshop_id: int, proposal_id: int) -> Response:
 @bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/merge")
 def merge_proposal(workshop_id: int, proposal_id: int) -> Response:
     workshop, proposal = _owned_proposal(workshop_id, proposal_id)
-    body = _decision_body()
+    body = strict.object_body(MERGE_FIELDS, optional=True)
     with transaction():
         proposal_service.merge(workshop, proposal, body.get("item"))
     return jsonify(proposal_service.document(proposal))
@@ -447,6 +480,7 @@ def merge_proposal(workshop_id: int, proposal_id: int) -> Response:
 @bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/reject")
 def reject_proposal(workshop_id: int, proposal_id: int) -> Response:
     _, proposal = _owned_proposal(workshop_id, proposal_id)
+    strict.no_fields()
     with transaction():
         proposal_service.reject(proposal)
     return jsonify(proposal_service.document(proposal))

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from app.api import bp, openapi
+from app.api import bp, openapi, strict
 from app.api.auth import require_facilitator
 from app.services import accounts, screen_link, throttle, workshops
 from app.services.database import transaction
@@ -45,9 +45,12 @@ def rotate_screen_token(workshop_id: int) -> Response:
     user = require_facilitator()
     workshop = workshops.find(workshop_id)
     workshops.check_owner(workshop, user, "run")
+    strict.no_fields()
     with transaction():
         screen_link.rotate(workshop, user)
-    return jsonify(workshops.document(workshop))
+    from app.api.routes import workshop_document  # routes imports this module's token_response
+
+    return jsonify(workshop_document(workshop, user))
 
 
 TOKEN_ID = {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -74,7 +77,7 @@ def _paths() -> dict[str, Any]:
                             "description": "The `device` value of an earlier successful sign-in: a known device "
                                            "with the right password is never held back by failed attempts."}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {
+                "type": "object", "additionalProperties": False, "properties": {
                     "email": {"type": "string"}, "password": {"type": "string"},
                     "expires_in_days": {"type": "integer", "minimum": 1, "maximum": accounts.TOKEN_DAYS_MAX,
                                         "default": accounts.TOKEN_DAYS_DEFAULT},
@@ -98,7 +101,7 @@ def _paths() -> dict[str, Any]:
         "/workshops/{id}/screen-token": {"post": {
             "summary": "A new screen link: the old screen token and open screens stop at once (audit-logged). "
                        "Owner and co-facilitators.",
-            "security": security, "parameters": [openapi.WORKSHOP_ID],
+            "security": security, "parameters": [openapi.WORKSHOP_ID], "requestBody": openapi.NO_BODY,
             "responses": {"200": openapi._json({"$ref": "#/components/schemas/Workshop"}, "The workshop document "
                                                "with the new screen_token and screen_url."),
                           **openapi._errors("401", "404", "403")}}},

@@ -44,6 +44,8 @@ from app.services.errors import FieldError, Problem, conflict, invalid_field, no
 DEVICE_PATTERN = re.compile(r"^[A-Za-z0-9_\-.:]{16,128}$")
 SEAT_CODE_LENGTH = 8
 MAX_SEAT_CODES = 2000
+#: Seat codes made by one request: a room's worth of cards, not the whole allowance by mistake.
+SEAT_CODES_AT_ONCE = 500
 PASSCODE_MAX = 40
 
 #: Signal kinds shown in the console, in this order.
@@ -347,16 +349,17 @@ def generate_seat_codes(workshop: Workshop, count: Any, group_key: Any = "") -> 
     """N new one-time codes (8 characters of the join code alphabet), optionally tied to one group."""
     if isinstance(count, str) and count.strip().isdigit():
         count = int(count.strip())
-    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 500:
-        raise invalid_field("count", "Make from 1 to 500 seat codes at a time.")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= SEAT_CODES_AT_ONCE:
+        raise invalid_field("count", f"Make from 1 to {SEAT_CODES_AT_ONCE} seat codes at a time.")
     group: StakeholderGroup | None = None
     if group_key:
         group = workshop.group(group_key) if isinstance(group_key, str) else None
         if group is None:
             raise invalid_field("group", "Choose one of the workshop's groups, or none.")
     existing = set(db.session.scalars(sa.select(SeatCode.code).where(SeatCode.workshop_id == workshop.id)))
-    if len(existing) + count > MAX_SEAT_CODES:
-        raise invalid_field("count", f"A workshop has at most {MAX_SEAT_CODES} seat codes.")
+    if len(existing) + count > MAX_SEAT_CODES:  # a valid count, but the workshop is full: a state conflict
+        raise conflict(f"A workshop has at most {MAX_SEAT_CODES} seat codes; it has {len(existing)}, so at most "
+                       f"{MAX_SEAT_CODES - len(existing)} more can be made.")
     made: list[SeatCode] = []
     while len(made) < count:
         code = _new_seat_code()
@@ -395,3 +398,68 @@ def seat_for_link(workshop: Workshop, seat: Any) -> SeatCode | None:
     if not code:
         return None
     return db.session.scalar(sa.select(SeatCode).where(SeatCode.workshop_id == workshop.id, SeatCode.code == code))
+
+
+# --- the same settings as documents (the API and archives) --------------------------------------------------
+
+def seat_state(row: SeatCode) -> str:
+    """unused, used or revoked; a card imported from an archive as used keeps `used_at` without a participant."""
+    if row.revoked and row.used_at is None:
+        return "revoked"
+    if row.participant_id is not None or row.used_at is not None:
+        return "used"
+    return "unused"
+
+
+def seat_document(row: SeatCode) -> dict[str, Any]:
+    """One card for those who run the workshop: its code, group and state, never who used it."""
+    return {"id": row.id, "code": row.code, "group": row.group.key if row.group is not None else None,
+            "state": seat_state(row), "created_at": _iso(row.created_at),
+            "used_at": _iso(row.used_at) if row.used_at else None}
+
+
+def _iso(moment: datetime) -> str:
+    from app.services.archive import timestamp
+
+    return timestamp(moment)
+
+
+def settings_document(workshop: Workshop) -> dict[str, Any]:
+    """Who may join: passcode (null: none), seat codes required, joining locked, expected headcount per group,
+    and how many seat codes exist in each state. Only for owners and co-facilitators (the passcode is a secret
+    told aloud in the room)."""
+    counts = {"unused": 0, "used": 0, "revoked": 0}
+    for row in seat_codes(workshop):
+        counts[seat_state(row)] += 1
+    return {"passcode": workshop.passcode or None, "seat_codes_required": bool(workshop.seat_codes_required),
+            "joining_locked": bool(workshop.joining_locked),
+            "expected": {g.key: g.expected for g in workshop.groups},
+            "seat_codes": {"total": sum(counts.values()), **counts}}
+
+
+def update_settings(workshop: Workshop, body: dict[str, Any]) -> None:
+    """PUT .../admission: change the fields sent, all or nothing (types are checked by the API already).
+
+    Every value is checked before anything is assigned, so a refused request leaves the workshop as it was
+    even before the transaction rolls back."""
+    errors: list[FieldError] = []
+    passcode = body.get("passcode", workshop.passcode or "")
+    passcode = passcode.strip() if isinstance(passcode, str) else ""
+    if len(passcode) > PASSCODE_MAX:
+        errors.append(FieldError("passcode", f"A passcode has at most {PASSCODE_MAX} characters."))
+    expected = body.get("expected", {})
+    keys = {g.key for g in workshop.groups}
+    for key, value in expected.items():
+        if key not in keys:
+            errors.append(FieldError(f"expected.{key}", f"'{key}' is not a group of this workshop."))
+        elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            errors.append(FieldError(f"expected.{key}", "Expected participants is a whole number ≥ 0, or null."))
+    if errors:
+        raise Problem(422, "Unprocessable Content", "Nothing was changed: check the admission settings.", errors)
+    if "passcode" in body or "seat_codes_required" in body:
+        set_access(workshop, passcode, body.get("seat_codes_required", workshop.seat_codes_required))
+    if "joining_locked" in body:
+        workshops.set_joining_locked(workshop, body["joining_locked"])
+    if expected:
+        set_expected(workshop, expected)
+    db.session.flush()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from app.extensions import db
 from app.models import (
@@ -18,6 +20,7 @@ from app.models import (
     ProposalKind,
     ProposalStatus,
     Response,
+    SeatCode,
     User,
     Workshop,
     new_token,
@@ -118,6 +121,7 @@ def export_json(workshop: Workshop, app_version: str) -> dict[str, Any]:
         "proposals": export_proposals(workshop),
         "actions": export_actions(workshop),
         "delphi_rounds": export_delphi_rounds(workshop),
+        **({"admission": export_admission(workshop)} if _may_carry_admission(workshop) else {}),
     }
 
 
@@ -260,15 +264,100 @@ def import_json(owner: User, archive: Any) -> Workshop:
                if (a := _check_action(workshop, raw, f"actions[{n}]", errors)) is not None]
     delphi_rounds = [d for n, raw in enumerate(_optional_list(archive, "delphi_rounds", errors))
                      if (d := _check_delphi_round(workshop, raw, f"delphi_rounds[{n}]", errors)) is not None]
+    seats = _check_admission(workshop, archive.get("admission"), errors)
     if errors:
         raise invalid(errors[:200], f"The archive has {len(errors)} problem(s); nothing was imported.")
     _write_responses(workshop, list(participants.values()), rows)
     for activity, entry in delphi_rounds:
         if all(r.round != entry.round for r in activity.delphi_rounds):
             activity.delphi_rounds.append(entry)
-    db.session.add_all([*proposals, *actions])
+    db.session.add_all([*proposals, *actions, *seats])
     db.session.flush()
     return workshop
+
+
+# --- admission: passcode, joining lock and seat codes ----------------------------------------------------------
+
+#: A seat code as stored (normalised: upper case, no spaces or dashes).
+_SEAT_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
+
+
+def _may_carry_admission(workshop: Workshop) -> bool:
+    """The passcode and the cards are for those who run the workshop: an observer's export leaves them out.
+    Outside a request (backups, the command line) the archive is the whole workshop."""
+    if not has_request_context():
+        return True
+    from flask_login import current_user
+
+    from app.services import access
+
+    user = g.get("api_user")
+    if user is None and current_user.is_authenticated:
+        user = current_user
+    return user is not None and access.allows(workshop, user, "run")
+
+
+def export_admission(workshop: Workshop) -> dict[str, Any]:
+    """Who may join, and every seat code with its group and state; never which participant used a card."""
+    from app.services import admission
+
+    return {"passcode": workshop.passcode or None, "seat_codes_required": bool(workshop.seat_codes_required),
+            "joining_locked": bool(workshop.joining_locked),
+            "seat_codes": [{"code": row.code, "group": row.group.key if row.group is not None else None,
+                            "state": admission.seat_state(row)} for row in admission.seat_codes(workshop)]}
+
+
+def _check_admission(workshop: Workshop, raw: Any, errors: list[FieldError]) -> list[SeatCode]:
+    """Set the archived passcode, seat code rule and lock on the new workshop; the seat codes to add.
+
+    A card that was used comes back withdrawn (with its use time): the participant it let in is not linked to
+    it in an archive, and it must not let a second person in. Archives without the block import as before."""
+    from app.services import admission
+
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        errors.append(FieldError("admission", "admission is an object."))
+        return []
+    unknown = sorted(set(raw) - {"passcode", "seat_codes_required", "joining_locked", "seat_codes"})
+    errors.extend(FieldError(f"admission.{name}", "Unknown field.") for name in unknown)
+    passcode = raw.get("passcode")
+    if passcode is not None and (not isinstance(passcode, str) or len(passcode.strip()) > admission.PASSCODE_MAX):
+        errors.append(FieldError("admission.passcode", f"A passcode is a text of at most {admission.PASSCODE_MAX} "
+                                                       "characters, or null."))
+        passcode = None
+    for name in ("seat_codes_required", "joining_locked"):
+        if not isinstance(raw.get(name, False), bool):
+            errors.append(FieldError(f"admission.{name}", f"{name} is true or false."))
+    rows: list[SeatCode] = []
+    seen: set[str] = set()
+    listed = raw.get("seat_codes", [])
+    if not isinstance(listed, list) or len(listed) > admission.MAX_SEAT_CODES:
+        errors.append(FieldError("admission.seat_codes", f"seat_codes is a list of at most "
+                                                         f"{admission.MAX_SEAT_CODES} cards."))
+        listed = []
+    for n, card in enumerate(listed):
+        path = f"admission.seat_codes[{n}]"
+        if not isinstance(card, dict):
+            errors.append(FieldError(path, "Each seat code is an object."))
+            continue
+        code, group_key, state = card.get("code"), card.get("group"), card.get("state", "unused")
+        group = workshop.group(group_key) if isinstance(group_key, str) else None
+        if not isinstance(code, str) or not _SEAT_CODE.match(code) or code in seen:
+            errors.append(FieldError(f"{path}.code", "A seat code is 4 to 16 letters and digits, once each."))
+        elif group_key is not None and group is None:
+            errors.append(FieldError(f"{path}.group", f"'{group_key}' is not a group of this workshop."))
+        elif state not in ("unused", "used", "revoked"):
+            errors.append(FieldError(f"{path}.state", "The state is unused, used or revoked."))
+        else:
+            seen.add(code)
+            rows.append(SeatCode(workshop_id=workshop.id, code=code, group_id=group.id if group else None,
+                                 revoked=state != "unused", used_at=utcnow() if state == "used" else None))
+    if not any(e.field.startswith("admission") for e in errors):
+        workshop.passcode = passcode.strip() if isinstance(passcode, str) else ""
+        workshop.seat_codes_required = raw.get("seat_codes_required", False)
+        workshop.joining_locked = raw.get("joining_locked", False)
+    return rows
 
 
 def _optional_list(archive: dict[str, Any], name: str, errors: list[FieldError]) -> list[Any]:

@@ -98,6 +98,9 @@ ROUTES: dict[str, str] = {
     "GET facilitator.seat_codes": READ, "GET facilitator.seat_cards": READ, "POST facilitator.seat_codes": RUN,
     "POST facilitator.revoke_seat": RUN, "POST facilitator.join_access": RUN,
     "POST facilitator.expected_headcount": RUN,
+    # the same through the API: the passcode and the cards are secrets, so even reading needs RUN
+    "GET api.get_admission": RUN, "PUT api.put_admission": RUN, "GET api.list_seat_codes": RUN,
+    "POST api.create_seat_codes": RUN, "POST api.revoke_seat_code": RUN,
     # Delphi rounds and resets
     "GET api.round_preview": READ, "GET api.round_report": READ, "POST api.reset_activity": RUN,
     "POST facilitator.next_round_unconverged": RUN, "POST facilitator.reset_activity": RUN,
@@ -155,7 +158,7 @@ def _fresh_workshop(app: Any, team: dict[str, Any]) -> dict[str, Any]:
     """A workshop of the owner's with both members, an action and a pending proposal, for one route."""
     from app.extensions import db
     from app.models import Workshop
-    from app.services import members
+    from app.services import admission, members
     from app.services.database import transaction
 
     people = team["people"]
@@ -167,6 +170,7 @@ def _fresh_workshop(app: Any, team: dict[str, Any]) -> dict[str, Any]:
         workshop = db.session.get(Workshop, wid)
         members.add(workshop, workshop.owner, people["co_facilitator"].email, "co_facilitator")
         members.add(workshop, workshop.owner, people["observer"].email, "observer")
+        seat = admission.generate_seat_codes(workshop, 1)[0].id
     action = client.post(f"/api/v1/workshops/{wid}/activities/constraints/actions", headers=owner,
                          json={"item": "finance", "owner": "Ana", "note": "Call the bank"})
     assert action.status_code == 201, action.get_data(as_text=True)
@@ -174,7 +178,7 @@ def _fresh_workshop(app: Any, team: dict[str, Any]) -> dict[str, Any]:
     proposal = client.post(f"/api/v1/workshops/{wid}/proposals", json={"kind": "constraint", "title": "Roads"},
                            headers={"Authorization": f"Bearer {joined['participant_token']}"})
     assert proposal.status_code == 201, proposal.get_data(as_text=True)
-    return {"id": wid, "document": document, "action": action.get_json()["id"],
+    return {"id": wid, "document": document, "action": action.get_json()["id"], "seat": seat,
             "proposal": proposal.get_json()["id"], "participant_token": joined["participant_token"]}
 
 
@@ -183,7 +187,8 @@ def _values(rule: Any, fresh: dict[str, Any], team: dict[str, Any]) -> dict[str,
             "proposal_id": fresh["proposal"], "token": fresh["document"]["screen_token"],
             "code": fresh["document"]["join_code"], "fmt": "csv", "kind": "groups", "secret": team["invite"],
             "invitation_id": team["invitation_id"], "token_id": team["token_ids"]["other"],
-            "user_id": team["user_ids"]["other"], "filename": "css/console.css", "activity_key": "constraints"}
+            "user_id": team["user_ids"]["other"], "filename": "css/console.css", "activity_key": "constraints",
+            "seat_id": fresh["seat"]}
     if rule.endpoint in ("api.activity_chart",):
         args["fmt"] = "svg"
     if rule.endpoint.startswith("facilitator.entity"):

@@ -180,12 +180,14 @@ def test_create_applies_defaults(api: Any) -> None:
     assert [g["weight"] for g in doc["groups"]] == [1.0, 1.0, 1.0]
 
 
-def test_create_ignores_client_chosen_ids_tokens_and_states(api: Any) -> None:
+def test_create_refuses_client_chosen_ids_and_tokens_and_ignores_states(app: Any, api: Any) -> None:
     definition = full_definition()
     definition.update(id=999, join_code="AAAAAA", screen_token="chosen-by-client")
+    assert_problem(api.post(f"{API}/workshops", json=definition), 422, "id", "join_code", "screen_token")
+    assert count_rows(app, "Workshop") == 0
+    definition = full_definition()
     definition["activities"][0]["state"] = "open"
     doc = api.post(f"{API}/workshops", json=definition).get_json()
-    assert doc["id"] != 999 and doc["join_code"] != "AAAAAA" and doc["screen_token"] != "chosen-by-client"
     assert [a["state"] for a in doc["activities"]] == ["pending", "pending"]
 
 

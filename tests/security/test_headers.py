@@ -61,7 +61,7 @@ def seeded(api: Any, app: Any, client: Any) -> dict[str, Any]:
     wid = workshop["id"]
     assert api.post(f"{API}/workshops/{wid}/activities/constraints/open").status_code == 200
     action = api.post(f"{API}/workshops/{wid}/activities/constraints/actions",
-                      json={"item": "finance", "owner": "Ministry", "next_step": "Talk"})
+                      json={"item": "finance", "owner": "Ministry", "note": "Talk"})
     phone = app.test_client()
     token = api.post(f"{API}/join", json={"code": workshop["join_code"], "group": "gov"}, token="")
     participant_token = token.get_json()["participant_token"]

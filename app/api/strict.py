@@ -1,0 +1,79 @@
+"""Strict JSON command bodies: a field the server does not read is refused, never silently ignored.
+
+A client that sends `{"weights": ...}` to an endpoint that reads `criteria`, or `{"minutes": 5}` to the timer,
+believes it changed something. Every write endpoint of `/api/v1` that takes a JSON object therefore names the
+fields it accepts (and their JSON types) here, the OpenAPI request schema lists exactly those fields with
+`additionalProperties: false`, and anything else is a 422 naming each offending field before anything is
+written. Views call `object_body` after their 401/404/403/409 checks, so the contract's order holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import request
+
+from app.services.errors import FieldError, invalid, invalid_field
+
+#: JSON type names (as in JSON Schema) and the Python values the parser produces for each.
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+    "object": (dict,), "array": (list,), "null": (type(None),),
+}
+
+Types = Mapping[str, str | tuple[str, ...]]
+
+
+def _is(value: Any, name: str) -> bool:
+    if isinstance(value, bool) and name in ("integer", "number"):
+        return False  # JSON true is not the number 1
+    return isinstance(value, _JSON_TYPES[name])
+
+
+def check_object(body: Any, types: Types, *, path: str = "", field: str | None = None) -> dict[str, Any]:
+    """`body` as a dict whose every key is one of `types` with a value of the listed JSON type(s); else 422.
+
+    All unknown and mistyped fields are reported in one answer, so a client fixes its request in one go.
+    `field` names the field a body that is not an object is reported under (the endpoint's main field).
+    """
+    if not isinstance(body, dict):
+        raise invalid_field(path if field is None else field, "The body must be a JSON object.")
+    prefix = f"{path}." if path else ""
+    errors: list[FieldError] = []
+    for name in body:
+        if name not in types:
+            accepted = ", ".join(types) or "none"
+            errors.append(FieldError(f"{prefix}{name}", f"Unknown field '{name}' (accepted: {accepted})."))
+    for name, value in body.items():
+        wanted = types.get(name)
+        if wanted is None:
+            continue
+        names = (wanted,) if isinstance(wanted, str) else wanted
+        if not any(_is(value, n) for n in names):
+            errors.append(FieldError(f"{prefix}{name}", f"'{name}' must be {' or '.join(names)}."))
+    if errors:
+        unknown = [e.field for e in errors if e.message.startswith("Unknown")]
+        detail = (f"Unknown field(s): {', '.join(unknown)}; nothing was changed." if unknown
+                  else "A field has the wrong type; nothing was changed.")
+        raise invalid(errors, detail)
+    return body
+
+
+def object_body(types: Types, *, optional: bool = False, field: str | None = None) -> dict[str, Any]:
+    """The request's JSON object, checked by `check_object`.
+
+    `optional`: an empty body counts as `{}` (commands such as open, reveal or revoke need no body). A body
+    that is not JSON at all is a 422 too, rather than being read as "no options".
+    """
+    if optional and not request.get_data():
+        return {}
+    data = request.get_json(silent=True)
+    if data is None:
+        raise invalid_field("", "The body must be JSON (Content-Type: application/json).")
+    return check_object(data, types, field=field)
+
+
+def no_fields() -> dict[str, Any]:
+    """For commands that take nothing: no body, or `{}`; any field is unknown."""
+    return object_body({}, optional=True)
