@@ -6,6 +6,7 @@ from typing import Any
 
 from app.api import openapi
 from app.api.openapi import _errors, _json, _problem
+from app.services.admission import DEVICE_PATTERN
 
 
 @openapi.extend
@@ -29,7 +30,7 @@ def _paths() -> dict[str, Any]:
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "additionalProperties": False, "properties": {
                 "code": {"type": "string"}, "group": {"type": "string"},
-                "device": {"type": ["string", "null"], "pattern": "^[A-Za-z0-9_\\-.:]{16,128}$"},
+                "device": {"type": ["string", "null"], "pattern": DEVICE_PATTERN.pattern},
                 "passcode": {"type": ["string", "null"]}, "seat": {"type": ["string", "null"]}},
             "required": ["code", "group"]}}}},
         "responses": {"201": _json(joined, "Joined"), "200": _json(joined, "Rejoined from a known device"),

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app import __version__, events
+from app.services.definitions import DEFAULT_MAX_PER_ITEM, KEY_PATTERN
 
-KEY = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,39}$"}
+KEY = {"type": "string", "pattern": f"^{KEY_PATTERN.pattern}$"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
 
 
@@ -159,7 +160,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"type": {"const": "points"},
                        "budget": {"type": "integer", "minimum": 1,
                                   "description": "Default round(items / 3), at least 1."},
-                       "max_per_item": {"type": "integer", "minimum": 1, "default": 3}},
+                       "max_per_item": {"type": "integer", "minimum": 1, "default": DEFAULT_MAX_PER_ITEM}},
         "required": ["type"],
     },
     "RankingActivity": {

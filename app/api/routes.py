@@ -211,17 +211,9 @@ def set_weights(workshop_id: int) -> Response:
 
 
 def _round_param(activity: Activity) -> int | None:
-    """`?round=N`: a whole number of at least 1 (422), of a round that has started (404)."""
+    """`?round=N` (absent: the current round), checked by the one rule every reader uses."""
     raw = request.args.get("round")
-    if raw is None or raw == "":
-        return None
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise invalid_field("round", "The round is a whole number of at least 1.")
-    number = int(raw)
-    if number > activity.round:
-        raise not_found(f"The activity '{activity.key}' is in round {activity.round}; round {number} has not "
-                        "started.")
-    return number
+    return None if raw is None or raw == "" else results.check_round(activity, raw)
 
 
 @bp.get("/workshops/<int:workshop_id>/activities/<key>/results")
