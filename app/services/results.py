@@ -362,13 +362,26 @@ def room_document(activity: Activity, round: int | None = None) -> dict[str, Any
     """
     round_ = activity.round if round is None else check_round(activity, round)
     document = _room_round(activity, round_)
+    earlier: dict[int, dict[str, Any]] = {}
+
+    def released(r: int) -> dict[str, Any]:
+        if r not in earlier:
+            earlier[r] = _room_round(activity, r)
+        return earlier[r]
+
     if round_ >= 2:
-        before = _room_round(activity, round_ - 1)
+        before = released(round_ - 1)
         document["round"] = round_
         document["previous"] = {
             "round": round_ - 1,
             "items": {entry["item"]: {k: v for k, v in entry.items() if k != "item"} for entry in before["items"]},
         }
+    if activity.delphi_rounds:
+        # Items a Delphi round no longer asks keep their last released figures, marked with the round they
+        # converged in, so the screen can still show them (set apart) instead of dropping them.
+        from app.services import delphi
+
+        delphi.carry_over(activity, "equal_groups", round_, document, released)
     return document
 
 

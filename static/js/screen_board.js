@@ -87,7 +87,7 @@
       var span = hi > lo ? hi - lo : 1;
       var order = ((results && results.items) || []).map(function (r) { return r.item; });
       (activity.items || []).forEach(function (key) { if (order.indexOf(key) < 0) order.push(key); });
-      var waiting = 0, rank = 0;
+      var waiting = 0, rank = 0, carried = 0;
       order.forEach(function (key) {
         var r = byItem[key] || {};
         var v = r.value || {};
@@ -118,6 +118,12 @@
           row.li.setAttribute("data-flags", flags.join(","));
           row.figure.textContent += " \u26a0";
         }
+        if (isNum(r.converged_in_round)) {  // not asked this round: its figures are from when it converged
+          carried += 1;
+          row.li.classList.add("is-carried");
+          row.li.setAttribute("data-carried", String(r.converged_in_round));
+          row.li.title = t("converged_in_round", { round: r.converged_in_round });
+        }
         list.appendChild(row.li);
       });
       note = (sc.label ? sc.label + " · " : "") + lo + "–" + hi + " · " + t("scale_note", { level: "95 %" });
@@ -129,6 +135,7 @@
         if (change !== null) note += " · " + t("consensus_change", { change: (change >= 0 ? "+" : "") + change.toFixed(2) });
       }
       if (waiting) note += " · " + t(plural(waiting, "item_waiting_votes", "items_waiting_votes"), { n: waiting });
+      if (carried) note += " · " + t(plural(carried, "item_converged_earlier", "items_converged_earlier"), { n: carried });
       var flagged = flagNote(order.map(function (key) {
         var r = byItem[key] || {};
         var rankEl = list.querySelector('[data-item="' + key + '"] .sc-bar__rank');

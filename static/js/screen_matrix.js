@@ -158,6 +158,8 @@
         flags: (r && Array.isArray(r.flags)) ? r.flags.filter(function (f) { return SHOWN_FLAGS[f]; }) : [],
         prev: plotted && isNum(px) && isNum(py) ? { x: px, y: py } : null,
         consensusChange: consensusChange(r, before),
+        // A Delphi round that no longer asks the item: its figures are from the round it converged in.
+        carried: r && isNum(r.converged_in_round) ? r.converged_in_round : null,
         key: key,
         number: i + 1,
         title: it.title || key,
@@ -276,6 +278,12 @@
     } else if (waiting > 0) {
       note = t(plural(waiting, "item_waiting_enough", "items_waiting_enough"), { n: waiting, k: k });
     }
+    var carried = m.entries.filter(function (e) { return e.carried !== null; });
+    if (carried.length) {
+      var settled = t(plural(carried.length, "item_converged_earlier", "items_converged_earlier"), { n: carried.length });
+      note = note ? note + " · " + settled : settled;
+    }
+    el.chart.setAttribute("data-carried", carried.map(function (e) { return e.key + ":" + e.carried; }).join(" "));
     var change = meanChange(m.entries);
     var lead = note;
     function noteFor(numbered) {  // flagged items by number once the legend numbers them
@@ -336,11 +344,15 @@
         id: e.key,
         name: e.title,
         value: e.plotted ? g.display[e.key] : ["-", "-"],
-        itemStyle: { color: q.fill, borderColor: "#ffffff", borderWidth: Math.max(2, base / 9),
-          shadowBlur: base / 3, shadowColor: "rgba(0,0,0,0.25)" }
+        itemStyle: e.carried !== null
+          // Converged in an earlier round: drawn outlined, so the room sees it is settled, not being asked.
+          ? { color: "#ffffff", borderColor: q.fill, borderWidth: Math.max(3, base / 5), opacity: 0.9 }
+          : { color: q.fill, borderColor: "#ffffff", borderWidth: Math.max(2, base / 9),
+            shadowBlur: base / 3, shadowColor: "rgba(0,0,0,0.25)" }
       };
       if (g.numbered) {
-        point.label = { show: true, position: "inside", formatter: String(e.number), color: q.ink,
+        point.label = { show: true, position: "inside", formatter: String(e.number),
+          color: e.carried !== null ? INK : q.ink,
           fontSize: Math.round(base * 0.82), fontWeight: 800, textBorderWidth: 0 };
       } else {
         var p = g.placements[e.key];

@@ -104,6 +104,27 @@ def test_preview_start_and_only_kept_items_accepted(api: Any, ws: dict[str, Any]
     assert api.post(activity_url(wid, "severity", "rounds")).get_json()["round_items"] == CONSTRAINTS
 
 
+def test_the_room_keeps_converged_items_with_their_released_figures(api: Any, ws: dict[str, Any],
+                                                                    voters: list[str]) -> None:
+    """The screen's document (screen token: the released figures) of a round that no longer asks some items
+    still holds them, marked with the round they converged in, with that round's released figures."""
+    wid, screen = ws["id"], ws["screen_token"]
+    _rate(api, wid, voters, VOTES)
+    started = api.post(activity_url(wid, "severity", "rounds"), json={"drop_converged": True, "min_consensus": 0.7})
+    assert started.status_code == 200, started.get_data(as_text=True)
+    room = api.get(activity_url(wid, "severity", "results"), token=screen).get_json()
+    first = api.get(activity_url(wid, "severity", "results") + "?round=1", token=screen).get_json()
+    by_item = {e["item"]: e for e in room["items"]}
+    before = {e["item"]: e for e in first["items"]}
+    assert room["round"] == 2 and room["asked_items"] == ["skills", "roads", "land"]
+    assert {k for k, e in by_item.items() if "converged_in_round" in e} == {"finance", "power"}
+    assert by_item["finance"]["converged_in_round"] == by_item["power"]["converged_in_round"] == 1
+    assert by_item["finance"]["value"]["mean"] == pytest.approx(4.0)
+    assert by_item["power"]["value"] == before["power"]["value"]  # round 1's released figures, as they were
+    assert by_item["power"]["value"]["mean"] == pytest.approx(np.mean([3, 3, 3]) / 2 + np.mean([3, 3, 2]) / 2)
+    assert "converged_in_round" not in by_item["skills"]
+
+
 def _w_reference(ballots: list[list[str]], items: list[str]) -> float:
     table = np.array([[b.index(i) + 1.0 if i in b else (len(b) + 1 + len(items)) / 2 for i in items]
                       for b in ballots])

@@ -77,8 +77,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
     path = tmp_path_factory.mktemp("schemathesis") / "prioritas.db"
     shutil.copy(sqlite_template, path)
     app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    publisher.hub.results_changed = lambda activity_id: None  # type: ignore[method-assign]
-    publisher.hub.participation_changed = lambda workshop_id: None  # type: ignore[method-assign]
+    # No pushes for this app (not under test here). Stopping the app, not replacing the process-wide hub's
+    # methods: a replaced method would outlive this module and silence every later test's pushes.
+    publisher.hub.stop(app)
     create_facilitator(app)
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"email": "facilitator@example.org",
