@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ import requests
 import socketio as sio
 
 from tests.conftest import LiveServer, make_facilitator_token
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server
 
@@ -53,14 +53,6 @@ def ballot(kind: str, n: int) -> dict[str, Any]:
                        for i, item in enumerate(SECTORS)
                        for j, c in enumerate(("jobs", "demand", "capab", "risk"))]}
 
-
-def _wait(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 @pytest.mark.parametrize("kind", ["scale", "points", "ranking", "criteria"])
@@ -105,7 +97,7 @@ def test_twenty_phones_vote_and_the_screen_matches_the_api(live_server: LiveServ
 
     opened = requests.post(f"{base}/api/v1/workshops/{wid}/activities/{key}/open", headers=headers, timeout=10)
     assert opened.status_code == 200, opened.text
-    assert _wait(lambda: all({"activity": key, "state": "open"} in s for _, _, s in phones))
+    assert wait_until(lambda: all({"activity": key, "state": "open"} in s for _, _, s in phones), timeout=20)
 
     errors: list[str] = []
     url = f"{base}/api/v1/workshops/{wid}/activities/{key}/responses"
@@ -127,11 +119,11 @@ def test_twenty_phones_vote_and_the_screen_matches_the_api(live_server: LiveServ
     api_url = f"{base}/api/v1/workshops/{wid}/activities/{key}/results"
     live_results = requests.get(api_url, headers=headers, timeout=10).json()
     assert live_results["respondents"] == len(GROUPS)
-    assert _wait(lambda: bool(screen_events) and screen_events[-1]["respondents"] == len(GROUPS))
+    assert wait_until(lambda: bool(screen_events) and screen_events[-1]["respondents"] == len(GROUPS), timeout=20)
 
     closed = requests.post(f"{base}/api/v1/workshops/{wid}/activities/{key}/close", headers=headers, timeout=10)
     assert closed.status_code == 200
-    assert _wait(lambda: all({"activity": key, "state": "closed"} in s for _, _, s in phones))
+    assert wait_until(lambda: all({"activity": key, "state": "closed"} in s for _, _, s in phones), timeout=20)
     api_results = requests.get(api_url, headers=headers, timeout=10).json()
     screen_results = requests.get(api_url, headers={"Authorization": f"Bearer {workshop['screen_token']}"},
                                   timeout=10).json()
@@ -139,7 +131,7 @@ def test_twenty_phones_vote_and_the_screen_matches_the_api(live_server: LiveServ
     # with live participation counts, and never the two observers (below k) in any figure.
     assert {n: screen_results[n] for n in ("respondents", "groups")} == {
         n: api_results[n] for n in ("respondents", "groups")}
-    assert _wait(lambda: screen_events[-1] == screen_results), (screen_events[-1], screen_results)
+    assert wait_until(lambda: screen_events[-1] == screen_results, timeout=20), (screen_events[-1], screen_results)
     time.sleep(0.6)  # any push still in flight lands before the final comparison
     assert screen_events[-1] == screen_results
     for entry in screen_results["items"]:
@@ -197,12 +189,12 @@ def test_a_delphi_round_live(live_server: LiveServer) -> None:
 
     vote_all(0)
     assert requests.post(f"{url}/close", headers=headers, timeout=10).status_code == 200
-    assert _wait(lambda: all({"activity": key, "state": "closed"} in s for _, _, s in phones))
+    assert wait_until(lambda: all({"activity": key, "state": "closed"} in s for _, _, s in phones), timeout=20)
     for _, _, states in phones:
         states.clear()
     second = requests.post(f"{url}/rounds", headers=headers, timeout=10)
     assert second.status_code == 200 and second.json()["round"] == 2
-    assert _wait(lambda: all({"activity": key, "state": "open"} in s for _, _, s in phones))
+    assert wait_until(lambda: all({"activity": key, "state": "open"} in s for _, _, s in phones), timeout=20)
     vote_all(3)
     assert requests.post(f"{url}/close", headers=headers, timeout=10).status_code == 200
 
@@ -214,7 +206,7 @@ def test_a_delphi_round_live(live_server: LiveServer) -> None:
     room = requests.get(f"{url}/results", headers={"Authorization": f"Bearer {workshop['screen_token']}"},
                         timeout=10).json()
     assert room["round"] == 2 and room["previous"]["round"] == 1
-    assert _wait(lambda: bool(screen_events) and screen_events[-1] == room)
+    assert wait_until(lambda: bool(screen_events) and screen_events[-1] == room, timeout=20)
     time.sleep(0.6)
     assert screen_events[-1] == room
     for _, client, _ in phones:

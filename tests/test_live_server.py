@@ -11,17 +11,10 @@ import requests
 import socketio as sio
 
 from tests.conftest import LiveServer, make_facilitator_token
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server
 
-
-def _wait(predicate: Any, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_thirty_phones_through_a_whole_activity(live_server: LiveServer) -> None:
@@ -56,7 +49,7 @@ def test_thirty_phones_through_a_whole_activity(live_server: LiveServer) -> None
     opened = requests.post(f"{base}/api/v1/workshops/{wid}/activities/constraints/open", headers=headers,
                            timeout=10)
     assert opened.status_code == 200
-    assert _wait(lambda: all({"activity": "constraints", "state": "open"} in s for _, _, s in phones))
+    assert wait_until(lambda: all({"activity": "constraints", "state": "open"} in s for _, _, s in phones), timeout=15)
 
     errors: list[str] = []
 
@@ -79,7 +72,7 @@ def test_thirty_phones_through_a_whole_activity(live_server: LiveServer) -> None
     api_results = requests.get(f"{base}/api/v1/workshops/{wid}/activities/constraints/results",
                                headers=headers, timeout=10).json()
     assert api_results["respondents"] == 30
-    assert _wait(lambda: bool(screen_events) and screen_events[-1]["respondents"] == 30)
+    assert wait_until(lambda: bool(screen_events) and screen_events[-1]["respondents"] == 30, timeout=15)
     time.sleep(0.6)  # any push still in flight lands before we compare
     # The screen shows the room's released figures: the same as the screen token reads (docs/anonymity.md).
     room = requests.get(f"{base}/api/v1/workshops/{wid}/activities/constraints/results",
@@ -89,11 +82,13 @@ def test_thirty_phones_through_a_whole_activity(live_server: LiveServer) -> None
     closed = requests.post(f"{base}/api/v1/workshops/{wid}/activities/constraints/close", headers=headers,
                            timeout=10)
     assert closed.status_code == 200
-    assert _wait(lambda: all({"activity": "constraints", "state": "closed"} in s for _, _, s in phones))
+    assert wait_until(lambda: all({"activity": "constraints", "state": "closed"} in s for _, _, s in phones),
+                      timeout=15)
     # Closing releases nothing new to the room (docs/anonymity.md): the screen keeps what the screen token reads.
     room = requests.get(f"{base}/api/v1/workshops/{wid}/activities/constraints/results",
                         headers={"Authorization": f"Bearer {workshop['screen_token']}"}, timeout=10).json()
-    assert _wait(lambda: [i["y"] for i in screen_events[-1]["items"]] == [i["y"] for i in room["items"]])
+    assert wait_until(lambda: [i["y"] for i in screen_events[-1]["items"]] == [i["y"] for i in room["items"]],
+                      timeout=15)
     late = requests.put(f"{base}/api/v1/workshops/{wid}/activities/constraints/responses",
                         json={"ratings": [{"item": activity["items"][0], "x": 1, "y": 1}]},
                         headers={"Authorization": f"Bearer {phones[0][0]}"}, timeout=10)

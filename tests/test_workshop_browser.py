@@ -24,11 +24,10 @@ from app.library import get_template
 from bench.page_weight import BUDGET, Journey, NetworkLog, report
 from tests.a11y.support import assert_accessible
 from tests.conftest import ROOT, make_facilitator_token
+from tests.support.browser import LAUNCH_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
          "extra_http_headers": {"Accept-Encoding": "gzip, deflate"}}
 SHOTS = ROOT / "docs" / "screenshots"

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.a11y.support import LAUNCH_ARGS, Room
+from tests.a11y.support import Room
 from tests.conftest import start_server, stop_server
+from tests.support.browser import LAUNCH_ARGS
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,6 @@ from tests.facilitator.conftest import csrf_from
 from tests.participant.test_phone_types import typed_definition
 
 AXE_DIR = Path(__file__).resolve().parent.parent / "assets" / "axe-core-4.14.1"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 BLOCKING = ("serious", "critical")
 FACILITATOR = ("live@example.org", "live-password")

@@ -10,9 +10,8 @@ import pytest
 import requests
 
 from tests.conftest import make_facilitator_token, small_definition
+from tests.support.browser import LAUNCH_ARGS
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 PASSWORD = "a long passphrase"
 
 

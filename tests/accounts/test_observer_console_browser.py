@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.accounts.test_accounts_browser import LAUNCH_ARGS, sign_in
+from tests.accounts.test_accounts_browser import sign_in
 from tests.conftest import _config_dict, make_facilitator_token, small_definition
+from tests.support.browser import LAUNCH_ARGS
 
 #: Controls of the run console that only the owner and co-facilitators may use.
 CONTROLS = (".joining-form", ".pace-panel", "[data-remote-link]", ".open-form", ".close-form", ".round-form",

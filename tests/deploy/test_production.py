@@ -6,7 +6,6 @@ screens connected to every worker.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import socketio as sio
 
 from tests.conftest import REDIS_URL, make_facilitator_token, need, port_open
 from tests.deploy.support import start_gunicorn, stop, worker_pids
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.postgres]
 
@@ -37,14 +37,6 @@ def _screens(url: str, token: str, count: int) -> tuple[list[Any], list[list[dic
         received.append(events)
     return clients, received
 
-
-def _wait(predicate: Any, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_two_workers_share_votes_screens_and_results(tmp_path: Path, shared_postgres: str) -> None:
@@ -71,7 +63,7 @@ def test_two_workers_share_votes_screens_and_results(tmp_path: Path, shared_post
                                   json={"ratings": [{"item": "finance", "x": 1 + n % 5, "y": 5 - n % 3}]},
                                   headers={"Authorization": f"Bearer {joined['participant_token']}"}, timeout=10)
             assert saved.status_code == 200, saved.text
-            assert _wait(lambda n=n: all(any(doc.get("respondents") == n for doc in events)
+            assert wait_until(lambda n=n: all(any(doc.get("respondents") == n for doc in events)
                                          for events in received)), (
                 f"vote {n} did not reach every screen: "
                 f"{[max((d.get('respondents', 0) for d in e), default=0) for e in received]}")

@@ -18,7 +18,8 @@ import requests
 import socketio as sio
 
 from tests.conftest import make_facilitator_token, migrate_to_head, small_definition, start_server, stop_server
-from tests.participant.test_phone_browser import LAUNCH_ARGS, PHONE, pick
+from tests.participant.test_phone_browser import pick
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 

@@ -16,17 +16,10 @@ import socketio as sio
 
 from tests.conftest import free_port, make_facilitator_token
 from tests.deploy.support import OwnRedis, start_gunicorn, stop
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.postgres]
 
-
-def _wait(predicate: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 def test_room_goes_on_without_redis_and_pushes_resume(tmp_path: Path, shared_postgres: str) -> None:
@@ -70,7 +63,7 @@ def test_room_goes_on_without_redis_and_pushes_resume(tmp_path: Path, shared_pos
 
         for n in range(1, 4):
             vote(n, "gov")
-        assert _wait(lambda: everyone_sees(3), 10)
+        assert wait_until(lambda: everyone_sees(3), 10)
 
         redis.stop()
         # Login (API and form), joining and voting, all with the queue and the limit store gone.
@@ -90,10 +83,10 @@ def test_room_goes_on_without_redis_and_pushes_resume(tmp_path: Path, shared_pos
         assert results["respondents"] == 9
 
         redis.start()  # back on the same port
-        assert _wait(lambda: requests.get(f"{server.url}/healthz", timeout=10).json()["redis"] == "ok", 10)
+        assert wait_until(lambda: requests.get(f"{server.url}/healthz", timeout=10).json()["redis"] == "ok", 10)
         time.sleep(3)  # the workers' listeners resubscribe within about two seconds
         vote(10, "workers")
-        assert _wait(lambda: everyone_sees(10), 10), (
+        assert wait_until(lambda: everyone_sees(10), 10), (
             [max((d.get("respondents", 0) for d in e), default=0) for e in received])
     finally:
         for screen in screens:

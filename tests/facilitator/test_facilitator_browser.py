@@ -9,9 +9,7 @@ import pytest
 import requests
 
 from tests.facilitator.conftest import live_invite_path
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+from tests.support.browser import LAUNCH_ARGS
 
 
 @pytest.mark.browser

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.a11y.support import PHONE, assert_accessible
+from tests.a11y.support import assert_accessible
 from tests.facilitator.conftest import live_invite_path
-from tests.facilitator.test_facilitator_browser import LAUNCH_ARGS
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 TITLE = "Eastern Cape: data lifecycle"
 NOTICE = "Your answers are kept for 30 days, then deleted."

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests.conftest import make_facilitator_token, small_definition
-from tests.participant.test_phone_browser import LAUNCH_ARGS
+from tests.support.browser import LAUNCH_ARGS
 
 EMAIL, PASSWORD = "maputo@example.org", "live-password"
 #: Written by hand: what each console says once its socket is connected, and a heading of the editor.

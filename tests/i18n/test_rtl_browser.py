@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.conftest import make_facilitator_token, small_definition
-from tests.participant.test_phone_browser import LAUNCH_ARGS, PHONE
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 
 def _phone_boxes(page: Any, base: str, code: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.library import get_template, list_templates
 from tests.conftest import small_definition
 from tests.facilitator.conftest import PASSWORD, Browser, body
+from tests.support.browser import LAUNCH_ARGS
 
 API = "/api/v1"
 BUILTIN_KEYS = [t["key"] for t in list_templates()]
@@ -491,8 +492,6 @@ def test_keys_never_collide_with_builtins_and_respect_the_key_rule(app: Any) -> 
 
 # --- in a real browser ---------------------------------------------------------------------------------------
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ import requests
 
 from tests.conftest import make_facilitator_token
 from tests.participant.test_phone_types import typed_definition
-from tests.screen.test_screen_browser import LAUNCH_ARGS, PHONE
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 EMAIL, PASSWORD = "live@example.org", "live-password"
 

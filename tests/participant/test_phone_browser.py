@@ -9,10 +9,7 @@ import pytest
 import requests
 
 from tests.conftest import make_facilitator_token
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 
 def pick(page: Any, item: str, axis: str, value: str) -> None:

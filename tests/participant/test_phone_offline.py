@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from tests.conftest import make_facilitator_token, small_definition
-from tests.participant.test_phone_browser import LAUNCH_ARGS, PHONE, pick
+from tests.participant.test_phone_browser import pick
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 QUEUE_KEY = "prioritas.queue.v1"
 

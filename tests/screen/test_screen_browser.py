@@ -11,10 +11,7 @@ import requests
 
 from tests.conftest import make_facilitator_token
 from tests.participant.test_phone_types import typed_definition
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 
 @pytest.mark.browser

@@ -10,7 +10,7 @@ import requests
 
 from tests.conftest import make_facilitator_token
 from tests.participant.test_phone_types import typed_definition
-from tests.screen.test_screen_browser import LAUNCH_ARGS
+from tests.support.browser import LAUNCH_ARGS
 
 
 @pytest.mark.browser

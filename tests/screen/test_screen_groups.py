@@ -11,7 +11,7 @@ import requests
 
 from tests.conftest import make_facilitator_token
 from tests.participant.test_phone_types import typed_definition
-from tests.screen.test_screen_browser import LAUNCH_ARGS
+from tests.support.browser import LAUNCH_ARGS
 
 # Hand-worked: every member of a group gives the same ratings, so each group mean is that rating.
 ROUND_1 = {"gov": {"finance": (2, 1), "skills": (4, 4)},

@@ -18,7 +18,7 @@ import requests
 
 from tests.conftest import make_facilitator_token
 from tests.screen.long_titles import ACTIVITY_TITLES, TITLES
-from tests.screen.test_screen_browser import LAUNCH_ARGS
+from tests.support.browser import LAUNCH_ARGS
 
 #: (workshop language, second language or "", short titles): every language first once with its longest
 #: titles, Arabic right to left, one without a second language; and one with short titles, so the matrix with

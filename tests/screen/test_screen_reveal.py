@@ -4,7 +4,6 @@ on reveal, and a countdown that every client hears; then the same seen in Chromi
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -13,18 +12,11 @@ import socketio as sio
 
 from tests.conftest import LiveServer, make_facilitator_token, small_definition
 from tests.facilitator.conftest import csrf_from
-from tests.screen.test_screen_browser import LAUNCH_ARGS, PHONE
+from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server
 
-
-def _wait(predicate: Any, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 class Room:
@@ -90,13 +82,14 @@ def test_screens_get_counts_while_hidden_then_everything_on_reveal_and_a_timer(l
     phone.on("results", phone_results.append)
     phone.connect(room.base, auth={"participant_token": joined["participant_token"]}, transports=["websocket"])
     try:
-        assert _wait(lambda: bool(screen_results) and bool(facilitator_results))
+        assert wait_until(lambda: bool(screen_results) and bool(facilitator_results))
         assert screen_results[0] == {"activity": "constraints", "hidden": True, "respondents": 0,
                                      "groups": {"gov": {"respondents": 0}, "firms": {"respondents": 0},
                                                 "workers": {"respondents": 0}}}
         for x in (1, 3, 5):
             room.vote("gov", x)
-        assert _wait(lambda: screen_results[-1]["respondents"] == 3 and facilitator_results[-1]["respondents"] == 3)
+        assert wait_until(lambda: screen_results[-1]["respondents"] == 3
+                          and facilitator_results[-1]["respondents"] == 3)
         assert screen_results[-1]["hidden"] is True and "items" not in screen_results[-1]
         assert screen_results[-1]["groups"]["gov"] == {"respondents": 3}
         assert all("items" not in doc for doc in screen_results)  # not one figure leaked while hidden
@@ -105,19 +98,19 @@ def test_screens_get_counts_while_hidden_then_everything_on_reveal_and_a_timer(l
 
         seen = len(screen_results)
         room.submit("reveal", {"revealed": "1"})
-        assert _wait(lambda: len(screen_results) > seen and "items" in screen_results[-1])
+        assert wait_until(lambda: len(screen_results) > seen and "items" in screen_results[-1])
         api_full = room.api("GET", "/activities/constraints/results").json()
         assert "hidden" not in screen_results[-1]
         # Pooled figures are the API's; group panels follow the live batching rule, as the facilitator's do.
         assert [(i["x"], i["y"]) for i in screen_results[-1]["items"]] == [(i["x"], i["y"]) for i in api_full["items"]]
-        assert _wait(lambda: facilitator_results[-1] == screen_results[-1])
+        assert wait_until(lambda: facilitator_results[-1] == screen_results[-1])
 
         room.submit("timer", {"minutes": "2"})
-        assert _wait(lambda: bool(screen_timers) and bool(phone_timers))
+        assert wait_until(lambda: bool(screen_timers) and bool(phone_timers))
         assert screen_timers[-1] == phone_timers[-1]
         assert screen_timers[-1]["activity"] == "constraints" and screen_timers[-1]["ends_at"].endswith("Z")
         room.submit("timer", {"stop": "1"})
-        assert _wait(lambda: screen_timers[-1]["ends_at"] is None and phone_timers[-1]["ends_at"] is None)
+        assert wait_until(lambda: screen_timers[-1]["ends_at"] is None and phone_timers[-1]["ends_at"] is None)
         assert phone_results == []  # phones never hear live results, hidden or not
     finally:
         for client in (screen, facilitator, phone):

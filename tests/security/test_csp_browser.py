@@ -11,7 +11,7 @@ import requests
 
 from tests.conftest import make_facilitator_token
 from tests.participant.test_phone_types import typed_definition
-from tests.screen.test_screen_browser import LAUNCH_ARGS, PHONE
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
 #: Runs before any page script (Playwright injects it outside the page's CSP), records every violation.
 RECORD = ("window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) {"

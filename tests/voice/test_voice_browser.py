@@ -12,10 +12,8 @@ import requests
 
 from tests.a11y.support import assert_accessible
 from tests.conftest import make_facilitator_token, small_definition
+from tests.support.browser import LAUNCH_ARGS, PHONE
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 EMAIL, PASSWORD = "live@example.org", "live-password"
 
 

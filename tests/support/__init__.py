@@ -1,0 +1,1 @@
+"""Helpers shared by test modules (conftest files hold fixtures only)."""
