@@ -23,7 +23,7 @@ from app.extensions import db, socketio
 from app.models import Activity, Workshop
 from app.services import release, results
 from app.services.admission import participation_event
-from app.services.live import facilitators_room, for_screen, screens_room
+from app.services.live import facilitators_room, screens_room
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ class LiveHub:
                         continue
                     socketio.emit(events.RESULTS, results.compute(activity, "equal_groups"),
                                   to=facilitators_room(activity.workshop_id))
-                    room = for_screen(activity, results.live_document(activity))
+                    room = results.room_view(activity)  # the one rule for what the room may see
                     with self._lock:
                         sent = self._published.setdefault(app, {})
                         repeat = sent.get(activity_id) == room

@@ -75,7 +75,7 @@ def on_connect(auth: Any = None) -> None:
             _join_screen(workshop.id)
             _emit_pace(workshop)
             for activity in participation.open_activities(workshop):
-                emit(events.RESULTS, live.for_screen(activity, results.live_document(activity)))
+                emit(events.RESULTS, results.room_view(activity))
                 _emit_timer(activity)
             return
         token = auth.get("participant_token") if isinstance(auth.get("participant_token"), str) else None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app import __version__, events
+from app.engine import WEIGHTINGS
 from app.services.definitions import DEFAULT_MAX_PER_ITEM, KEY_PATTERN
 
 KEY = {"type": "string", "pattern": f"^{KEY_PATTERN.pattern}$"}
@@ -64,7 +65,7 @@ FLAGS = {"type": "array", "description": "Extension: between-group disagreement 
 CI95 = {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
 RESULTS_COMMON = {
     "activity": KEY,
-    "weighting": {"enum": ["per_head", "equal_groups"]},
+    "weighting": {"enum": list(WEIGHTINGS)},
     "respondents": {"type": "integer"},
     "groups": {"type": "object", "additionalProperties": {
         "type": "object", "properties": {"respondents": {"type": "integer"}}}},
@@ -582,7 +583,7 @@ SCHEMAS["Comparison"] = {
     "description": "One activity across workshops of one template (docs/methods.md: pooled, rank, rank change).",
     "properties": {
         "template": {"type": "string"}, "activity": KEY, "type": {"type": "string"},
-        "weighting": {"enum": ["per_head", "equal_groups"]}, "title": {"type": "string"},
+        "weighting": {"enum": list(WEIGHTINGS)}, "title": {"type": "string"},
         "workshops": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "integer"}, "title": {"type": "string"}, "created_at": {"type": "string"},
             "min_group_size": {"type": "integer"}, "respondents": {"type": "integer"}}}},
@@ -632,7 +633,7 @@ def _action_paths(activity: str) -> dict[str, Any]:
                             "description": "Comma-separated workshop ids (default: all of the template's).",
                             "schema": {"type": "string", "pattern": "^[0-9]+(,[0-9]+)*$"}},
                            {"name": "weighting", "in": "query", "required": False,
-                            "schema": {"enum": ["per_head", "equal_groups"], "default": "equal_groups"}}],
+                            "schema": {"enum": list(WEIGHTINGS), "default": "equal_groups"}}],
             "responses": {"200": _json(_ref("Comparison")), **_errors("401", "404", "403", "422")}}},
     }
 
@@ -744,7 +745,7 @@ def openapi_document() -> dict[str, Any]:
                                "counts. See docs/anonymity.md.",
                 "security": [{"facilitator": []}, {"screen": []}],
                 "parameters": [WORKSHOP_ID, ACTIVITY_KEY, {"name": "weighting", "in": "query", "required": False,
-                                                           "schema": {"enum": ["per_head", "equal_groups"],
+                                                           "schema": {"enum": list(WEIGHTINGS),
                                                                       "default": "equal_groups"}},
                                {"name": "round", "in": "query", "required": False,
                                 "description": "A Delphi round (default: the current one); 404 for a round "
@@ -812,7 +813,7 @@ def openapi_document() -> dict[str, Any]:
                                "results document as .../results, with the same credentials and weighting rules.",
                 "security": [{"facilitator": []}, {"screen": []}],
                 "parameters": [WORKSHOP_ID, ACTIVITY_KEY, {"name": "weighting", "in": "query", "required": False,
-                                                           "schema": {"enum": ["per_head", "equal_groups"],
+                                                           "schema": {"enum": list(WEIGHTINGS),
                                                                       "default": "equal_groups"}},
                                {"name": "round", "in": "query", "required": False,
                                 "description": "A Delphi round (default: the current one; from round 2 arrows "

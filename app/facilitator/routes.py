@@ -519,7 +519,7 @@ def activity_results(workshop_id: int, key: str) -> Page:
     workshop = _owned(workshop_id)
     activity = workshops.get_activity(workshop, key)
     weighting = request.args.get("weighting", "equal_groups")
-    if weighting not in ("per_head", "equal_groups"):
+    if weighting not in results.WEIGHTINGS:
         weighting = "equal_groups"
     round_ = request.args.get("round", type=int)
     try:

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.engine import EQUAL_GROUPS, PER_HEAD
 from app.extensions import db
 from app.models import Action, Activity, Participant, Proposal, Response, Workshop, utcnow
 from app.services import actions as action_service
@@ -21,7 +22,7 @@ from app.services import archive, results, workshops
 
 log = logging.getLogger(__name__)
 
-WEIGHTINGS = ("equal_groups", "per_head")
+WEIGHTINGS = (EQUAL_GROUPS, PER_HEAD)  # the reports lead with the groups-weighted figures
 
 
 @dataclass

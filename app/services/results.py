@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from app.engine import WEIGHTINGS as ENGINE_WEIGHTINGS
 from app.engine import (
     CriteriaData,
     Criterion,
@@ -35,7 +36,7 @@ from app.services import release, tally
 from app.services.errors import invalid_field, not_found
 from app.services.live import for_screen
 
-WEIGHTINGS = ("per_head", "equal_groups")
+WEIGHTINGS = ENGINE_WEIGHTINGS  # the engine says which weightings exist
 
 
 def check_weighting(value: str | None) -> str:

@@ -1,7 +1,7 @@
 """Where a participant stands: the room's figures, exactly as the screen shows them, with this phone's own
 answers beside them, once the facilitator has revealed the activity.
 
-Room figures come only from `live.for_screen(activity, results.live_document(activity))`, the screen's view
+Room figures come only from `results.room_view(activity)`, the screen's view
 (pooled, groups-weighted, suppressed as the room sees it), and only its pooled figures are used: no group
 appears on a phone. The participant's own answers are read for that participant only. The page draws plain
 shapes (server-side SVG and CSS bars), so it is light and works without JavaScript.
@@ -29,7 +29,7 @@ def visible(activity: Activity) -> bool:
 
 def room_view(activity: Activity) -> dict[str, Any]:
     """The screen's document: the one view of the room a phone may show."""
-    return live.for_screen(activity, results.live_document(activity))
+    return results.room_view(activity)
 
 
 def _place(value: float, low: float, high: float, flip: bool = False) -> float:
