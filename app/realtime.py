@@ -125,11 +125,12 @@ def _emit_timer(activity: Any) -> None:
 
 
 def _emit_pace(workshop: Any) -> None:
-    """Where the room is under presenter pace, to the joining client alone (self-paced: nothing to follow)."""
+    """Where the room is, to the joining client alone, self-paced included: a phone whose page was drawn
+    under presenter pace just before the facilitator went back to self-paced learns it here (it would
+    otherwise have missed the event while its page loaded)."""
     from app.services import pace
 
-    if workshop.pace != "self":
-        emit(events.PACE, pace.payload(workshop))
+    emit(events.PACE, pace.payload(workshop))
 
 
 def _join_screen(workshop_id: int) -> None:

@@ -209,14 +209,18 @@
   };
 
   // Presenter pace moved (from the remote, the API or another console): show where the room is now.
+  // Two moves in quick succession start two fetches; only the last one started may draw (an earlier answer
+  // arriving late would show a step the room has already left).
+  var paceFetches = 0;
   handlers[E.PACE] = function (data) {
-    var panel = root.querySelector("[data-pace-panel]");
-    if (!panel || !data || !window.DOMParser) { return; }
+    if (!root.querySelector("[data-pace-panel]") || !data || !window.DOMParser) { return; }
+    var mine = ++paceFetches;
     fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       return response.ok ? response.text() : null;
     }).then(function (html) {
+      var panel = root.querySelector("[data-pace-panel]");
       var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("[data-pace-panel]");
-      if (fresh) { panel.replaceWith(fresh); }
+      if (fresh && panel && mine === paceFetches) { panel.replaceWith(fresh); }
     }).catch(function () { /* the next reload shows it */ });
   };
 

@@ -163,7 +163,10 @@ def test_pace_event_reaches_phones_and_screens_and_is_sent_on_connect(app: Any, 
     token = join(typed["join_code"], "firms")
     screen = socketio.test_client(app, auth={"screen_token": typed["screen_token"]})
     phone_socket = socketio.test_client(app, auth={"participant_token": token})
-    assert not [p for p in screen.get_received() if p["name"] == "pace"]  # self-paced: nothing on connect
+    # Self-paced: the joining client is told so (a phone drawn under pace a moment ago must learn it).
+    on_connect = [p["args"][0] for p in screen.get_received() if p["name"] == "pace"]
+    assert [(e["mode"], e["activity"], e["item"]) for e in on_connect] == [("self", None, None)]
+    assert [p["args"][0]["mode"] for p in phone_socket.get_received() if p["name"] == "pace"] == ["self"]
     put_pace(api, typed, {"mode": "item"})
     put_pace(api, typed, {"move": "next"})
     for client in (screen, phone_socket):

@@ -3,6 +3,7 @@ speaks, with the exact words the report has always used."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.reports import pdf
@@ -17,8 +18,12 @@ def test_wording_in_the_workshop_language(app: Any) -> None:
     assert french["report"] == "Rapport d'atelier" and english["report"] == "Workshop report"
     assert "k = {k}" in french["method_text"] and "95 %," in french["method_text"]
     assert french["kind_outlier_firm"] == "Entreprise atypique" and french["status_merged"] == "Fusionnée"
-    # Spanish has no wording yet for the weight sensitivity: English, never an empty cell.
-    assert spanish["overtakes"] == english["overtakes"] and spanish["report"] == "Informe del taller"
+    assert spanish["overtakes"] == "{b} supera a {a} si el peso de «{criterion}» pasa de {start} a {end}."
+    assert spanish["report"] == "Informe del taller"
+    # Every placeholder of the English wording survives the translation (the report fills them in).
+    for key, text in english.items():
+        for language in (french, spanish):
+            assert sorted(re.findall(r"\{[a-z_]+\}", language[key])) == sorted(re.findall(r"\{[a-z_]+\}", text)), key
 
 
 def test_unknown_language_reads_english(app: Any) -> None:

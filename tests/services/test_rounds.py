@@ -75,7 +75,8 @@ def test_rounds_are_kept_apart_and_previous_is_round_n_minus_1(app: Any) -> None
     assert _compute(app, scale, round=2) == current
 
 
-@pytest.mark.parametrize("value,status", [(0, 404), (3, 404), ("3", 404), ("x", 422), ("-1", 422), (True, 422)])
+@pytest.mark.parametrize("value,status", [(0, 422), ("0", 422), (3, 404), ("3", 404), ("x", 422), ("-1", 422),
+                                          (" 2", 422), (True, 422)])
 def test_unknown_round_is_a_problem(app: Any, value: Any, status: int) -> None:
     from app import publisher
 
