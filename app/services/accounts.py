@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -50,11 +51,11 @@ def create_user(email: str, password: str, name: str = "", is_admin: bool = Fals
     email = email.strip().lower()
     errors = []
     if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
-        errors.append(FieldError("email", "Enter a valid e-mail address."))
+        errors.append(FieldError("email", _("Enter a valid e-mail address.")))
     elif find_by_email(email):
-        errors.append(FieldError("email", f"An account with the address {email} already exists."))
+        errors.append(FieldError("email", _("An account with the address %(email)s already exists.", email=email)))
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(FieldError("password", f"Use at least {MIN_PASSWORD_LENGTH} characters."))
+        errors.append(FieldError("password", _("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)))
     if errors:
         raise invalid(errors, errors[0].message)
     user = User(email=email, name=name.strip(), is_admin=bool(is_admin) or not has_accounts())
@@ -78,9 +79,9 @@ def token_options(body: dict[str, Any]) -> tuple[int, str]:
     label = body.get("label", "")
     errors = []
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= TOKEN_DAYS_MAX:
-        errors.append(FieldError("expires_in_days", f"A whole number of days from 1 to {TOKEN_DAYS_MAX}."))
+        errors.append(FieldError("expires_in_days", _("A whole number of days from 1 to %(n)s.", n=TOKEN_DAYS_MAX)))
     if not isinstance(label, str) or len(label.strip()) > 80:
-        errors.append(FieldError("label", "A text of at most 80 characters."))
+        errors.append(FieldError("label", _("A text of at most %(n)s characters.", n=80)))
     if errors:
         raise invalid(errors, errors[0].message)
     return days, label.strip()
@@ -88,11 +89,11 @@ def token_options(body: dict[str, Any]) -> tuple[int, str]:
 
 def issue_token(email: object, password: object, days: int = TOKEN_DAYS_DEFAULT, label: str = "") -> str:
     if not isinstance(email, str) or not isinstance(password, str):
-        raise Problem(422, "Invalid request", "Send a JSON object with string fields email and password.",
-                      [FieldError("email", "Required."), FieldError("password", "Required.")])
+        raise Problem(422, "Invalid request", _("Send a JSON object with string fields email and password."),
+                      [FieldError("email", _("Required.")), FieldError("password", _("Required."))])
     user = authenticate(email, password)
     if user is None:
-        raise unauthorized("Unknown e-mail address or wrong password.")
+        raise unauthorized(_("Unknown e-mail address or wrong password."))
     return new_api_token(user, days, label)[0]
 
 
@@ -139,6 +140,6 @@ def revoke_token(user: User, token_id: int) -> None:
 
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
-        raise not_found(f"You have no token {token_id}.")
+        raise not_found(_("You have no token %(id)s.", id=token_id))
     db.session.delete(row)
     db.session.flush()

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Action, Activity, Item, Workshop
@@ -94,7 +95,7 @@ def documents(workshop: Workshop) -> list[dict[str, Any]]:
 def get(workshop: Workshop, action_id: int) -> Action:
     action = db.session.get(Action, action_id)
     if action is None or action.workshop_id != workshop.id:
-        raise not_found(f"The workshop has no action {action_id}.")
+        raise not_found(_("The workshop has no action %(id)s.", id=action_id))
     return action
 
 
@@ -103,14 +104,14 @@ def _text(body: dict[str, Any], name: str, limit: int, errors: list[FieldError],
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        errors.append(FieldError(name, f"The {name} is text."))
+        errors.append(FieldError(name, _("The %(name)s is text.", name=name)))
         return None
     value = value.strip()
     if required and not value:
-        errors.append(FieldError(name, "Say who owns this action (a person, office or organisation)."))
+        errors.append(FieldError(name, _("Say who owns this action (a person, office or organisation).")))
         return None
     if len(value) > limit:
-        errors.append(FieldError(name, f"At most {limit} characters."))
+        errors.append(FieldError(name, _("At most %(n)s characters.", n=limit)))
         return None
     return value
 
@@ -123,32 +124,33 @@ def _due(value: Any, errors: list[FieldError]) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    errors.append(FieldError("due_date", "The due date is a date such as 2026-12-31, or empty."))
+    errors.append(FieldError("due_date", _("The due date is a date such as 2026-12-31, or empty.")))
     return None
 
 
 def _check(activity: Activity) -> None:
     if not has_quadrants(activity):
-        raise invalid_field("activity", f"Actions are made from a matrix or criteria activity; "
-                                        f"'{activity.key}' is a {activity.type} activity.")
+        raise invalid_field("activity", _("Actions are made from a matrix or criteria activity; '%(key)s' is a "
+                                          "%(type)s activity.", key=activity.key, type=activity.type))
 
 
 def _item(activity: Activity, key: Any, errors: list[FieldError]) -> Item | None:
     if not isinstance(key, str):
-        errors.append(FieldError("item", "Name the item by its key."))
+        errors.append(FieldError("item", _("Name the item by its key.")))
         return None
     item = next((i for i in activity.items if i.key == key), None)
     if item is None:
-        errors.append(FieldError("item", f"The activity '{activity.key}' has no item '{key}'."))
+        errors.append(FieldError("item", _("The activity '%(activity)s' has no item '%(key)s'.",
+                                           activity=activity.key, key=key)))
     return item
 
 
 def _body(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
-        raise invalid_field("", "Send a JSON object with item, owner, due_date and note.")
+        raise invalid_field("", _("Send a JSON object with item, owner, due_date and note."))
     unknown = sorted(set(body) - set(FIELDS) - set(READ_ONLY))
     if unknown:
-        raise invalid([FieldError(name, "Unknown field.") for name in unknown])
+        raise invalid([FieldError(name, _("Unknown field.")) for name in unknown])
     return body
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import utcnow
@@ -51,6 +53,8 @@ class Ballot:
     replace: bool
     done: bool = False
     error: BaseException | None = None
+    #: The submitter's language: another request may write the batch, so refusals are worded in this one.
+    language: str = "en"
 
 
 @dataclass(eq=False)
@@ -65,13 +69,15 @@ def cast(voter: Voter, activity: Any, body: Any) -> int:
     if not activity.is_open:
         raise _closed(activity.key, activity.state)
     rows, replace, saved = participation.parse_ballot(activity, body)
-    ballot = Ballot(voter, activity.id, activity.key, activity.round, rows, replace)
+    ballot = Ballot(voter, activity.id, activity.key, activity.round, rows, replace,
+                    language=str(get_locale() or "en"))
     submit(ballot)
     return saved
 
 
 def _closed(key: str, state: str) -> Problem:
-    return conflict(f"The activity '{key}' is {state}, not open: votes are not accepted now.")
+    return conflict(_("The activity '%(key)s' is %(state)s, not open: votes are not accepted now.",
+                      key=key, state=state))
 
 
 def _box() -> _Box:
@@ -104,8 +110,9 @@ def _commit(batch: list[Ballot]) -> None:
     except BaseException as error:
         if not isinstance(error, Exception):  # the writing request itself is going away (killed, timed out)
             for ballot in batch:
-                ballot.error, ballot.done = Problem(503, "Busy", "The ballot could not be saved; please send it "
-                                                                 "again."), True
+                with force_locale(ballot.language):
+                    ballot.error = Problem(503, "Busy", _("The ballot could not be saved; please send it again."))
+                ballot.done = True
             raise
         if len(batch) == 1:
             batch[0].error = error
@@ -118,22 +125,27 @@ def _commit(batch: list[Ballot]) -> None:
         ballot.done = True
 
 
+def _refusal(ballot: Ballot, state: Any, participants: Any) -> Problem | None:
+    """Why this ballot cannot be written now (None if it can), in the current language."""
+    if ballot.voter.id not in participants:
+        return unauthorized(_("Send a participant token: Authorization: Bearer <participant_token>."))
+    if state is None or state[0] != "open":
+        return _closed(ballot.activity_key, state[0] if state else "gone")
+    if state[1] != ballot.round:
+        return conflict(_("A new round of '%(key)s' has started: answer it on the new form. Nothing was saved.",
+                          key=ballot.activity_key))
+    return None
+
+
 def _write(batch: list[Ballot]) -> None:
     """Every still-valid ballot of the batch, in the caller's transaction; refused ones get their error."""
     activities = _activities({b.activity_id for b in batch})
     participants = _lock_participants({b.voter.id for b in batch})
     accepted: list[Ballot] = []
     for ballot in batch:
-        ballot.error = None
-        state = activities.get(ballot.activity_id)
-        if ballot.voter.id not in participants:
-            ballot.error = unauthorized("Send a participant token: Authorization: Bearer <participant_token>.")
-        elif state is None or state[0] != "open":
-            ballot.error = _closed(ballot.activity_key, state[0] if state else "gone")
-        elif state[1] != ballot.round:
-            ballot.error = conflict(f"A new round of '{ballot.activity_key}' has started: answer it on the new "
-                                    "form. Nothing was saved.")
-        else:
+        with force_locale(ballot.language):
+            ballot.error = _refusal(ballot, activities.get(ballot.activity_id), participants)
+        if ballot.error is None:
             accepted.append(ballot)
     if not accepted:
         return

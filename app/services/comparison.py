@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app import library
 from app.engine import GroupSpec
@@ -78,7 +79,7 @@ def parse_ids(value: Any) -> list[int] | None:
     for part in parts:
         text = str(part).strip()
         if not text.isascii() or not text.isdigit():
-            raise invalid_field("workshops", "List workshop ids separated by commas, such as 3,7.")
+            raise invalid_field("workshops", _("List workshop ids separated by commas, such as 3,7."))
         ids.append(int(text))
     return list(dict.fromkeys(ids))
 
@@ -92,30 +93,31 @@ def select(user: User, template: Any, activity_key: Any, workshop_ids: list[int]
     """
     errors = []
     if not isinstance(template, str) or not template:
-        errors.append(FieldError("template", "Name the template the workshops were created from."))
+        errors.append(FieldError("template", _("Name the template the workshops were created from.")))
     if not isinstance(activity_key, str) or not activity_key:
-        errors.append(FieldError("activity", "Name the activity (its key) to compare."))
+        errors.append(FieldError("activity", _("Name the activity (its key) to compare.")))
     if errors:
         raise invalid(errors)
     if workshop_ids is None:
         chosen = next((t.workshops for t in templates_for(user) if t.key == template), None)
         if chosen is None:
-            raise not_found(f"None of your workshops was created from the template '{template}'.")
+            raise not_found(_("None of your workshops was created from the template '%(template)s'.",
+                              template=template))
     else:
         chosen = []
         for workshop_id in workshop_ids:
             workshop = db.session.get(Workshop, workshop_id)
             if workshop is None:
-                raise not_found(f"There is no workshop {workshop_id}.")
+                raise not_found(_("There is no workshop %(id)s.", id=workshop_id))
             chosen.append(workshop)
         from app.services import access
 
         if any(not access.allows(w, user, "read") for w in chosen):
-            raise forbidden("You can compare only your own workshops.")
+            raise forbidden(_("You can compare only your own workshops."))
         other = [w.id for w in chosen if w.template_key != template]
         if other:
-            raise invalid_field("workshops", f"Workshops {', '.join(map(str, other))} were not created from "
-                                             f"the template '{template}'.")
+            raise invalid_field("workshops", _("Workshops %(ids)s were not created from the template "
+                                               "'%(template)s'.", ids=", ".join(map(str, other)), template=template))
         chosen.sort(key=lambda w: (w.created_at, w.id))
     activities: list[Activity] = []
     skipped: list[dict[str, Any]] = []
@@ -128,7 +130,7 @@ def select(user: User, template: Any, activity_key: Any, workshop_ids: list[int]
         else:
             activities.append(activity)
     if not activities:
-        raise not_found(f"None of the selected workshops has an activity '{activity_key}'.")
+        raise not_found(_("None of the selected workshops has an activity '%(key)s'.", key=activity_key))
     return activities, skipped
 
 

@@ -91,36 +91,36 @@ def text(data: dict[str, Any], name: str, path: str, errors: Collector, *, requi
     value = data.get(name)
     if value is None:
         if required:
-            errors.add(f"{path}{name}", "Required.")
+            errors.add(f"{path}{name}", _("Required."))
         return default
     if not isinstance(value, str):
-        errors.add(f"{path}{name}", "Must be a string.")
+        errors.add(f"{path}{name}", _("Must be a string."))
         return default
     value = value.strip()
     if required and not value:
-        errors.add(f"{path}{name}", "Must not be empty.")
+        errors.add(f"{path}{name}", _("Must not be empty."))
     if (bad := forbidden_character(value)) is not None:  # files (CSV, XLSX) reach here without the JSON check
-        errors.add(f"{path}{name}", f"The text contains {bad}; remove it.")
+        errors.add(f"{path}{name}", _("The text contains %(bad)s; remove it.", bad=bad))
     if len(value) > max_length:
-        errors.add(f"{path}{name}", f"At most {max_length} characters.")
+        errors.add(f"{path}{name}", _("At most %(n)s characters.", n=max_length))
     return value
 
 
 def key(data: dict[str, Any], path: str, errors: Collector, seen: set[str]) -> str:
     value = data.get("key")
     if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
-        errors.add(f"{path}key", "A key is 1 to 40 characters: lower-case letters, digits, '_' or '-', "
-                                 "starting with a letter or digit.")
+        errors.add(f"{path}key", _("A key is 1 to 40 characters: lower-case letters, digits, '_' or '-', "
+                                   "starting with a letter or digit."))
         return ""
     if value in seen:
-        errors.add(f"{path}key", f"The key '{value}' is used twice.")
+        errors.add(f"{path}key", _("The key '%(key)s' is used twice.", key=value))
     seen.add(value)
     return value
 
 
 def clean_group(data: Any, path: str, errors: Collector, seen: set[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
-        errors.add(path.rstrip("."), "Must be an object.")
+        errors.add(path.rstrip("."), _("Must be an object."))
         return {}
     clean: dict[str, Any] = {
         "key": key(data, path, errors, seen),
@@ -130,17 +130,17 @@ def clean_group(data: Any, path: str, errors: Collector, seen: set[str]) -> dict
     }
     weight = data.get("weight", 1.0)
     if not is_number(weight) or weight < 0 or weight == float("inf"):
-        errors.add(f"{path}weight", "A weight is a number of at least 0.")
+        errors.add(f"{path}weight", _("A weight is a number of at least 0."))
         weight = 1.0
     clean["weight"] = float(weight)
     observer = data.get("observer", False)
     if not isinstance(observer, bool):
-        errors.add(f"{path}observer", "observer is true or false.")
+        errors.add(f"{path}observer", _("observer is true or false."))
         observer = False
     clean["observer"] = observer
     expected = data.get("expected")
     if expected is not None and (not is_int(expected) or expected < 0):
-        errors.add(f"{path}expected", "Expected participants is a whole number of at least 0.")
+        errors.add(f"{path}expected", _("Expected participants is a whole number of at least 0."))
         expected = None
     clean["expected"] = expected
     clean["description"] = text(data, "description", path, errors, required=False, max_length=400)
@@ -149,12 +149,12 @@ def clean_group(data: Any, path: str, errors: Collector, seen: set[str]) -> dict
 
 def clean_item(data: Any, path: str, errors: Collector, seen: set[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
-        errors.add(path.rstrip("."), "Must be an object.")
+        errors.add(path.rstrip("."), _("Must be an object."))
         return {}
     clean: dict[str, Any] = {"key": key(data, path, errors, seen), "title": text(data, "title", path, errors)}
     kind = data.get("kind", "constraint")
     if kind not in ITEM_KINDS:
-        errors.add(f"{path}kind", "The kind is 'constraint' or 'sector'.")
+        errors.add(f"{path}kind", _("The kind is 'constraint' or 'sector'."))
     clean["kind"] = kind if kind in ITEM_KINDS else "constraint"
     clean["description"] = text(data, "description", path, errors, required=False, max_length=2000)
     # The title in the workshop's second language, and short facts (may hold a link) shown before rating.
@@ -163,7 +163,7 @@ def clean_item(data: Any, path: str, errors: Collector, seen: set[str]) -> dict[
     clean["category"] = text(data, "category", path, errors, required=False, max_length=60)
     locus = data.get("locus") or ""
     if locus not in LOCI:
-        errors.add(f"{path}locus", "The locus is local, regional, national or international.")
+        errors.add(f"{path}locus", _("The locus is local, regional, national or international."))
         locus = ""
     clean["locus"] = locus
     return clean
@@ -171,22 +171,22 @@ def clean_item(data: Any, path: str, errors: Collector, seen: set[str]) -> dict[
 
 def clean_scale(data: Any, path: str, errors: Collector, *, labelled: bool = True) -> dict[str, Any]:
     if not isinstance(data, dict):
-        errors.add(path.rstrip("."), "Must be an object with label, min and max.")
+        errors.add(path.rstrip("."), _("Must be an object with label, min and max."))
         return {"label": "", "min": 1, "max": 5}
     clean: dict[str, Any] = {}
     if labelled:
         clean["label"] = text(data, "label", path, errors, max_length=80)
     low, high = data.get("min"), data.get("max")
     if not is_int(low):
-        errors.add(f"{path}min", "The scale minimum is a whole number.")
+        errors.add(f"{path}min", _("The scale minimum is a whole number."))
         low = 1
     if not is_int(high):
-        errors.add(f"{path}max", "The scale maximum is a whole number.")
+        errors.add(f"{path}max", _("The scale maximum is a whole number."))
         high = 5
     if high <= low:
-        errors.add(f"{path}max", "The scale maximum must be greater than its minimum.")
+        errors.add(f"{path}max", _("The scale maximum must be greater than its minimum."))
     elif high - low + 1 > MAX_SCALE_POINTS:
-        errors.add(f"{path}max", f"A scale has at most {MAX_SCALE_POINTS} points.")
+        errors.add(f"{path}max", _("A scale has at most %(n)s points.", n=MAX_SCALE_POINTS))
     clean["min"], clean["max"] = low, high
     hint = data.get("hint")
     if hint is not None:
@@ -196,23 +196,23 @@ def clean_scale(data: Any, path: str, errors: Collector, *, labelled: bool = Tru
 
 def clean_activity(data: Any, path: str, errors: Collector, seen: set[str], item_keys: list[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
-        errors.add(path.rstrip("."), "Must be an object.")
+        errors.add(path.rstrip("."), _("Must be an object."))
         return {}
     clean: dict[str, Any] = {"key": key(data, path, errors, seen), "title": text(data, "title", path, errors)}
     kind = data.get("type")
     if kind not in ACTIVITY_TYPES:
-        errors.add(f"{path}type", f"Unknown activity type; use one of: {', '.join(ACTIVITY_TYPES)}.")
+        errors.add(f"{path}type", _("Unknown activity type; use one of: %(types)s.", types=", ".join(ACTIVITY_TYPES)))
     clean["type"] = kind
     items = data.get("items")
     if not isinstance(items, list) or not items:
-        errors.add(f"{path}items", "List at least one item key.")
+        errors.add(f"{path}items", _("List at least one item key."))
         items = []
     chosen: list[str] = []
     for n, item in enumerate(items):
         if not isinstance(item, str) or item not in item_keys:
-            errors.add(f"{path}items[{n}]", f"'{item}' is not an item of this workshop.")
+            errors.add(f"{path}items[{n}]", _("'%(item)s' is not an item of this workshop.", item=item))
         elif item in chosen:
-            errors.add(f"{path}items[{n}]", f"'{item}' is listed twice.")
+            errors.add(f"{path}items[{n}]", _("'%(item)s' is listed twice.", item=item))
         else:
             chosen.append(item)
     clean["items"] = chosen
@@ -227,7 +227,8 @@ def clean_activity(data: Any, path: str, errors: Collector, seen: set[str], item
         top = data.get("top")
         if top is not None:
             if not is_int(top) or not 1 <= top <= max(1, len(chosen)):
-                errors.add(f"{path}top", f"top is a whole number from 1 to the number of items ({len(chosen)}).")
+                errors.add(f"{path}top", _("top is a whole number from 1 to the number of items (%(n)s).",
+                                           n=len(chosen)))
             else:
                 clean["top"] = top
     elif kind == "criteria":
@@ -238,7 +239,8 @@ def clean_activity(data: Any, path: str, errors: Collector, seen: set[str], item
             if not isinstance(quadrants, dict) or not all(
                 isinstance(quadrants.get(q), str) and quadrants.get(q, "").strip() for q in QUADRANTS
             ):
-                errors.add(f"{path}quadrants", "Name all four quadrants: " + ", ".join(QUADRANTS) + ".")
+                errors.add(f"{path}quadrants", _("Name all four quadrants: %(quadrants)s.",
+                                                 quadrants=", ".join(QUADRANTS)))
             else:
                 clean["quadrants"] = {q: quadrants[q].strip()[:80] for q in QUADRANTS}
         notes = data.get("quadrant_notes")
@@ -250,7 +252,7 @@ def clean_activity(data: Any, path: str, errors: Collector, seen: set[str], item
             if not isinstance(labels, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in labels.items()
             ):
-                errors.add(f"{path}scale_labels", "Scale labels map a scale point to its words.")
+                errors.add(f"{path}scale_labels", _("Scale labels map a scale point to its words."))
             else:
                 clean["scale_labels"] = {k: v.strip()[:60] for k, v in labels.items()}
     state = data.get("state")
@@ -267,7 +269,7 @@ def clean_points(data: dict[str, Any], path: str, errors: Collector, item_count:
         if value is None:
             value = default
         if not is_int(value) or not 1 <= value <= 1000:
-            errors.add(f"{path}{name}", f"{name} is a whole number of at least 1.")
+            errors.add(f"{path}{name}", _("%(name)s is a whole number of at least 1.", name=name))
             value = default
         clean[name] = value
     problem = points_cap_problem(data.get("budget"), clean["max_per_item"])
@@ -293,7 +295,7 @@ def clean_criteria(data: dict[str, Any], path: str, errors: Collector) -> dict[s
         clean["scale"]["label"] = label.strip()[:80]
     raw = data.get("criteria")
     if not isinstance(raw, list) or not raw:
-        errors.add(f"{path}criteria", "List at least one criterion.")
+        errors.add(f"{path}criteria", _("List at least one criterion."))
         raw = []
     seen: set[str] = set()
     criteria: list[dict[str, Any]] = []
@@ -302,23 +304,23 @@ def clean_criteria(data: dict[str, Any], path: str, errors: Collector) -> dict[s
     for n, criterion in enumerate(raw):
         where = f"{path}criteria[{n}]."
         if not isinstance(criterion, dict):
-            errors.add(where.rstrip("."), "Each criterion is an object with key, label, axis, direction, weight.")
+            errors.add(where.rstrip("."), _("Each criterion is an object with key, label, axis, direction, weight."))
             continue
         entry: dict[str, Any] = {"key": key(criterion, where, errors, seen),
                                  "label": text(criterion, "label", where, errors, max_length=120)}
         axis = criterion.get("axis")
         if axis not in CRITERIA_AXES:
-            errors.add(f"{where}axis", "The axis is 'x' or 'y'.")
+            errors.add(f"{where}axis", _("The axis is 'x' or 'y'."))
             axis = "x"
         entry["axis"] = axis
         direction = criterion.get("direction", 1)
         if not is_int(direction) or direction not in (1, -1):
-            errors.add(f"{where}direction", "The direction is 1 (higher is better) or -1 (higher is worse).")
+            errors.add(f"{where}direction", _("The direction is 1 (higher is better) or -1 (higher is worse)."))
             direction = 1
         entry["direction"] = direction
         weight = criterion.get("weight", 1.0)
         if not is_number(weight) or weight < 0 or weight == float("inf"):
-            errors.add(f"{where}weight", "A weight is a number of at least 0.")
+            errors.add(f"{where}weight", _("A weight is a number of at least 0."))
             weight = 1.0
         entry["weight"] = float(weight)
         used_axes.add(axis)
@@ -326,14 +328,14 @@ def clean_criteria(data: dict[str, Any], path: str, errors: Collector) -> dict[s
         criteria.append(entry)
     for axis in sorted(used_axes):
         if totals[axis] <= 0:
-            errors.add(f"{path}criteria", f"The criteria of axis {axis} need a total weight above 0.")
+            errors.add(f"{path}criteria", _("The criteria of axis %(axis)s need a total weight above 0.", axis=axis))
     clean["criteria"] = criteria
     for axis in CRITERIA_AXES:
         given = data.get(axis)
         label_value = DEFAULT_AXIS_LABELS[axis]
         if given is not None:
             if not isinstance(given, dict):
-                errors.add(f"{path}{axis}", "An axis is an object with a label.")
+                errors.add(f"{path}{axis}", _("An axis is an object with a label."))
             else:
                 label_value = text(given, "label", f"{path}{axis}.", errors, required=False, max_length=80,
                                    default=label_value) or label_value
@@ -350,23 +352,25 @@ def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str,
     """Check a whole workshop definition; returns the cleaned definition and every error found."""
     errors = Collector()
     if not isinstance(data, dict):
-        errors.add("", "The body must be a JSON object.")
+        errors.add("", _("The body must be a JSON object."))
         return {}, errors.errors
     clean: dict[str, Any] = {"title": text(data, "title", "", errors)}
     language = data.get("language", "en")
     if language not in LANGUAGES:
-        errors.add("language", "Choose one of: " + ", ".join(LANGUAGES) + ".")
+        errors.add("language", _("Choose one of: %(languages)s.", languages=", ".join(LANGUAGES)))
         language = "en"
     clean["language"] = language
     clean["second_language"] = second_language(data.get("second_language"), language, errors)
     k = data.get("min_group_size", DEFAULT_MIN_GROUP_SIZE)
     if not is_int(k) or not 3 <= k <= 1000:
-        errors.add("min_group_size", "The minimum group size is a whole number of at least 3.")
+        errors.add("min_group_size", _("The minimum group size is a whole number of at least 3."))
         k = DEFAULT_MIN_GROUP_SIZE
     clean["min_group_size"] = k
     for name in ("groups", "items", "activities"):
         if not isinstance(data.get(name), list) or not data.get(name):
-            errors.add(name, f"List at least one of the workshop's {name}.")
+            errors.add(name, {"groups": _("List at least one of the workshop's groups."),
+                              "items": _("List at least one of the workshop's items."),
+                              "activities": _("List at least one of the workshop's activities.")}[name])
     seen: set[str] = set()
     clean["groups"] = [
         clean_group(g, f"groups[{n}].", errors, seen) for n, g in enumerate(_as_list(data.get("groups")))
@@ -383,14 +387,14 @@ def clean_definition(data: Any, *, allow_state: bool = False) -> tuple[dict[str,
         state = activity.pop("state", None)
         if allow_state and state is not None:
             if state not in ("pending", "open", "closed"):
-                errors.add(f"activities[{n}].state", "The state is pending, open or closed.")
+                errors.add(f"activities[{n}].state", _("The state is pending, open or closed."))
             else:
                 activity["state"] = state
         raw = _as_list(data.get("activities"))[n] if n < len(_as_list(data.get("activities"))) else None
         round_ = raw.get("round") if isinstance(raw, dict) else None
         if allow_state and round_ is not None:
             if not is_int(round_) or round_ < 1:
-                errors.add(f"activities[{n}].round", "The round is a whole number of at least 1.")
+                errors.add(f"activities[{n}].round", _("The round is a whole number of at least 1."))
             else:
                 activity["round"] = round_
     if isinstance(data.get("method_note"), str):
@@ -408,13 +412,13 @@ def clean_consent(data: dict[str, Any], clean: dict[str, Any], errors: Collector
     if text is None:
         text = ""
     if not isinstance(text, str):
-        errors.add("consent_text", "Must be a string.")
+        errors.add("consent_text", _("Must be a string."))
         text = ""
     elif len(text.strip()) > CONSENT_LENGTH:
-        errors.add("consent_text", f"At most {CONSENT_LENGTH} characters.")
+        errors.add("consent_text", _("At most %(n)s characters.", n=CONSENT_LENGTH))
     required = data.get("consent_required", False)
     if not isinstance(required, bool):
-        errors.add("consent_required", "Must be true or false.")
+        errors.add("consent_required", _("Must be true or false."))
         required = False
     clean["consent_text"] = text.strip().replace("\r\n", "\n")[:CONSENT_LENGTH]
     clean["consent_required"] = required and bool(clean["consent_text"])
@@ -425,10 +429,10 @@ def second_language(value: Any, language: str, errors: Collector) -> str:
     if value is None or value == "":
         return ""
     if value not in LANGUAGES:
-        errors.add("second_language", "Choose one of: " + ", ".join(LANGUAGES) + ", or none.")
+        errors.add("second_language", _("Choose one of: %(languages)s, or none.", languages=", ".join(LANGUAGES)))
         return ""
     if value == language:
-        errors.add("second_language", "The second language must differ from the workshop's language.")
+        errors.add("second_language", _("The second language must differ from the workshop's language."))
         return ""
     return str(value)
 

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.engine.delphi import position_histograms, ranking_convergence, rated_convergence
 from app.models import Activity, ActivityState, DelphiRound
 from app.services import results, workshops
@@ -42,15 +44,16 @@ def check_threshold(activity: Activity, raw: Any) -> float:
         try:
             raw = float(raw.strip())
         except ValueError:
-            raise invalid_field(field, "The threshold is a number.") from None
+            raise invalid_field(field, _("The threshold is a number.")) from None
     if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
-        raise invalid_field(field, "The threshold is a number.")
+        raise invalid_field(field, _("The threshold is a number."))
     if activity.type == "ranking":
         top = max(1, len(activity.round_items) - 1)
         if not 0 <= raw <= top:
-            raise invalid_field(field, f"The largest spread of positions is a number of places from 0 to {top}.")
+            raise invalid_field(field, _("The largest spread of positions is a number of places from 0 to %(top)s.",
+                                         top=top))
     elif not 0 <= raw <= 1:
-        raise invalid_field(field, "The consensus threshold is a number from 0 to 1.")
+        raise invalid_field(field, _("The consensus threshold is a number from 0 to 1."))
     return float(raw)
 
 
@@ -97,8 +100,8 @@ def converged(activity: Activity, figure: float | None, threshold: float) -> boo
 def preview(activity: Activity, threshold: Any = None) -> dict[str, Any]:
     """Which items of the current round would be kept (no consensus) and dropped at `threshold`."""
     if activity.type not in TYPES:
-        raise invalid_field("type", f"A {activity.type} activity re-asks every item; only matrix, scale, "
-                                    "criteria and ranking activities can drop the items that converged.")
+        raise invalid_field("type", _("A %(type)s activity re-asks every item; only matrix, scale, criteria and "
+                                      "ranking activities can drop the items that converged.", type=activity.type))
     value = check_threshold(activity, threshold)
     titles = {i.key: i.title for i in activity.items}
     per_item = figures(activity)
@@ -115,23 +118,24 @@ def start_round(activity: Activity, body: Any) -> Activity:
     with `{"drop_converged": true, "min_consensus": 0.7}` (or `"max_iqr"` for rankings) only the items that
     did not converge on the current round's figures. 409 when none is left to ask."""
     if body is not None and not isinstance(body, dict):
-        raise invalid_field("drop_converged", 'Send {"drop_converged": true, "min_consensus": 0.7} or nothing.')
+        raise invalid_field("drop_converged", _("Send %(example)s or nothing.",
+                                                example='{"drop_converged": true, "min_consensus": 0.7}'))
     body = body or {}
     drop = body.get("drop_converged", False)
     if not isinstance(drop, bool):
-        raise invalid_field("drop_converged", "drop_converged is true or false.")
+        raise invalid_field("drop_converged", _("drop_converged is true or false."))
     if not drop:
         return workshops.next_round(activity)
     if activity.state == ActivityState.pending.value:
-        raise conflict(f"The activity '{activity.key}' has not been opened yet; open round 1 first.")
+        raise conflict(_("The activity '%(key)s' has not been opened yet; open round 1 first.", key=activity.key))
     field = "max_iqr" if activity.type == "ranking" else "min_consensus"
     other = "min_consensus" if field == "max_iqr" else "max_iqr"
     if other in body:
-        raise invalid_field(other, f"A {activity.type} activity uses {field}.")
+        raise invalid_field(other, _("A %(type)s activity uses %(field)s.", type=activity.type, field=field))
     plan = preview(activity, body.get(field))
     if not plan["kept"]:
-        raise conflict("Every item reached consensus at this threshold: there is nothing left to ask. Close the "
-                       "activity, or lower the threshold.")
+        raise conflict(_("Every item reached consensus at this threshold: there is nothing left to ask. Close the "
+                         "activity, or lower the threshold."))
     entry = DelphiRound(round=activity.round + 1, items=plan["kept"], criterion=plan["criterion"],
                         threshold=plan["threshold"])
     activity.delphi_rounds.append(entry)

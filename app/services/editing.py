@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.library._parts import LIKERT_5, tripartite_groups
@@ -41,7 +42,6 @@ from app.services.errors import FieldError, Problem, conflict, invalid, not_foun
 
 Kind = Literal["groups", "items", "activities"]
 SETTINGS_FIELDS = ("title", "language", "second_language", "min_group_size", "method_note")
-NOUN = {"groups": "group", "items": "item", "activities": "activity"}
 
 
 # --- settings and blank workshops --------------------------------------------------------------------------
@@ -54,12 +54,12 @@ def clean_settings(data: dict[str, Any]) -> dict[str, Any]:
     errors = [e for e in errors if e.field in SETTINGS_FIELDS]
     note = data.get("method_note", "")
     if not isinstance(note, str):
-        errors.append(FieldError("method_note", "Must be a string."))
+        errors.append(FieldError("method_note", _("Must be a string.")))
         note = ""
     elif len(note.strip()) > 4000:
-        errors.append(FieldError("method_note", "At most 4000 characters."))
+        errors.append(FieldError("method_note", _("At most %(n)s characters.", n=4000)))
     if errors:
-        raise invalid(errors, "The settings have problems; nothing was saved.")
+        raise invalid(errors, _("The settings have problems; nothing was saved."))
     return {"title": clean["title"], "language": clean["language"], "second_language": clean["second_language"],
             "min_group_size": clean["min_group_size"], "method_note": note.strip()}
 
@@ -187,7 +187,9 @@ def _collection(workshop: Workshop, kind: Kind) -> list[Any]:
 def get(workshop: Workshop, kind: Kind, key: str) -> Any:
     found = next((e for e in _collection(workshop, kind) if e.key == key), None)
     if found is None:
-        raise not_found(f"The workshop has no {NOUN[kind]} '{key}'.")
+        raise not_found({"groups": _("The workshop has no group '%(key)s'.", key=key),
+                         "items": _("The workshop has no item '%(key)s'.", key=key),
+                         "activities": _("The workshop has no activity '%(key)s'.", key=key)}[kind])
     return found
 
 
@@ -196,12 +198,21 @@ def _check_key(clean: dict[str, Any], errors: Collector, workshop: Workshop, kin
     """Keys are unique within their list; say so in words a facilitator understands."""
     key = clean.get("key")
     if key and any(e.key == key and e is not current for e in _collection(workshop, kind)):
-        errors.add("key", f"Another {NOUN[kind]} of this workshop already uses the key '{key}'.")
+        errors.add("key", {
+            "groups": _("Another group of this workshop already uses the key '%(key)s'.", key=key),
+            "items": _("Another item of this workshop already uses the key '%(key)s'.", key=key),
+            "activities": _("Another activity of this workshop already uses the key '%(key)s'.", key=key),
+        }[kind])
 
 
 def _raise(errors: Collector, kind: str) -> None:
     if errors.errors:
-        raise invalid(errors.errors, f"The {kind} has {len(errors.errors)} problem(s); nothing was saved.")
+        n = len(errors.errors)
+        raise invalid(errors.errors, {
+            "group": _("The group has %(n)s problem(s); nothing was saved.", n=n),
+            "item": _("The item has %(n)s problem(s); nothing was saved.", n=n),
+            "activity": _("The activity has %(n)s problem(s); nothing was saved.", n=n),
+        }[kind])
 
 
 def _renumber(entities: list[Any]) -> None:
@@ -229,8 +240,8 @@ def update_group(workshop: Workshop, key: str, data: dict[str, Any]) -> Stakehol
     _check_key(clean, errors, workshop, "groups", group)
     _raise(errors, "group")
     if clean["key"] != group.key and _participants_in(group):
-        raise Problem(409, "Conflict", "People have joined this group; its key can no longer change.",
-                      [FieldError("key", "Frozen: people have joined this group.")])
+        raise Problem(409, "Conflict", _("People have joined this group; its key can no longer change."),
+                      [FieldError("key", _("Frozen: people have joined this group."))])
     for name, value in clean.items():
         setattr(group, name, value)
     db.session.flush()
@@ -241,10 +252,10 @@ def delete_group(workshop: Workshop, key: str) -> None:
     group = get(workshop, "groups", key)
     joined = _participants_in(group)
     if joined:
-        raise conflict(f"{joined} participant(s) joined '{group.name}'; a group with participants cannot be "
-                       "deleted (their answers would lose their constituency).")
+        raise conflict(_("%(n)s participant(s) joined '%(group)s'; a group with participants cannot be deleted "
+                         "(their answers would lose their constituency).", n=joined, group=group.name))
     if len(workshop.groups) == 1:
-        raise conflict("A workshop needs at least one stakeholder group for people to join.")
+        raise conflict(_("A workshop needs at least one stakeholder group for people to join."))
     workshop.groups.remove(group)
     _renumber(workshop.groups)
     db.session.flush()
@@ -270,8 +281,8 @@ def update_item(workshop: Workshop, key: str, data: dict[str, Any]) -> Item:
     _check_key(clean, errors, workshop, "items", item)
     _raise(errors, "item")
     if clean["key"] != item.key and _responses_for_item(item):
-        raise Problem(409, "Conflict", "This item has been rated; its key can no longer change.",
-                      [FieldError("key", "Frozen: the item has responses.")])
+        raise Problem(409, "Conflict", _("This item has been rated; its key can no longer change."),
+                      [FieldError("key", _("Frozen: the item has responses."))])
     for name, value in clean.items():
         setattr(item, name, value)
     db.session.flush()
@@ -281,15 +292,15 @@ def update_item(workshop: Workshop, key: str, data: dict[str, Any]) -> Item:
 def delete_item(workshop: Workshop, key: str) -> None:
     item = get(workshop, "items", key)
     if _responses_for_item(item):
-        raise conflict(f"'{item.title}' has been rated; an item with responses cannot be deleted.")
+        raise conflict(_("'%(title)s' has been rated; an item with responses cannot be deleted.", title=item.title))
     for activity in workshop.activities:
         if item in activity.items:
             if _responses_for_activity(activity):
-                raise conflict(f"'{activity.title}' already has responses, so its items are frozen; "
-                               f"'{item.title}' stays in it.")
+                raise conflict(_("'%(activity)s' already has responses, so its items are frozen; '%(item)s' stays "
+                                 "in it.", activity=activity.title, item=item.title))
             if len(activity.items) == 1:
-                raise conflict(f"'{item.title}' is the only item of '{activity.title}'; add another item to "
-                               "that activity or delete the activity first.")
+                raise conflict(_("'%(item)s' is the only item of '%(activity)s'; add another item to that "
+                                 "activity or delete the activity first.", item=item.title, activity=activity.title))
     for activity in workshop.activities:
         kept = [ai for ai in activity.activity_items if ai.item is not item]
         if len(kept) != len(activity.activity_items):
@@ -401,21 +412,21 @@ def update_activity(workshop: Workshop, key: str, data: dict[str, Any]) -> Activ
         clean["items"] = current_items  # same choice: keep the author's order
     frozen: list[FieldError] = []
     if clean["items"] != current_items:
-        frozen.append(FieldError("items", "Frozen: the activity has responses."))
+        frozen.append(FieldError("items", _("Frozen: the activity has responses.")))
     settings = _settings(clean, activity.settings)
     before, after = _structure(activity.type, activity.settings or {}), _structure(activity.type, settings)
     for path, value in after.items():
         if value != before.get(path):
-            frozen.append(FieldError(path, "Frozen: the activity has responses."))
+            frozen.append(FieldError(path, _("Frozen: the activity has responses.")))
     if clean["key"] != activity.key:
         if activity.is_open:
-            raise Problem(409, "Conflict", "Phones are answering this activity now; close it before renaming "
-                          "its key.", [FieldError("key", "Close the activity first.")])
-        frozen.append(FieldError("key", "Frozen: the activity has responses."))
+            raise Problem(409, "Conflict", _("Phones are answering this activity now; close it before renaming "
+                                             "its key."), [FieldError("key", _("Close the activity first."))])
+        frozen.append(FieldError("key", _("Frozen: the activity has responses.")))
     if frozen and _responses_for_activity(activity):
-        raise Problem(409, "Conflict", "This activity already has responses; its key, items and scales are "
-                      "frozen (and its points, places or criteria). Change only the title, hints, labels or names, "
-                      "or create a new activity.", frozen)
+        raise Problem(409, "Conflict", _("This activity already has responses; its key, items and scales are "
+                                         "frozen (and its points, places or criteria). Change only the title, "
+                                         "hints, labels or names, or create a new activity."), frozen)
     activity.key = clean["key"]
     activity.title = clean["title"]
     activity.settings = settings
@@ -428,9 +439,10 @@ def update_activity(workshop: Workshop, key: str, data: dict[str, Any]) -> Activ
 def delete_activity(workshop: Workshop, key: str) -> None:
     activity = get(workshop, "activities", key)
     if activity.is_open:
-        raise conflict(f"'{activity.title}' is open on the phones; close it before deleting it.")
+        raise conflict(_("'%(title)s' is open on the phones; close it before deleting it.", title=activity.title))
     if _responses_for_activity(activity):
-        raise conflict(f"'{activity.title}' has responses; an activity with responses cannot be deleted.")
+        raise conflict(_("'%(title)s' has responses; an activity with responses cannot be deleted.",
+                         title=activity.title))
     workshop.activities.remove(activity)
     _renumber(workshop.activities)
     db.session.flush()
@@ -454,8 +466,14 @@ def reorder(workshop: Workshop, kind: Kind, keys: list[str]) -> None:
     """Set the whole order at once (every key exactly once), for clients that drag and drop."""
     entities = _collection(workshop, kind)
     if sorted(keys) != sorted(e.key for e in entities):
-        raise invalid([FieldError(kind, f"List every {NOUN[kind]} key exactly once.")],
-                      f"The new order must list every {NOUN[kind]} key exactly once.")
+        field_message = {"groups": _("List every group key exactly once."),
+                         "items": _("List every item key exactly once."),
+                         "activities": _("List every activity key exactly once.")}[kind]
+        raise invalid([FieldError(kind, field_message)], {
+            "groups": _("The new order must list every group key exactly once."),
+            "items": _("The new order must list every item key exactly once."),
+            "activities": _("The new order must list every activity key exactly once."),
+        }[kind])
     by_key = {e.key: e for e in entities}
     entities[:] = [by_key[k] for k in keys]
     _renumber(entities)

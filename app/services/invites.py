@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Invitation, User, new_token, token_digest, utcnow
@@ -26,7 +27,7 @@ def registration_open() -> bool:
 
 def require_admin(user: User) -> None:
     if not user.is_admin:
-        raise forbidden("Only an administrator can do this.")
+        raise forbidden(_("Only an administrator can do this."))
 
 
 def create(admin: User, note: str = "", days: int = INVITE_DAYS) -> tuple[str, Invitation]:
@@ -39,7 +40,8 @@ def issue(note: str = "", created_by_id: int | None = None, days: int = INVITE_D
     """A new invitation without an account behind it (the command line: `flask users invite`)."""
     note = (note or "").strip()
     if len(note) > 120:
-        raise invalid([FieldError("note", "Use at most 120 characters.")], "Use at most 120 characters.")
+        message = _("Use at most %(n)s characters.", n=120)
+        raise invalid([FieldError("note", message)], message)
     secret = new_token()
     row = Invitation(digest=token_digest(secret), note=note, created_by_id=created_by_id,
                      expires_at=utcnow() + timedelta(days=days))
@@ -66,7 +68,7 @@ def revoke(admin: User, invitation_id: int) -> None:
     require_admin(admin)
     row = db.session.get(Invitation, invitation_id)
     if row is None:
-        raise not_found(f"There is no invitation {invitation_id}.")
+        raise not_found(_("There is no invitation %(id)s.", id=invitation_id))
     if status(row) == "open":
         row.revoked_at = utcnow()
         db.session.flush()
@@ -85,7 +87,7 @@ def accept(secret: str, email: str, password: str, name: str = "") -> User:
     row = db.session.scalar(sa.select(Invitation).where(Invitation.digest == token_digest(secret or ""))
                             .with_for_update())
     if row is None or status(row) != "open":
-        raise not_found("This invitation link has expired, was used or was withdrawn. Ask for a new one.")
+        raise not_found(_("This invitation link has expired, was used or was withdrawn. Ask for a new one."))
     user = accounts.create_user(email, password, name)
     row.used_at = utcnow()
     row.used_by_id = user.id

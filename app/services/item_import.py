@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import Item, Workshop
 from app.services.definitions import Collector, clean_item, slug, unique_key
@@ -28,7 +31,7 @@ STORED = ("key", "title", "kind", "description", "category", "locus", "title_2",
 #: Recognised columns without a field to store them in (none since items have title_2 and evidence).
 NOT_STORED: tuple[str, ...] = ()
 KNOWN = STORED + NOT_STORED
-UTF8_MESSAGE = "The file is not valid UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and upload it again."
+UTF8_MESSAGE = _l("The file is not valid UTF-8 text. Save it as 'CSV UTF-8' (or as .xlsx) and upload it again.")
 
 
 class ImportRefused(Exception):
@@ -105,7 +108,8 @@ def _table_from_csv(data: bytes) -> list[list[str]]:
             if len(table) > MAX_ROWS + 1 and any(c.strip() for c in cells):
                 break
     except csv.Error as error:
-        raise ImportRefused(f"The CSV file could not be read (line {len(table) + 1}: {error}).") from None
+        raise ImportRefused(_("The CSV file could not be read (line %(line)s: %(error)s).",
+                              line=len(table) + 1, error=error)) from None
     return table
 
 
@@ -127,39 +131,39 @@ def _table_from_xlsx(data: bytes) -> list[list[str]]:
             finally:
                 book.close()
     except Exception:  # any failure inside a corrupt workbook means the same to the user
-        raise ImportRefused("The XLSX file could not be read. Open it in a spreadsheet program, save it again as "
-                           ".xlsx (or as CSV UTF-8) and upload it again.") from None
+        raise ImportRefused(_("The XLSX file could not be read. Open it in a spreadsheet program, save it again "
+                              "as .xlsx (or as CSV UTF-8) and upload it again.")) from None
     return table
 
 
 def read_file(filename: str, data: bytes) -> tuple[list[Row], list[str], list[str]]:
     """Return the data rows, the ignored column names and the not-stored columns present; raise ImportRefused."""
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(_("The file is empty."))
     name = (filename or "").lower()
     if zipfile.is_zipfile(io.BytesIO(data)) or name.endswith((".xlsx", ".xlsm")):
         table = _table_from_xlsx(data)
     elif name.endswith(".xls"):
-        raise ImportRefused("Old .xls workbooks are not supported: save the file as .xlsx or CSV UTF-8.")
+        raise ImportRefused(_("Old .xls workbooks are not supported: save the file as .xlsx or CSV UTF-8."))
     else:
         table = _table_from_csv(data)
     while table and not any(c.strip() for c in table[0]):
         table.pop(0)
     if not table:
-        raise ImportRefused("The file is empty.")
+        raise ImportRefused(_("The file is empty."))
     header = [c.strip().lower() for c in table[0]]
     data_rows = [(n, cells) for n, cells in enumerate(table[1:], start=2) if any(c.strip() for c in cells)]
     if len(data_rows) > MAX_ROWS:
-        raise ImportRefused(f"The file has more than {MAX_ROWS} items; import at most {MAX_ROWS} rows at a time.")
+        raise ImportRefused(_("The file has more than %(n)s items; import at most %(n)s rows at a time.", n=MAX_ROWS))
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ImportRefused("The header row (line 1) lacks the required column(s): " + ", ".join(missing) +
-                           ". Expected columns: " + ", ".join(KNOWN) + ".")
+        raise ImportRefused(_("The header row (line 1) lacks the required column(s): %(missing)s. Expected "
+                              "columns: %(known)s.", missing=", ".join(missing), known=", ".join(KNOWN)))
     doubled = sorted({c for c in header if c and header.count(c) > 1})
     if doubled:
-        raise ImportRefused("The header row names these columns twice: " + ", ".join(doubled) + ".")
+        raise ImportRefused(_("The header row names these columns twice: %(columns)s.", columns=", ".join(doubled)))
     if not data_rows:
-        raise ImportRefused("The file has a header row but no items.")
+        raise ImportRefused(_("The file has a header row but no items."))
     ignored = [c for c in header if c and c not in KNOWN]
     rows = [Row(n, {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(header) if c in KNOWN})
             for n, cells in data_rows]
@@ -190,12 +194,12 @@ def validate(workshop: Workshop, rows: list[Row]) -> list[RowResult]:
         data["key"] = key
         errors = Collector()
         if not data["kind"]:
-            errors.add("kind", "Required: 'constraint' or 'sector'.")
+            errors.add("kind", _("Required: 'constraint' or 'sector'."))
         result.clean = clean_item(data, "", errors, seen)
         if key in existing and not result.derived_key:
-            errors.add("key", f"An item of this workshop already uses the key '{key}'.")
+            errors.add("key", _("An item of this workshop already uses the key '%(key)s'.", key=key))
         result.errors = [e for e in errors.errors if not (e.field == "kind" and not data["kind"]
-                                                         and e.message.startswith("The kind is"))]
+                                                         and e.message == _("The kind is 'constraint' or 'sector'."))]
         results.append(result)
     return results
 
@@ -212,13 +216,13 @@ def rows_payload(rows: list[RowResult]) -> list[dict[str, Any]]:
 
 def rows_from_payload(payload: Any) -> list[Row]:
     if not isinstance(payload, list) or not payload or len(payload) > MAX_ROWS:
-        raise ImportRefused("The import could not be confirmed; upload the file again.")
+        raise ImportRefused(_("The import could not be confirmed; upload the file again."))
     rows: list[Row] = []
     for entry in payload:
         if (not isinstance(entry, dict) or not isinstance(entry.get("line"), int)
                 or not isinstance(entry.get("cells"), dict)
                 or not all(isinstance(k, str) and isinstance(v, str) for k, v in entry["cells"].items())):
-            raise ImportRefused("The import could not be confirmed; upload the file again.")
+            raise ImportRefused(_("The import could not be confirmed; upload the file again."))
         rows.append(Row(entry["line"], entry["cells"]))
     return rows
 
@@ -230,7 +234,7 @@ def import_rows(workshop: Workshop, rows: list[Row]) -> list[Item]:
     results = validate(workshop, rows)
     problems = [FieldError(f"line {r.line}: {e.field}", e.message) for r in results for e in r.errors]
     if problems:
-        raise invalid(problems, f"The file has {len(problems)} problem(s); nothing was imported.")
+        raise invalid(problems, _("The file has %(n)s problem(s); nothing was imported.", n=len(problems)))
     start = len(workshop.items)
     items = [Item(position=start + n, **r.clean) for n, r in enumerate(results)]
     workshop.items.extend(items)

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Activity, Participant, Response, User, Workshop, utcnow
@@ -119,9 +120,9 @@ def clean_retention(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= RETENTION_MAX_DAYS:
-        raise invalid([FieldError("retention_days", f"A whole number of days from 1 to {RETENTION_MAX_DAYS}, "
-                                                    "or empty to keep the workshop until you delete it.")],
-                      "The retention setting is invalid; nothing was changed.")
+        raise invalid([FieldError("retention_days", _("A whole number of days from 1 to %(n)s, or empty to keep "
+                                                      "the workshop until you delete it.", n=RETENTION_MAX_DAYS))],
+                      _("The retention setting is invalid; nothing was changed."))
     return value
 
 
@@ -135,14 +136,14 @@ def set_data_settings(workshop: Workshop, actor: User, data: dict[str, Any]) -> 
         days = None
     text = data.get("consent_text", "")
     if not isinstance(text, str):
-        errors.append(FieldError("consent_text", "Must be a string."))
+        errors.append(FieldError("consent_text", _("Must be a string.")))
         text = ""
     text = text.strip().replace("\r\n", "\n")
     if len(text) > CONSENT_LENGTH:
-        errors.append(FieldError("consent_text", f"At most {CONSENT_LENGTH} characters."))
+        errors.append(FieldError("consent_text", _("At most %(n)s characters.", n=CONSENT_LENGTH)))
     required = bool(data.get("consent_required")) and bool(text)
     if errors:
-        raise invalid(errors, "The data settings have problems; nothing was saved.")
+        raise invalid(errors, _("The data settings have problems; nothing was saved."))
     if days != workshop.retention_days:
         audit.record("retention_set", workshop, actor, f"retention of workshop {workshop.id} set to {days} day(s) "
                      f"by {actor.email}", days=days, previous=workshop.retention_days)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import User, Workshop, WorkshopMember, WorkshopRole
@@ -34,13 +35,13 @@ def add(workshop: Workshop, actor: User, email: Any, role: Any) -> WorkshopMembe
     """Add or change a member (owner only); 422 for an unknown address or role."""
     access.require(workshop, actor, "own")
     if role not in ROLES:
-        raise invalid_field("role", "Choose co-facilitator or observer.")
+        raise invalid_field("role", _("Choose co-facilitator or observer."))
     user = accounts.find_by_email(email) if isinstance(email, str) and email.strip() else None
     if user is None:
-        raise invalid([FieldError("email", "No facilitator account has this address; an administrator can "
-                                           "invite them first.")], "No facilitator account has this address.")
+        raise invalid([FieldError("email", _("No facilitator account has this address; an administrator can "
+                                             "invite them first."))], _("No facilitator account has this address."))
     if user.id == workshop.owner_id:
-        raise invalid_field("email", "This is the workshop's owner.")
+        raise invalid_field("email", _("This is the workshop's owner."))
     member = db.session.scalar(sa.select(WorkshopMember).where(
         WorkshopMember.workshop_id == workshop.id, WorkshopMember.user_id == user.id))
     if member is None:
@@ -58,7 +59,7 @@ def remove(workshop: Workshop, actor: User, user_id: int) -> None:
     member = db.session.scalar(sa.select(WorkshopMember).where(
         WorkshopMember.workshop_id == workshop.id, WorkshopMember.user_id == user_id))
     if member is None:
-        raise not_found("This account is not a member of the workshop.")
+        raise not_found(_("This account is not a member of the workshop."))
     db.session.delete(member)
     db.session.flush()
 
@@ -69,7 +70,7 @@ def transfer(workshop: Workshop, actor: User, user_id: int) -> None:
     member = db.session.scalar(sa.select(WorkshopMember).where(
         WorkshopMember.workshop_id == workshop.id, WorkshopMember.user_id == user_id))
     if member is None:
-        raise invalid_field("user_id", "Add the person as a member first.")
+        raise invalid_field("user_id", _("Add the person as a member first."))
     previous = workshop.owner_id
     db.session.delete(member)
     db.session.flush()

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.extensions import db
 from app.models import Activity, Item, Workshop
 from app.services import live
@@ -130,7 +132,7 @@ def set_mode(workshop: Workshop, mode: Any) -> Workshop:
     """Switch between self-paced, activity by activity and item by item; the step stays where it was (or
     starts on the first open activity, else the first one)."""
     if mode not in MODES:
-        raise invalid_field("pace", "The pace is self, activity or item.")
+        raise invalid_field("pace", _("The pace is self, activity or item."))
     if mode != "self" and not workshop.pace_activity:
         first_open = next((a for a in workshop.activities if a.is_open), None)
         if first_open is not None:
@@ -148,12 +150,12 @@ def move(workshop: Workshop, offset: int) -> Step:
     """Next (+1) or previous (-1) step. 409 when self-paced or already at the first/last step."""
     step = current(workshop)
     if step is None:
-        raise conflict("The workshop is self-paced; choose activity or item pace first.")
+        raise conflict(_("The workshop is self-paced; choose activity or item pace first."))
     every = steps(workshop)
     here = next((n for n, s in enumerate(every) if s.activity is step.activity and s.index == step.index), 0)
     target = here + offset
     if not every or target < 0 or target >= len(every):
-        raise conflict("Already at the first step." if offset < 0 else "Already at the last step.")
+        raise conflict(_("Already at the first step.") if offset < 0 else _("Already at the last step."))
     _place(workshop, every[target])
     db.session.flush()
     _announce(workshop)
@@ -163,21 +165,22 @@ def move(workshop: Workshop, offset: int) -> Step:
 def go_to(workshop: Workshop, activity_key: Any, item: Any = None) -> Step:
     """Jump to an activity (and, in item pace, one of its items by key or 0-based index)."""
     if workshop.pace not in ("activity", "item"):
-        raise conflict("The workshop is self-paced; choose activity or item pace first.")
+        raise conflict(_("The workshop is self-paced; choose activity or item pace first."))
     activity = workshop.activity(activity_key) if isinstance(activity_key, str) else None
     if activity is None:
-        raise invalid_field("activity", f"The workshop has no activity '{activity_key}'.")
+        raise invalid_field("activity", _("The workshop has no activity '%(key)s'.", key=activity_key))
     index = 0
     if item is not None:
         if not by_item(workshop, activity):
-            raise invalid_field("item", "Only item pace on a matrix, scale or criteria activity moves by item.")
+            raise invalid_field("item", _("Only item pace on a matrix, scale or criteria activity moves by item."))
         keys = [i.key for i in activity.round_items]
         if isinstance(item, str) and item in keys:
             index = keys.index(item)
         elif isinstance(item, int) and not isinstance(item, bool) and 0 <= item < len(keys):
             index = item
         else:
-            raise invalid_field("item", f"'{item}' is not an item of the activity '{activity.key}'.")
+            raise invalid_field("item", _("'%(item)s' is not an item of the activity '%(activity)s'.",
+                                          item=item, activity=activity.key))
     _place(workshop, Step(activity, index if by_item(workshop, activity) else None))
     db.session.flush()
     _announce(workshop)
@@ -187,12 +190,13 @@ def go_to(workshop: Workshop, activity_key: Any, item: Any = None) -> Step:
 def update(workshop: Workshop, body: Any) -> Workshop:
     """PUT /workshops/{id}/pace: {"mode"?, "activity"?, "item"?} or {"move": "next" | "previous"}."""
     if not isinstance(body, dict):
-        raise invalid_field("mode", 'Send {"mode": "self" | "activity" | "item", "activity"?, "item"?}.')
+        raise invalid_field("mode", _("Send %(example)s.",
+                                      example='{"mode": "self" | "activity" | "item", "activity"?, "item"?}'))
     if "mode" in body:
         set_mode(workshop, body["mode"])
     if body.get("move") is not None:
         if body["move"] not in ("next", "previous"):
-            raise invalid_field("move", "Move next or previous.")
+            raise invalid_field("move", _("Move next or previous."))
         move(workshop, 1 if body["move"] == "next" else -1)
     elif body.get("activity") is not None:
         go_to(workshop, body["activity"], body.get("item"))

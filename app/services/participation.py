@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -20,12 +21,12 @@ def join(code: Any, group_key: Any, *, channel: str = "phone") -> tuple[Particip
     """Create an anonymous participant in a group; returns it with its (only) clear-text token."""
     workshop = workshops.by_join_code(code) if isinstance(code, str) else None
     if workshop is None:
-        raise not_found("No workshop has this join code. Check the code on the screen.")
+        raise not_found(_("No workshop has this join code. Check the code on the screen."))
     if workshop.joining_locked and channel == "phone":
-        raise conflict("The facilitator has closed joining for this workshop.")
+        raise conflict(_("The facilitator has closed joining for this workshop."))
     group = workshop.group(group_key) if isinstance(group_key, str) else None
     if group is None:
-        raise invalid_field("group", "Choose one of the workshop's stakeholder groups.")
+        raise invalid_field("group", _("Choose one of the workshop's stakeholder groups."))
     return add_participant(workshop, group, channel=channel)
 
 
@@ -59,10 +60,10 @@ def activity_for_participant(participant: Participant, workshop_id: int, key: st
     """Resolve the URL in the contract's order: 404 for what does not exist, then 403, then 409."""
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None:
-        raise not_found(f"There is no workshop {workshop_id}.")
+        raise not_found(_("There is no workshop %(id)s.", id=workshop_id))
     activity = workshops.get_activity(workshop, key)
     if participant.workshop_id != workshop.id:
-        raise forbidden("This participant belongs to another workshop.")
+        raise forbidden(_("This participant belongs to another workshop."))
     return activity
 
 
@@ -76,10 +77,10 @@ def _rated_item(rating: dict[str, Any], path: str, items: dict[str, Item], seen:
     key = rating.get("item")
     item = items.get(key) if isinstance(key, str) else None
     if item is None:
-        errors.append(FieldError(f"{path}.item", f"'{key}' is not an item of this activity."))
+        errors.append(FieldError(f"{path}.item", _("'%(key)s' is not an item of this activity.", key=key)))
         return None
     if key in seen:
-        errors.append(FieldError(f"{path}.item", f"'{key}' appears more than once."))
+        errors.append(FieldError(f"{path}.item", _("'%(key)s' appears more than once.", key=key)))
         return None
     seen.add(key)
     return item
@@ -88,10 +89,11 @@ def _rated_item(rating: dict[str, Any], path: str, items: dict[str, Item], seen:
 def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | None]]:
     """Validate a whole matrix submission; returns (item id, axis, value) rows or raises one 422."""
     if not isinstance(body, dict) or not isinstance(body.get("ratings"), list):
-        raise invalid_field("ratings", 'Send {"ratings": [{"item": ..., "x": ..., "y": ...}]}.')
+        raise invalid_field("ratings", _("Send %(example)s.",
+                                         example='{"ratings": [{"item": ..., "x": ..., "y": ...}]}'))
     ratings = body["ratings"]
     if not ratings:
-        raise invalid_field("ratings", "Rate at least one item.")
+        raise invalid_field("ratings", _("Rate at least one item."))
     items = {i.key: i for i in activity.round_items}
     scales = {axis: (activity.settings[axis]["min"], activity.settings[axis]["max"]) for axis in ("x", "y")}
     errors: list[FieldError] = []
@@ -100,21 +102,23 @@ def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | No
     for n, rating in enumerate(ratings):
         path = f"ratings[{n}]"
         if not isinstance(rating, dict):
-            errors.append(FieldError(path, "Each rating is an object with item, x and y."))
+            errors.append(FieldError(path, _("Each rating is an object with item, x and y.")))
             continue
         item = _rated_item(rating, path, items, seen, errors)
         for axis, (low, high) in scales.items():
             if axis not in rating:
-                errors.append(FieldError(f"{path}.{axis}", f"Give {axis} (a whole number or null for don't know)."))
+                errors.append(FieldError(f"{path}.{axis}",
+                                         _("Give %(axis)s (a whole number or null for don't know).", axis=axis)))
                 continue
             value = rating[axis]
             if value is not None and (not is_int(value) or not low <= value <= high):
                 errors.append(FieldError(f"{path}.{axis}",
-                                         f"{axis} must be a whole number from {low} to {high}, or null."))
+                                         _("%(axis)s must be a whole number from %(low)s to %(high)s, or null.",
+                                           axis=axis, low=low, high=high)))
             elif item is not None:
                 rows.append((item.id, axis, value))
     if errors:
-        raise invalid(errors, "One or more ratings are invalid; nothing was saved.")
+        raise invalid(errors, _("One or more ratings are invalid; nothing was saved."))
     return rows
 
 
@@ -123,16 +127,17 @@ Rows = list[tuple[int, str, int | None]]
 
 def _rating_list(body: Any, name: str, example: str) -> list[Any]:
     if not isinstance(body, dict) or not isinstance(body.get(name), list):
-        raise invalid_field(name, f"Send {example}.")
+        raise invalid_field(name, _("Send %(example)s.", example=example))
     if not body[name]:
-        raise invalid_field(name, "Send at least one value.")
+        raise invalid_field(name, _("Send at least one value."))
     return body[name]
 
 
 def _check_value(value: Any, low: int, high: int, path: str, errors: list[FieldError]) -> bool:
     """A JSON integer within the scale, or null for don't know."""
     if value is not None and (not is_int(value) or not low <= value <= high):
-        errors.append(FieldError(path, f"The value must be a whole number from {low} to {high}, or null."))
+        errors.append(FieldError(path, _("The value must be a whole number from %(low)s to %(high)s, or null.",
+                                         low=low, high=high)))
         return False
     return True
 
@@ -148,15 +153,15 @@ def parse_scale(activity: Activity, body: Any) -> Rows:
     for n, rating in enumerate(ratings):
         path = f"ratings[{n}]"
         if not isinstance(rating, dict):
-            errors.append(FieldError(path, "Each rating is an object with item and value."))
+            errors.append(FieldError(path, _("Each rating is an object with item and value.")))
             continue
         item = _rated_item(rating, path, items, seen, errors)
         if "value" not in rating:
-            errors.append(FieldError(f"{path}.value", "Give a value (a whole number, or null for don't know)."))
+            errors.append(FieldError(f"{path}.value", _("Give a value (a whole number, or null for don't know).")))
         elif _check_value(rating["value"], low, high, f"{path}.value", errors) and item is not None:
             rows.append((item.id, "value", rating["value"]))
     if errors:
-        raise invalid(errors, "One or more ratings are invalid; nothing was saved.")
+        raise invalid(errors, _("One or more ratings are invalid; nothing was saved."))
     return rows
 
 
@@ -172,35 +177,38 @@ def parse_criteria(activity: Activity, body: Any) -> Rows:
     for n, score in enumerate(scores):
         path = f"scores[{n}]"
         if not isinstance(score, dict):
-            errors.append(FieldError(path, "Each score is an object with item, criterion and value."))
+            errors.append(FieldError(path, _("Each score is an object with item, criterion and value.")))
             continue
         key, criterion = score.get("item"), score.get("criterion")
         item = items.get(key) if isinstance(key, str) else None
         ok = True
         if item is None:
-            errors.append(FieldError(f"{path}.item", f"'{key}' is not an item of this activity."))
+            errors.append(FieldError(f"{path}.item", _("'%(key)s' is not an item of this activity.", key=key)))
             ok = False
         if not isinstance(criterion, str) or criterion not in criteria:
-            errors.append(FieldError(f"{path}.criterion", f"'{criterion}' is not a criterion of this activity."))
+            errors.append(FieldError(f"{path}.criterion",
+                                     _("'%(criterion)s' is not a criterion of this activity.", criterion=criterion)))
             ok = False
         if ok and (key, criterion) in seen:
-            errors.append(FieldError(f"{path}.criterion", f"'{key}' on '{criterion}' appears more than once."))
+            errors.append(FieldError(f"{path}.criterion", _("'%(key)s' on '%(criterion)s' appears more than once.",
+                                                            key=key, criterion=criterion)))
             ok = False
         if ok:
             seen.add((key, criterion))
         if "value" not in score:
-            errors.append(FieldError(f"{path}.value", "Give a value (a whole number, or null for don't know)."))
+            errors.append(FieldError(f"{path}.value", _("Give a value (a whole number, or null for don't know).")))
         elif _check_value(score["value"], low, high, f"{path}.value", errors) and ok and item is not None:
             rows.append((item.id, criterion, score["value"]))
     if errors:
-        raise invalid(errors, "One or more scores are invalid; nothing was saved.")
+        raise invalid(errors, _("One or more scores are invalid; nothing was saved."))
     return rows
 
 
 def parse_points(activity: Activity, body: Any) -> Rows:
     """`{"points": {"<item>": n}}`: the whole ballot, one row per item of the activity (0 where none given)."""
     if not isinstance(body, dict) or not isinstance(body.get("points"), dict):
-        raise invalid_field("points", 'Send {"points": {"<item>": points, ...}}; {} gives no points.')
+        raise invalid_field("points", _("Send %(example)s; {} gives no points.",
+                                        example='{"points": {"<item>": points, ...}}'))
     points = body["points"]
     budget = activity.settings.get("budget", 1)
     cap = activity.settings.get("max_per_item", DEFAULT_MAX_PER_ITEM)
@@ -209,17 +217,18 @@ def parse_points(activity: Activity, body: Any) -> Rows:
     for key, value in points.items():
         path = f"points.{key}"
         if key not in items:
-            errors.append(FieldError(path, f"'{key}' is not an item of this activity."))
+            errors.append(FieldError(path, _("'%(key)s' is not an item of this activity.", key=key)))
         if not is_int(value) or value < 0:
-            errors.append(FieldError(path, "Points are whole numbers of at least 0."))
+            errors.append(FieldError(path, _("Points are whole numbers of at least 0.")))
         elif value > cap:
-            errors.append(FieldError(path, f"At most {cap} points per item."))
+            errors.append(FieldError(path, _("At most %(cap)s points per item.", cap=cap)))
     if not errors:
         total = sum(points.values())
         if total > budget:
-            errors.append(FieldError("points", f"{total} points given; the budget is {budget}."))
+            errors.append(FieldError("points", _("%(total)s points given; the budget is %(budget)s.",
+                                                 total=total, budget=budget)))
     if errors:
-        raise invalid(errors, "The ballot is invalid; nothing was saved.")
+        raise invalid(errors, _("The ballot is invalid; nothing was saved."))
     return [(item.id, "points", points.get(key, 0)) for key, item in items.items()]
 
 
@@ -238,18 +247,18 @@ def parse_ranking(activity: Activity, body: Any) -> Rows:
     seen: set[str] = set()
     rows: Rows = []
     if len(ranking) > top:
-        errors.append(FieldError("ranking", f"Rank at most {top} items."))
+        errors.append(FieldError("ranking", _("Rank at most %(top)s items.", top=top)))
     for n, key in enumerate(ranking):
         item = items.get(key) if isinstance(key, str) else None
         if item is None:
-            errors.append(FieldError(f"ranking[{n}]", f"'{key}' is not an item of this activity."))
+            errors.append(FieldError(f"ranking[{n}]", _("'%(key)s' is not an item of this activity.", key=key)))
         elif key in seen:
-            errors.append(FieldError(f"ranking[{n}]", f"'{key}' is ranked more than once."))
+            errors.append(FieldError(f"ranking[{n}]", _("'%(key)s' is ranked more than once.", key=key)))
         else:
             seen.add(key)
             rows.append((item.id, "rank", n + 1))
     if errors:
-        raise invalid(errors, "The ranking is invalid; nothing was saved.")
+        raise invalid(errors, _("The ranking is invalid; nothing was saved."))
     return rows
 
 
@@ -274,8 +283,8 @@ def check_ballot_size(activity: Activity, body: Any) -> None:
     for name in ("ratings", "scores", "ranking", "points"):
         entries = body.get(name)
         if isinstance(entries, (list, dict)) and len(entries) > limit:
-            raise invalid_field(name, f"A ballot of this activity has at most {limit} entries; "
-                                      f"{len(entries)} were sent. Nothing was saved.")
+            raise invalid_field(name, _("A ballot of this activity has at most %(limit)s entries; "
+                                        "%(sent)s were sent. Nothing was saved.", limit=limit, sent=len(entries)))
 
 
 def parse_ballot(activity: Any, body: Any) -> tuple[Rows, bool, int]:
@@ -298,7 +307,7 @@ def parse_ballot(activity: Any, body: Any) -> tuple[Rows, bool, int]:
         return parse_points(activity, body), True, 1
     if activity.type == "ranking":
         return parse_ranking(activity, body), True, 1
-    raise invalid_field("type", f"Activity type {activity.type} takes no responses.")  # pragma: no cover
+    raise invalid_field("type", _("Activity type %(type)s takes no responses.", type=activity.type))  # pragma: no cover
 
 
 def save_responses(participant: Participant, activity: Activity, body: Any) -> int:

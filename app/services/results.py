@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.engine import WEIGHTINGS as ENGINE_WEIGHTINGS
 from app.engine import (
     CriteriaData,
@@ -42,7 +44,7 @@ WEIGHTINGS = ENGINE_WEIGHTINGS  # the engine says which weightings exist
 def check_weighting(value: str | None) -> str:
     weighting = value or "equal_groups"
     if weighting not in WEIGHTINGS:
-        raise invalid_field("weighting", "The weighting is per_head or equal_groups.")
+        raise invalid_field("weighting", _("The weighting is per_head or equal_groups."))
     return weighting
 
 
@@ -53,13 +55,13 @@ def check_round(activity: Activity, value: Any) -> int:
         return activity.round
     if isinstance(value, str):
         if not value.isascii() or not value.isdigit():
-            raise invalid_field("round", "The round is a whole number of at least 1.")
+            raise invalid_field("round", _("The round is a whole number of at least 1."))
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise invalid_field("round", "The round is a whole number of at least 1.")
+        raise invalid_field("round", _("The round is a whole number of at least 1."))
     if value > activity.round:
-        raise not_found(f"The activity '{activity.key}' is in round {activity.round}; round {value} has not "
-                        "started.")
+        raise not_found(_("The activity '%(key)s' is in round %(current)s; round %(round)s has not started.",
+                          key=activity.key, current=activity.round, round=value))
     return value
 
 
@@ -204,7 +206,7 @@ def points_data(activity: Activity, round_: int | None = None, *, room: bool = F
             ballot[item_key[item_id]] = int(value)
     ballots = [b for b in ballots if b[0]]
     given: dict[str, int] = defaultdict(int)
-    for group, _ in ballots:
+    for group, _ballot in ballots:
         given[group] += 1
     out = ballots
     for group, n in counts(activity, round_, room=room).respondents.items():
@@ -229,7 +231,7 @@ def ranking_data(activity: Activity, round_: int | None = None, *, room: bool = 
     source = release if room else tally
     group_of = (release.participant_groups(activity.id, round_) if room
                 else tally.participant_groups(activity.workshop_id))
-    for participant_id, item_id, _ in source.ballot_rows(activity.id, round_, "rank", positive=False):
+    for participant_id, item_id, _place in source.ballot_rows(activity.id, round_, "rank", positive=False):
         if participant_id != current:  # rows come in participant order, then place order
             current, ballot = participant_id, []
             ballots.append((group_key.get(group_of.get(participant_id), ""), ballot))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app import library
 from app.extensions import db
@@ -74,7 +75,7 @@ def get_own(owner: User, key: Any) -> WorkshopTemplate:
         template = db.session.scalar(sa.select(WorkshopTemplate).where(
             WorkshopTemplate.key == key, WorkshopTemplate.owner_id == owner.id))
     if template is None:
-        raise not_found(f"You have no template '{key}'.")
+        raise not_found(_("You have no template '%(key)s'.", key=key))
     return template
 
 
@@ -126,7 +127,7 @@ def clean_template_definition(data: Any) -> dict[str, Any]:
     if errors:
         raise invalid([FieldError(f"definition.{e.field}" if e.field else "definition", e.message)
                        for e in errors],
-                      f"The template's definition has {len(errors)} problem(s); nothing was saved.")
+                      _("The template's definition has %(n)s problem(s); nothing was saved.", n=len(errors)))
     return clean
 
 
@@ -134,13 +135,13 @@ def _text(value: Any, name: str, limit: int, errors: list[FieldError], *, requir
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors.append(FieldError(name, "Must be a string."))
+        errors.append(FieldError(name, _("Must be a string.")))
         return ""
     value = value.strip()
     if required and not value:
-        errors.append(FieldError(name, "Must not be empty."))
+        errors.append(FieldError(name, _("Must not be empty.")))
     if len(value) > limit:
-        errors.append(FieldError(name, f"At most {limit} characters."))
+        errors.append(FieldError(name, _("At most %(n)s characters.", n=limit)))
     return value
 
 
@@ -173,7 +174,7 @@ def create(owner: User, definition: Any, title: Any, description: Any = "", sour
             raise
         errors.extend(problem.errors)
     if errors:
-        raise invalid(errors, "The template has problems; nothing was saved.")
+        raise invalid(errors, _("The template has problems; nothing was saved."))
     template = WorkshopTemplate(owner=owner, key=new_key(title), title=title, description=description,
                                 definition=clean, source=source[:80])
     db.session.add(template)
@@ -227,7 +228,7 @@ def update_details(owner: User, key: Any, data: dict[str, Any]) -> WorkshopTempl
     description = _text(data.get("description"), "description", DESCRIPTION_LENGTH, errors, required=False)
     note = _text(data.get("method_note"), "method_note", METHOD_NOTE_LENGTH, errors, required=False)
     if errors:
-        raise invalid(errors, "The template has problems; nothing was saved.")
+        raise invalid(errors, _("The template has problems; nothing was saved."))
     definition = copy.deepcopy(template.definition or {})
     definition["method_note"] = note
     template.title, template.description = title, description
@@ -268,7 +269,7 @@ def export_definition(owner: User, key: Any) -> dict[str, Any]:
     """The definition to download as JSON; it can be posted as is to `POST /api/v1/workshops`."""
     definition = definition_for(owner, key) if isinstance(key, str) else None
     if definition is None:
-        raise not_found(f"You have no template '{key}'.")
+        raise not_found(_("You have no template '%(key)s'.", key=key))
     return definition
 
 
@@ -285,11 +286,12 @@ def document(owner: User, template: WorkshopTemplate) -> dict[str, Any]:
 def create_from_body(owner: User, body: Any) -> WorkshopTemplate:
     """`POST /api/v1/templates`: `{"workshop_id", "title"?, "description"?}` or `{"definition", ...}`."""
     if not isinstance(body, dict) or ("workshop_id" in body) == ("definition" in body):
-        raise invalid_field("", 'Send {"workshop_id": n, "title": ...} or {"definition": {...}, "title": ...}.')
+        raise invalid_field("", _("Send %(example)s or %(other)s.", example='{"workshop_id": n, "title": ...}',
+                                  other='{"definition": {...}, "title": ...}'))
     if "workshop_id" in body:
         workshop_id = body["workshop_id"]
         if not isinstance(workshop_id, int) or isinstance(workshop_id, bool):
-            raise invalid_field("workshop_id", "The workshop id is a whole number.")
+            raise invalid_field("workshop_id", _("The workshop id is a whole number."))
         workshop = workshops.get_owned(workshop_id, owner)
         return save_workshop(owner, workshop, body.get("title"), body.get("description", ""))
     return create(owner, body["definition"], body.get("title"), body.get("description", ""), "api")

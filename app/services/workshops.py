@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import (
@@ -40,7 +41,7 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
                            template_key: str | None = None) -> Workshop:
     clean, errors = clean_definition(data, allow_state=allow_state)
     if errors:
-        raise invalid(errors, f"The workshop definition has {len(errors)} problem(s); nothing was saved.")
+        raise invalid(errors, _("The workshop definition has %(n)s problem(s); nothing was saved.", n=len(errors)))
     workshop = Workshop(
         owner=owner,
         title=clean["title"],
@@ -83,10 +84,10 @@ def create_from_template(owner: User, template: Any, title: Any) -> Workshop:
 
     definition = templates.definition_for(owner, template) if isinstance(template, str) else None
     if definition is None:
-        raise invalid_field("template", f"There is no template '{template}'.")
+        raise invalid_field("template", _("There is no template '%(template)s'.", template=template))
     if title is not None:
         if not isinstance(title, str) or not title.strip():
-            raise invalid_field("title", "The title must be a non-empty string.")
+            raise invalid_field("title", _("The title must be a non-empty string."))
         definition["title"] = title
     return create_from_definition(owner, definition, template_key=template)
 
@@ -99,7 +100,7 @@ def create(owner: User, body: Any) -> Workshop:
 
 
 def unique_join_code() -> str:
-    for _ in range(50):
+    for _attempt in range(50):
         code = new_join_code()
         if db.session.scalar(sa.select(Workshop.id).where(Workshop.join_code == code)) is None:
             return code
@@ -111,7 +112,7 @@ def unique_join_code() -> str:
 def find(workshop_id: int) -> Workshop:
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None:
-        raise not_found(f"There is no workshop {workshop_id}.")
+        raise not_found(_("There is no workshop %(id)s.", id=workshop_id))
     return workshop
 
 
@@ -139,7 +140,7 @@ def owned_activity(workshop_id: int, key: str, user: User) -> Activity:
 def get_activity(workshop: Workshop, key: str) -> Activity:
     activity = workshop.activity(key)
     if activity is None:
-        raise not_found(f"The workshop has no activity '{key}'.")
+        raise not_found(_("The workshop has no activity '%(key)s'.", key=key))
     return activity
 
 
@@ -256,7 +257,7 @@ def definition(workshop: Workshop) -> dict[str, Any]:
 def set_state(activity: Activity, state: str, *, close_others: bool = False) -> Activity:
     """Open, close or reset an activity; phones and screens hear of it once it is committed."""
     if state not in ("open", "closed", "pending"):
-        raise invalid_field("state", "The state is open, closed or pending.")
+        raise invalid_field("state", _("The state is open, closed or pending."))
     changed = [activity] if activity.state != state else []
     activity.state = state
     if state == ActivityState.open.value:
@@ -278,7 +279,8 @@ def set_state(activity: Activity, state: str, *, close_others: bool = False) -> 
 
 def require_open(activity: Activity) -> None:
     if not activity.is_open:
-        raise conflict(f"The activity '{activity.key}' is {activity.state}, not open: votes are not accepted now.")
+        raise conflict(_("The activity '%(key)s' is %(state)s, not open: votes are not accepted now.",
+                         key=activity.key, state=activity.state))
 
 
 def participation(workshop: Workshop) -> dict[str, int]:
@@ -297,8 +299,8 @@ def check_editable(activity: Activity) -> None:
 
     answered = db.session.scalar(sa.select(sa.func.count()).where(Response.activity_id == activity.id))
     if answered:
-        raise Problem(409, "Conflict", "This activity already has responses; its items and scales are frozen.",
-                      [FieldError("items", "Frozen once responses exist.")])
+        raise Problem(409, "Conflict", _("This activity already has responses; its items and scales are frozen."),
+                      [FieldError("items", _("Frozen once responses exist."))])
 
 
 def screen_link(workshop: Workshop) -> str:
@@ -313,7 +315,7 @@ def next_round(activity: Activity) -> Activity:
     A pending activity has had no round to close yet: 409, so a mistyped key cannot skip round 1.
     """
     if activity.state == ActivityState.pending.value:
-        raise conflict(f"The activity '{activity.key}' has not been opened yet; open round 1 first.")
+        raise conflict(_("The activity '%(key)s' has not been opened yet; open round 1 first.", key=activity.key))
     now = utcnow()
     activity.closed_at = now
     activity.round = (activity.round or 1) + 1
@@ -328,13 +330,13 @@ def next_round(activity: Activity) -> Activity:
 def set_criteria_weights(activity: Activity, body: Any) -> Activity:
     """PATCH a criteria activity's weights (any state); listed criteria change, the others keep theirs."""
     if not isinstance(body, dict) or not isinstance(body.get("criteria"), list):
-        raise invalid_field("criteria", 'Send {"criteria": [{"key": ..., "weight": ...}]}.')
+        raise invalid_field("criteria", _("Send %(example)s.", example='{"criteria": [{"key": ..., "weight": ...}]}'))
     if activity.type != "criteria":
-        raise invalid_field("criteria", f"The activity '{activity.key}' is a {activity.type} activity; only "
-                                        "criteria activities have criterion weights.")
+        raise invalid_field("criteria", _("The activity '%(key)s' is a %(type)s activity; only criteria "
+                                          "activities have criterion weights.", key=activity.key, type=activity.type))
     changes = body["criteria"]
     if not changes:
-        raise invalid_field("criteria", "List at least one criterion.")
+        raise invalid_field("criteria", _("List at least one criterion."))
     settings = dict(activity.settings or {})
     criteria = [dict(c) for c in settings.get("criteria", [])]
     by_key = {c["key"]: c for c in criteria}
@@ -343,25 +345,27 @@ def set_criteria_weights(activity: Activity, body: Any) -> Activity:
     for n, change in enumerate(changes):
         path = f"criteria[{n}]"
         if not isinstance(change, dict):
-            errors.append(FieldError(path, "Each entry is an object with key and weight."))
+            errors.append(FieldError(path, _("Each entry is an object with key and weight.")))
             continue
         key, weight = change.get("key"), change.get("weight")
         if not isinstance(key, str) or key not in by_key:
-            errors.append(FieldError(f"{path}.key", f"'{key}' is not a criterion of this activity."))
+            errors.append(FieldError(f"{path}.key",
+                                     _("'%(criterion)s' is not a criterion of this activity.", criterion=key)))
         elif key in seen:
-            errors.append(FieldError(f"{path}.key", f"'{key}' is listed twice."))
+            errors.append(FieldError(f"{path}.key", _("'%(item)s' is listed twice.", item=key)))
         else:
             seen.add(key)
         if not is_number(weight) or weight < 0 or weight == float("inf"):
-            errors.append(FieldError(f"{path}.weight", "A weight is a number of at least 0."))
+            errors.append(FieldError(f"{path}.weight", _("A weight is a number of at least 0.")))
         elif isinstance(key, str) and key in by_key and key in seen:
             by_key[key]["weight"] = float(weight)
     if not errors:
         for axis in sorted({c["axis"] for c in criteria}):
             if sum(c["weight"] for c in criteria if c["axis"] == axis) <= 0:
-                errors.append(FieldError("criteria", f"The criteria of axis {axis} would have a total weight of 0."))
+                errors.append(FieldError("criteria", _("The criteria of axis %(axis)s would have a total weight of 0.",
+                                                       axis=axis)))
     if errors:
-        raise invalid(errors, "The criterion weights are invalid; nothing was changed.")
+        raise invalid(errors, _("The criterion weights are invalid; nothing was changed."))
     settings["criteria"] = criteria
     activity.settings = settings  # a new dict, so the JSON column is saved
     db.session.flush()
@@ -394,29 +398,30 @@ def apply_weights(workshop: Workshop, preset: Any, weights: Any = None) -> dict[
     `custom` changes the groups it lists. All weights 0 is refused: parity would have nothing to weigh.
     """
     if preset not in WEIGHT_PRESETS:
-        raise invalid_field("preset", "The preset is equal, ilo or custom.")
+        raise invalid_field("preset", _("The preset is equal, ilo or custom."))
     new = {g.key: float(g.weight) for g in workshop.groups}
     errors: list[FieldError] = []
     if preset == "custom":
         if not isinstance(weights, dict) or not weights:
-            raise invalid_field("weights", 'The custom preset needs {"weights": {"<group>": weight, ...}}.')
+            raise invalid_field("weights", _("The custom preset needs %(example)s.",
+                                             example='{"weights": {"<group>": weight, ...}}'))
         for key, weight in weights.items():
             if workshop.group(key) is None:
-                errors.append(FieldError(f"weights.{key}", f"'{key}' is not a group of this workshop."))
+                errors.append(FieldError(f"weights.{key}", _("'%(key)s' is not a group of this workshop.", key=key)))
             elif not is_number(weight) or weight < 0 or weight == float("inf"):
-                errors.append(FieldError(f"weights.{key}", "A weight is a number of at least 0."))
+                errors.append(FieldError(f"weights.{key}", _("A weight is a number of at least 0.")))
             else:
                 new[key] = float(weight)
     elif weights is not None:
-        raise invalid_field("weights", f"The {preset} preset sets the weights itself; send weights only with "
-                                       "the custom preset.")
+        raise invalid_field("weights", _("The %(preset)s preset sets the weights itself; send weights only with "
+                                         "the custom preset.", preset=preset))
     else:
         new = preset_weights(workshop, preset)
     if not errors and not any(w > 0 for w in new.values()):
         errors.append(FieldError("weights" if preset == "custom" else "preset",
-                                 "At least one group needs a weight above 0."))
+                                 _("At least one group needs a weight above 0.")))
     if errors:
-        raise invalid(errors, "The weights are invalid; nothing was changed.")
+        raise invalid(errors, _("The weights are invalid; nothing was changed."))
     for group in workshop.groups:
         group.weight = new[group.key]
     db.session.flush()
@@ -458,8 +463,8 @@ def remove_responses(activity: Activity, pseudonym: Any, actor: User) -> int:
             Participant.workshop_id == activity.workshop_id, Participant.pseudonym == candidate))
     if participant is None:
         shown = pseudonym.strip() if isinstance(pseudonym, str) and pseudonym.strip() else "(empty)"
-        raise invalid_field("pseudonym", f"No participant {shown[:20]} in this workshop; use a pseudonym such "
-                                         "as P017 from the CSV export.")
+        raise invalid_field("pseudonym", _("No participant %(pseudonym)s in this workshop; use a pseudonym such "
+                                           "as P017 from the CSV export.", pseudonym=shown[:20]))
     round_ = activity.round
     removed = participation.delete_values(activity, participant, round=round_)
     record = {"actor_id": actor.id, "actor": actor.email, "at": utcnow().isoformat(timespec="seconds"),
@@ -482,7 +487,7 @@ def set_reveal_mode(activity: Activity, mode: Any) -> Activity:
     """`live` shows figures on the screen as votes come in; `on_reveal` hides them (against herding) until
     `reveal`. Switching mode starts hidden again, so a mode change never shows figures by surprise."""
     if mode not in REVEAL_MODES:
-        raise invalid_field("reveal", "The reveal mode is live or on_reveal.")
+        raise invalid_field("reveal", _("The reveal mode is live or on_reveal."))
     settings = dict(activity.settings or {})
     settings["reveal"] = mode
     settings["revealed"] = False
@@ -519,7 +524,7 @@ def set_timer(activity: Activity, minutes: Any) -> Activity:
         settings.pop("timer_ends_at", None)
     else:
         if minutes not in TIMER_MINUTES:
-            raise invalid_field("minutes", "The timer runs for 1, 2, 3 or 5 minutes.")
+            raise invalid_field("minutes", _("The timer runs for 1, 2, 3 or 5 minutes."))
         require_open(activity)
         ends = utcnow().replace(microsecond=0) + timedelta(minutes=minutes)
         settings["timer_ends_at"] = ends.isoformat() + "Z"  # utcnow() is naive UTC
