@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 #: Field errors listed in one answer; the rest are only counted.
 MAX_LISTED_ERRORS = 20
 
@@ -32,7 +34,8 @@ class Problem(Exception):
     def as_dict(self) -> dict[str, object]:
         detail = self.detail or self.title
         if len(self.errors) > MAX_LISTED_ERRORS:  # a huge bad body still gets a short answer
-            detail += f" (the first {MAX_LISTED_ERRORS} of {len(self.errors)} errors are listed)"
+            detail += " " + _("(the first %(listed)s of %(n)s errors are listed)", listed=MAX_LISTED_ERRORS,
+                              n=len(self.errors))
         body: dict[str, object] = {
             "type": f"/problems/{self.slug}",
             "title": self.title,
@@ -58,24 +61,24 @@ class Problem(Exception):
         }.get(self.status, "error")
 
 
-def unauthorized(detail: str = "Valid credentials are required.") -> Problem:
-    return Problem(401, "Unauthorized", detail)
+def unauthorized(detail: str | None = None) -> Problem:
+    return Problem(401, "Unauthorized", detail or _("Valid credentials are required."))
 
 
-def forbidden(detail: str = "These credentials may not touch this workshop.") -> Problem:
-    return Problem(403, "Forbidden", detail)
+def forbidden(detail: str | None = None) -> Problem:
+    return Problem(403, "Forbidden", detail or _("These credentials may not touch this workshop."))
 
 
-def not_found(detail: str = "Not found.") -> Problem:
-    return Problem(404, "Not found", detail)
+def not_found(detail: str | None = None) -> Problem:
+    return Problem(404, "Not found", detail or _("Not found."))
 
 
 def conflict(detail: str) -> Problem:
     return Problem(409, "Conflict", detail)
 
 
-def invalid(errors: list[FieldError], detail: str = "The request has invalid values.") -> Problem:
-    return Problem(422, "Invalid request", detail, errors)
+def invalid(errors: list[FieldError], detail: str | None = None) -> Problem:
+    return Problem(422, "Invalid request", detail or _("The request has invalid values."), errors)
 
 
 def invalid_field(field_name: str, message: str) -> Problem:
