@@ -411,8 +411,8 @@ SCHEMAS: dict[str, Any] = {
     "Archive": {
         "type": "object", "additionalProperties": False,
         "description": "The JSON export: the workshop, its participants (pseudonyms) and every response; "
-                       "proposals, actions, Delphi rounds and admission are optional on import (older archives "
-                       "have none).",
+                       "proposals, actions, Delphi rounds, admission and suggestion settings are optional on "
+                       "import (older archives have none).",
         "properties": {"format": {"const": "prioritas-workshop"}, "version": {"type": "integer"},
                        "app_version": {"type": "string"}, "exported_at": {"type": "string"},
                        "workshop": {"type": "object"}, "participants": {"type": "array"},
@@ -420,7 +420,13 @@ SCHEMAS: dict[str, Any] = {
                        "actions": {"type": "array"}, "delphi_rounds": {"type": "array"},
                        "admission": {"type": "object", "description": "Passcode, seat codes required, joining "
                                      "lock and the seat codes (code, group, revoked, used; never who used "
-                                     "one). Exported for owners and co-facilitators only."}},
+                                     "one). Exported for owners and co-facilitators only."},
+                       "proposal_settings": {
+                           "type": "object", "additionalProperties": False,
+                           "properties": {"open": {"type": "boolean"},
+                                          "limit": {"type": "integer", "minimum": 1, "maximum": 100}},
+                           "description": "Whether phones may suggest items and how many each; absent in "
+                                          "older archives (the defaults then apply)."}},
         "required": ["format", "version", "workshop", "participants", "responses"],
     },
 }

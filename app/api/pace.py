@@ -110,6 +110,11 @@ openapi.SCHEMAS["ProposalSettings"] = {
         "window_minutes": {"type": "integer", "readOnly": True},
     },
 }
+openapi.SCHEMAS["Workshop"]["allOf"][1]["properties"]["pace"] = {
+    **openapi._ref("Pace"), "description": "Where the room is now (GET /workshops/{id}/pace)."}
+openapi.SCHEMAS["Workshop"]["allOf"][1]["properties"]["proposal_settings"] = {
+    **openapi._ref("ProposalSettings"),
+    "description": "Whether phones may suggest items, and how many each (GET /workshops/{id}/proposal-settings)."}
 
 openapi.SOCKET_EVENTS[events.PACE] = {
     "to": "everyone in the workshop (also sent on connect)",

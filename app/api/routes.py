@@ -29,6 +29,7 @@ from app.services import (
     workshops,
 )
 from app.services import actions as action_service
+from app.services import pace as pace_service
 from app.services import proposals as proposal_service
 from app.services import templates as own_templates
 from app.services.database import transaction
@@ -57,7 +58,7 @@ DEFINITION_FIELDS: strict.Types = {
 ARCHIVE_FIELDS: strict.Types = {
     "format": "string", "version": "integer", "app_version": "string", "exported_at": "string",
     "workshop": "object", "participants": "array", "responses": "array", "proposals": "array",
-    "actions": "array", "delphi_rounds": "array", "admission": "object"}
+    "actions": "array", "delphi_rounds": "array", "admission": "object", "proposal_settings": "object"}
 JOIN_FIELDS: strict.Types = {"code": "string", "group": "string", "device": ("string", "null"),
                              "passcode": ("string", "null"), "seat": ("string", "null")}
 OPEN_FIELDS: strict.Types = {"close_others": "boolean"}
@@ -135,6 +136,9 @@ def workshop_document(workshop: Workshop, user: User) -> dict[str, Any]:
     """The workshop document; for those who run it (owner, co-facilitators) also its `admission` settings,
     which hold the passcode: observers read results, not the secrets of the door."""
     document = workshops.document(workshop)
+    # Where the room is and whether suggestions are open, so a client reads the whole room in one call.
+    document["pace"] = pace_service.payload(workshop)
+    document["proposal_settings"] = proposal_service.settings_document(workshop)
     if access.allows(workshop, user, "run"):
         document["admission"] = admission.settings_document(workshop)
     return document

@@ -121,6 +121,7 @@ def export_json(workshop: Workshop, app_version: str) -> dict[str, Any]:
         "proposals": export_proposals(workshop),
         "actions": export_actions(workshop),
         "delphi_rounds": export_delphi_rounds(workshop),
+        "proposal_settings": {"open": bool(workshop.proposals_open), "limit": _proposal_limit(workshop)},
         **({"admission": export_admission(workshop)} if _may_carry_admission(workshop) else {}),
     }
 
@@ -265,6 +266,7 @@ def import_json(owner: User, archive: Any) -> Workshop:
     delphi_rounds = [d for n, raw in enumerate(_optional_list(archive, "delphi_rounds", errors))
                      if (d := _check_delphi_round(workshop, raw, f"delphi_rounds[{n}]", errors)) is not None]
     seats = _check_admission(workshop, archive.get("admission"), errors)
+    proposal_settings = _check_proposal_settings(archive.get("proposal_settings"), errors)
     if errors:
         raise invalid(errors[:200], f"The archive has {len(errors)} problem(s); nothing was imported.")
     _write_responses(workshop, list(participants.values()), rows)
@@ -272,8 +274,36 @@ def import_json(owner: User, archive: Any) -> Workshop:
         if all(r.round != entry.round for r in activity.delphi_rounds):
             activity.delphi_rounds.append(entry)
     db.session.add_all([*proposals, *actions, *seats])
+    if proposal_settings is not None:
+        workshop.proposals_open, workshop.proposal_limit = proposal_settings
     db.session.flush()
     return workshop
+
+
+def _proposal_limit(workshop: Workshop) -> int:
+    from app.services import proposals
+
+    return proposals.limit_of(workshop)
+
+
+def _check_proposal_settings(raw: Any, errors: list[FieldError]) -> tuple[bool, int] | None:
+    """Whether phones may suggest items, and how many each; archives written before the setting have none."""
+    from app.services import proposals
+
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        errors.append(FieldError("proposal_settings", "proposal_settings is an object: {open, limit}."))
+        return None
+    errors.extend(FieldError(f"proposal_settings.{name}", "Unknown field.")
+                  for name in sorted(set(raw) - {"open", "limit"}))
+    opened, limit = raw.get("open", True), raw.get("limit", proposals.RATE_LIMIT)
+    if not isinstance(opened, bool):
+        errors.append(FieldError("proposal_settings.open", "open is true or false."))
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= proposals.LIMIT_MAX:
+        errors.append(FieldError("proposal_settings.limit",
+                                 f"The limit is a whole number from 1 to {proposals.LIMIT_MAX}."))
+    return (opened, limit) if not any(e.field.startswith("proposal_settings") for e in errors) else None
 
 
 # --- admission: passcode, joining lock and seat codes ----------------------------------------------------------
