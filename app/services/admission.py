@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -113,7 +114,7 @@ def admit(code: Any, group_key: Any, *, device: str | None = None, passcode: Any
     """
     workshop = workshops.by_join_code(normalise_code(code))
     if workshop is None:
-        raise _refused(404, "Not Found", "No workshop has this join code. Check the code on the screen.",
+        raise _refused(404, "Not Found", _("No workshop has this join code. Check the code on the screen."),
                        "unknown_code", None)
     digest = device_digest(device)
     if digest is not None:
@@ -122,15 +123,15 @@ def admit(code: Any, group_key: Any, *, device: str | None = None, passcode: Any
         if known is not None:
             return _rejoin(workshop, known, group_key)
     if not passcode_matches(workshop, passcode):
-        raise _refused(403, "Forbidden", "This workshop needs its passcode; the one given is not right. Ask "
-                       "the facilitator.", "wrong_passcode", workshop, field="passcode")
+        raise _refused(403, "Forbidden", _("This workshop needs its passcode; the one given is not right. Ask "
+                         "the facilitator."), "wrong_passcode", workshop, field="passcode")
     seat_row = _seat(workshop, seat)
     if workshop.joining_locked:
-        raise conflict("The facilitator has closed joining for this workshop.")
+        raise conflict(_("The facilitator has closed joining for this workshop."))
     group = seat_row.group if seat_row is not None and seat_row.group is not None else (
         workshop.group(group_key) if isinstance(group_key, str) else None)
     if group is None:
-        raise _refused(422, "Unprocessable Content", "Choose one of the workshop's stakeholder groups.",
+        raise _refused(422, "Unprocessable Content", _("Choose one of the workshop's stakeholder groups."),
                        "unknown_group", workshop, field="group",
                        group_key=group_key[:40] if isinstance(group_key, str) else "")
     participant, token = participation.add_participant(workshop, group, device_digest=digest)
@@ -144,19 +145,19 @@ def _seat(workshop: Workshop, seat: Any) -> SeatCode | None:
     code = normalise_code(seat)
     if not code:
         if workshop.seat_codes_required:
-            raise _refused(403, "Forbidden", "This workshop needs a seat code: type the code printed on your "
-                           "card.", "seat_required", workshop, field="seat")
+            raise _refused(403, "Forbidden", _("This workshop needs a seat code: type the code printed on your "
+                             "card."), "seat_required", workshop, field="seat")
         return None
     row = db.session.scalar(sa.select(SeatCode).where(SeatCode.workshop_id == workshop.id, SeatCode.code == code))
     if row is None:
-        raise _refused(403, "Forbidden", "This seat code is not one of this workshop's. Check the card.",
+        raise _refused(403, "Forbidden", _("This seat code is not one of this workshop's. Check the card."),
                        "seat_unknown", workshop, field="seat")
     if row.revoked:
-        raise _refused(403, "Forbidden", "This seat code was withdrawn by the facilitator.", "seat_revoked",
+        raise _refused(403, "Forbidden", _("This seat code was withdrawn by the facilitator."), "seat_revoked",
                        workshop, field="seat")
     if row.participant_id is not None:
-        raise _refused(403, "Forbidden", "This seat code was used already; each card lets one person in. Ask "
-                       "the facilitator.", "seat_used", workshop, field="seat",
+        raise _refused(403, "Forbidden", _("This seat code was used already; each card lets one person in. Ask "
+                         "the facilitator."), "seat_used", workshop, field="seat",
                        group_key=row.group.key if row.group is not None else "")
     return row
 
@@ -315,7 +316,7 @@ def participation_event(workshop: Workshop) -> dict[str, Any]:
 def set_access(workshop: Workshop, passcode: Any, seat_codes_required: bool) -> None:
     passcode = passcode.strip() if isinstance(passcode, str) else ""
     if len(passcode) > PASSCODE_MAX:
-        raise invalid_field("passcode", f"A passcode has at most {PASSCODE_MAX} characters.")
+        raise invalid_field("passcode", _("A passcode has at most %(n)s characters.", n=PASSCODE_MAX))
     workshop.passcode = passcode
     workshop.seat_codes_required = bool(seat_codes_required)
 
@@ -335,9 +336,9 @@ def set_expected(workshop: Workshop, expected: dict[str, Any]) -> None:
         elif isinstance(raw, str) and raw.isdigit():
             group.expected = int(raw)
         else:
-            errors.append(FieldError(f"expected.{group.key}", "Expected participants is a whole number ≥ 0."))
+            errors.append(FieldError(f"expected.{group.key}", _("Expected participants is a whole number ≥ 0.")))
     if errors:
-        raise Problem(422, "Unprocessable Content", "Nothing was changed: check the expected counts.", errors)
+        raise Problem(422, "Unprocessable Content", _("Nothing was changed: check the expected counts."), errors)
     after_commit(lambda workshop_id=workshop.id: live.participation_changed(workshop_id))
 
 
@@ -350,16 +351,16 @@ def generate_seat_codes(workshop: Workshop, count: Any, group_key: Any = "") -> 
     if isinstance(count, str) and count.strip().isdigit():
         count = int(count.strip())
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= SEAT_CODES_AT_ONCE:
-        raise invalid_field("count", f"Make from 1 to {SEAT_CODES_AT_ONCE} seat codes at a time.")
+        raise invalid_field("count", _("Make from 1 to %(n)s seat codes at a time.", n=SEAT_CODES_AT_ONCE))
     group: StakeholderGroup | None = None
     if group_key:
         group = workshop.group(group_key) if isinstance(group_key, str) else None
         if group is None:
-            raise invalid_field("group", "Choose one of the workshop's groups, or none.")
+            raise invalid_field("group", _("Choose one of the workshop's groups, or none."))
     existing = set(db.session.scalars(sa.select(SeatCode.code).where(SeatCode.workshop_id == workshop.id)))
     if len(existing) + count > MAX_SEAT_CODES:  # a valid count, but the workshop is full: a state conflict
-        raise conflict(f"A workshop has at most {MAX_SEAT_CODES} seat codes; it has {len(existing)}, so at most "
-                       f"{MAX_SEAT_CODES - len(existing)} more can be made.")
+        raise conflict(_("A workshop has at most %(most)s seat codes; it has %(has)s, so at most %(more)s more can be "
+                         "made.", most=MAX_SEAT_CODES, has=len(existing), more=MAX_SEAT_CODES - len(existing)))
     made: list[SeatCode] = []
     while len(made) < count:
         code = _new_seat_code()
@@ -381,7 +382,7 @@ def seat_codes(workshop: Workshop) -> list[SeatCode]:
 def seat_code(workshop: Workshop, seat_id: int) -> SeatCode:
     row = db.session.get(SeatCode, seat_id)
     if row is None or row.workshop_id != workshop.id:
-        raise not_found("This workshop has no such seat code.")
+        raise not_found(_("This workshop has no such seat code."))
     return row
 
 
@@ -446,16 +447,16 @@ def update_settings(workshop: Workshop, body: dict[str, Any]) -> None:
     passcode = body.get("passcode", workshop.passcode or "")
     passcode = passcode.strip() if isinstance(passcode, str) else ""
     if len(passcode) > PASSCODE_MAX:
-        errors.append(FieldError("passcode", f"A passcode has at most {PASSCODE_MAX} characters."))
+        errors.append(FieldError("passcode", _("A passcode has at most %(n)s characters.", n=PASSCODE_MAX)))
     expected = body.get("expected", {})
     keys = {g.key for g in workshop.groups}
     for key, value in expected.items():
         if key not in keys:
-            errors.append(FieldError(f"expected.{key}", f"'{key}' is not a group of this workshop."))
+            errors.append(FieldError(f"expected.{key}", _("'%(key)s' is not a group of this workshop.", key=key)))
         elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            errors.append(FieldError(f"expected.{key}", "Expected participants is a whole number ≥ 0, or null."))
+            errors.append(FieldError(f"expected.{key}", _("Expected participants is a whole number ≥ 0, or null.")))
     if errors:
-        raise Problem(422, "Unprocessable Content", "Nothing was changed: check the admission settings.", errors)
+        raise Problem(422, "Unprocessable Content", _("Nothing was changed: check the admission settings."), errors)
     if "passcode" in body or "seat_codes_required" in body:
         set_access(workshop, passcode, body.get("seat_codes_required", workshop.seat_codes_required))
     if "joining_locked" in body:
