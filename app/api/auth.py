@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from app.models import Activity, Participant, User
 from app.services import accounts, participation, workshops
@@ -11,7 +12,7 @@ from app.services.errors import forbidden, unauthorized
 
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
@@ -21,7 +22,7 @@ def require_facilitator() -> User:
     token = bearer_token()
     user = accounts.user_for_token(token) if token else None
     if user is None:
-        raise unauthorized("Send a facilitator token: Authorization: Bearer <token>.")
+        raise unauthorized(_("Send a facilitator token: Authorization: Bearer <token>."))
     g.api_user = user
     return user
 
@@ -30,7 +31,7 @@ def require_participant() -> Participant:
     token = bearer_token()
     participant = participation.participant_for_token(token) if token else None
     if participant is None:
-        raise unauthorized("Send a participant token: Authorization: Bearer <participant_token>.")
+        raise unauthorized(_("Send a participant token: Authorization: Bearer <participant_token>."))
     return participant
 
 
@@ -49,7 +50,7 @@ def results_reader(workshop_id: int, key: str, weighting: str) -> Activity:
     if user is not None:
         workshops.check_owner(workshop, user)
     elif screen is None or screen.id != workshop.id:
-        raise forbidden("Results are readable with the workshop's facilitator or screen token only.")
+        raise forbidden(_("Results are readable with the workshop's facilitator or screen token only."))
     elif weighting == "per_head":
-        raise forbidden("Per-head results are for the workshop's facilitators.")
+        raise forbidden(_("Per-head results are for the workshop's facilitators."))
     return activity

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from app.api import bp, openapi
 from app.api.auth import require_facilitator
@@ -49,7 +50,7 @@ def audit_entries() -> Response:
     number = request.args.get("page", "1")
     workshop = request.args.get("workshop", "")
     if workshop.isdigit() and int(workshop) > MAX_ID:  # no such id; the database's integers stop there
-        raise invalid_field("workshop", f"A workshop id is at most {MAX_ID}.")
+        raise invalid_field("workshop", _("A workshop id is at most %(n)s.", n=MAX_ID))
     found = audit.page(user, min(int(number), MAX_ID) if number.isdigit() else 1,
                        int(workshop) if workshop.isdigit() else None)
     return jsonify({"page": found.page, "pages": found.pages, "total": found.total,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
+from flask_babel import gettext as _
 
 from app import events
 from app.api import bp, openapi, strict
@@ -28,12 +29,12 @@ def get_pace(workshop_id: int) -> Response:
     user = accounts.user_for_token(token) if token else None
     participant = None if user else participation.participant_for_token(token)
     if user is None and participant is None:
-        raise unauthorized("Send a facilitator or participant token: Authorization: Bearer <token>.")
+        raise unauthorized(_("Send a facilitator or participant token: Authorization: Bearer <token>."))
     workshop = workshops.find(workshop_id)
     if user is not None:
         workshops.check_owner(workshop, user)
     elif participant is not None and participant.workshop_id != workshop.id:
-        raise forbidden("This participant belongs to another workshop.")
+        raise forbidden(_("This participant belongs to another workshop."))
     return jsonify(pace_service.payload(workshop))
 
 

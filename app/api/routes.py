@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
 
 from app import reports
 from app.api import bp, strict
@@ -40,7 +41,7 @@ def json_body() -> Any:
     """The parsed JSON body; a body that is not JSON is a 422 (after the auth and state checks)."""
     data = request.get_json(silent=True)
     if data is None:
-        raise invalid_field("", "The body must be JSON (Content-Type: application/json).")
+        raise invalid_field("", _("The body must be JSON (Content-Type: application/json)."))
     return data
 
 
@@ -84,7 +85,7 @@ def issue_token() -> tuple[Response, int]:
     """Throttled per account and client with the login form (app.services.throttle); tokens expire."""
     body = json_body()
     if not isinstance(body, dict):
-        raise invalid_field("email", "Send a JSON object with email and password.")
+        raise invalid_field("email", _("Send a JSON object with email and password."))
     return token_response(strict.check_object(body, TOKEN_FIELDS))
 
 
@@ -178,11 +179,11 @@ def patch_activity(workshop_id: int, key: str) -> Response:
     activity = workshops.owned_activity(workshop_id, key, user)
     body = strict.object_body(PATCH_FIELDS, field="criteria")
     if not ({"criteria", "reveal_mode"} & set(body)):
-        raise invalid_field("criteria", 'Send {"criteria": [{"key": ..., "weight": ...}]} and/or '
-                                        '{"reveal_mode": "live"|"on_reveal"}.')
+        raise invalid_field("criteria", _('Send {"criteria": [{"key": ..., "weight": ...}]} and/or '
+                                          '{"reveal_mode": "live"|"on_reveal"}.'))
     if "reveal_mode" in body and body["reveal_mode"] not in workshops.REVEAL_MODES:
-        raise invalid_field("reveal_mode", "The reveal mode is live (figures on the screen as votes come in) or "
-                                           "on_reveal (hidden until revealed).")
+        raise invalid_field("reveal_mode", _("The reveal mode is live (figures on the screen as votes come in) or "
+                                             "on_reveal (hidden until revealed)."))
     with transaction():
         if "criteria" in body:
             workshops.set_criteria_weights(activity, {"criteria": body["criteria"]})
@@ -253,18 +254,18 @@ def activity_chart(workshop_id: int, key: str, fmt: str) -> Response:
     weighting = request.args.get("weighting") or "equal_groups"
     activity = results_reader(workshop_id, key, weighting)
     if fmt not in reports.CHART_FORMATS:
-        raise not_found("There is no chart in that format; use chart.png or chart.svg.")
+        raise not_found(_("There is no chart in that format; use chart.png or chart.svg."))
     weighting = results.check_weighting(weighting)
     round_ = _round_param(activity)
     try:
         if accounts.user_for_token(bearer_token() or "") is None:  # the screen token: the room's figures
             document = _room_view(activity, round_)
             if document.get("hidden"):
-                raise conflict("The facilitator has not revealed these results yet.")
+                raise conflict(_("The facilitator has not revealed these results yet."))
         else:
             document = results.compute(activity, weighting, round=round_)
     except ValueError as error:  # a type the results service does not compute yet
-        raise invalid_field("", f"No chart for '{activity.type}' activities yet.") from error
+        raise invalid_field("", _("No chart for '%(type)s' activities yet.", type=activity.type)) from error
     return Response(reports.activity_chart(activity, document, fmt), mimetype=reports.CHART_FORMATS[fmt])
 
 
@@ -296,7 +297,7 @@ def save_responses(workshop_id: int, key: str) -> Response:
     of the workshop (`vote_cache`), then the ballot box, which answers once the ballot is committed."""
     voter = vote_cache.voter_for_token(bearer_token())
     if voter is None:
-        raise unauthorized("Send a participant token: Authorization: Bearer <participant_token>.")
+        raise unauthorized(_("Send a participant token: Authorization: Bearer <participant_token>."))
     view = vote_cache.workshop_view(workshop_id, voter.revision) if voter.workshop_id == workshop_id else None
     activity = view.activity(key) if view is not None else None
     if activity is None:  # another workshop's participant, or no such activity: the full checks, in order
@@ -304,8 +305,8 @@ def save_responses(workshop_id: int, key: str) -> Response:
     workshops.require_open(activity)
     limit = participation.ballot_max_bytes(activity)
     if (request.content_length or 0) > limit:  # a 413 before reading, let alone parsing, a huge body
-        raise Problem(413, "Payload too large", f"A ballot of this activity fits in {limit} bytes; nothing was "
-                                                "saved.")
+        raise Problem(413, "Payload too large", _("A ballot of this activity fits in %(n)s bytes; nothing was "
+                                                  "saved.", n=limit))
     request.max_content_length = limit  # also bounds a body sent without a Content-Length
     return jsonify({"saved": ballot_box.cast(voter, activity, json_body())})
 
@@ -381,7 +382,8 @@ def reveal_activity(workshop_id: int, key: str) -> Response:
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
     if (activity.settings or {}).get("reveal", "live") != "on_reveal":
-        raise conflict(f"The activity '{activity.key}' shows live results; set reveal_mode to on_reveal first.")
+        raise conflict(_("The activity '%(key)s' shows live results; set reveal_mode to on_reveal first.",
+                         key=activity.key))
     body = strict.object_body(REVEAL_FIELDS, optional=True)
     with transaction():
         workshops.reveal(activity, body.get("revealed", True))
@@ -403,7 +405,7 @@ def activity_timer(workshop_id: int, key: str) -> Response:
     if isinstance(body, dict):
         strict.check_object(body, TIMER_FIELDS)
     if isinstance(seconds, bool) or not isinstance(seconds, int) or (seconds and seconds not in TIMER_SECONDS):
-        raise invalid_field("seconds", "seconds is 60, 120, 180 or 300 to start a countdown, or 0 to stop it.")
+        raise invalid_field("seconds", _("seconds is 60, 120, 180 or 300 to start a countdown, or 0 to stop it."))
     with transaction():
         workshops.set_timer(activity, TIMER_SECONDS[seconds] if seconds else None)
     return jsonify(workshops.activity_document(activity))
@@ -416,7 +418,7 @@ def list_proposals(workshop_id: int) -> Response:
     user = accounts.user_for_token(token) if token else None
     participant = None if user else participation.participant_for_token(token)
     if user is None and participant is None:
-        raise unauthorized("Send a facilitator or participant token: Authorization: Bearer <token>.")
+        raise unauthorized(_("Send a facilitator or participant token: Authorization: Bearer <token>."))
     workshop = workshops.find(workshop_id)
     if user is not None:
         workshops.check_owner(workshop, user)
@@ -425,7 +427,7 @@ def list_proposals(workshop_id: int) -> Response:
     else:
         assert participant is not None
         if participant.workshop_id != workshop.id:
-            raise forbidden("This participant belongs to another workshop.")
+            raise forbidden(_("This participant belongs to another workshop."))
         found = proposal_service.for_participant(participant)
     return jsonify([proposal_service.document(p) for p in found])
 
@@ -436,7 +438,7 @@ def create_proposal(workshop_id: int) -> tuple[Response, int]:
     participant = require_participant()
     workshop = workshops.find(workshop_id)
     if participant.workshop_id != workshop.id:
-        raise forbidden("This participant belongs to another workshop.")
+        raise forbidden(_("This participant belongs to another workshop."))
     body = strict.object_body(PROPOSAL_FIELDS)
     with transaction():
         proposal = proposal_service.submit(participant, body)
@@ -475,7 +477,7 @@ def merge_proposal(workshop_id: int, proposal_id: int) -> Response:
 
 @bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/reject")
 def reject_proposal(workshop_id: int, proposal_id: int) -> Response:
-    _, proposal = _owned_proposal(workshop_id, proposal_id)
+    _workshop, proposal = _owned_proposal(workshop_id, proposal_id)
     strict.no_fields()
     with transaction():
         proposal_service.reject(proposal)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 
 from app.services.errors import FieldError, invalid, invalid_field
 
@@ -31,6 +32,14 @@ def _is(value: Any, name: str) -> bool:
     return isinstance(value, _JSON_TYPES[name])
 
 
+def _either(names: tuple[str, ...]) -> str:
+    """JSON type names (kept as the schema spells them) joined by the request's language's "or"."""
+    joined = names[0]
+    for name in names[1:]:
+        joined = _("%(first)s or %(second)s", first=joined, second=name)
+    return joined
+
+
 def check_object(body: Any, types: Types, *, path: str = "", field: str | None = None) -> dict[str, Any]:
     """`body` as a dict whose every key is one of `types` with a value of the listed JSON type(s); else 422.
 
@@ -38,24 +47,27 @@ def check_object(body: Any, types: Types, *, path: str = "", field: str | None =
     `field` names the field a body that is not an object is reported under (the endpoint's main field).
     """
     if not isinstance(body, dict):
-        raise invalid_field(path if field is None else field, "The body must be a JSON object.")
+        raise invalid_field(path if field is None else field, _("The body must be a JSON object."))
     prefix = f"{path}." if path else ""
     errors: list[FieldError] = []
+    unknown: list[str] = []  # the fields named in the detail (the messages are in the request's language)
     for name in body:
         if name not in types:
-            accepted = ", ".join(types) or "none"
-            errors.append(FieldError(f"{prefix}{name}", f"Unknown field '{name}' (accepted: {accepted})."))
+            unknown.append(f"{prefix}{name}")
+            message = (_("Unknown field '%(name)s' (accepted: %(accepted)s).", name=name, accepted=", ".join(types))
+                       if types else _("Unknown field '%(name)s' (accepted: none).", name=name))
+            errors.append(FieldError(f"{prefix}{name}", message))
     for name, value in body.items():
         wanted = types.get(name)
         if wanted is None:
             continue
         names = (wanted,) if isinstance(wanted, str) else wanted
         if not any(_is(value, n) for n in names):
-            errors.append(FieldError(f"{prefix}{name}", f"'{name}' must be {' or '.join(names)}."))
+            errors.append(FieldError(f"{prefix}{name}", _("'%(name)s' must be %(types)s.", name=name,
+                                                          types=_either(names))))
     if errors:
-        unknown = [e.field for e in errors if e.message.startswith("Unknown")]
-        detail = (f"Unknown field(s): {', '.join(unknown)}; nothing was changed." if unknown
-                  else "A field has the wrong type; nothing was changed.")
+        detail = (_("Unknown field(s): %(fields)s; nothing was changed.", fields=", ".join(unknown)) if unknown
+                  else _("A field has the wrong type; nothing was changed."))
         raise invalid(errors, detail)
     return body
 
@@ -70,7 +82,7 @@ def object_body(types: Types, *, optional: bool = False, field: str | None = Non
         return {}
     data = request.get_json(silent=True)
     if data is None:
-        raise invalid_field("", "The body must be JSON (Content-Type: application/json).")
+        raise invalid_field("", _("The body must be JSON (Content-Type: application/json)."))
     return check_object(data, types, field=field)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import (
@@ -137,7 +138,7 @@ def _check_delphi_round(workshop: Workshop, raw: Any, path: str, errors: list[Fi
     from app.models import DelphiRound
 
     if not isinstance(raw, dict):
-        errors.append(FieldError(path, "Each Delphi round is an object."))
+        errors.append(FieldError(path, _("Each Delphi round is an object.")))
         return None
     activity = workshop.activity(raw.get("activity")) if isinstance(raw.get("activity"), str) else None
     round_, items = raw.get("round"), raw.get("items")
@@ -145,15 +146,15 @@ def _check_delphi_round(workshop: Workshop, raw: Any, path: str, errors: list[Fi
     keys = {i.key for i in activity.items} if activity is not None else set()
     problems = []
     if activity is None:
-        problems.append(("activity", f"'{raw.get('activity')}' is not an activity of this workshop."))
+        problems.append(("activity", _("'%(key)s' is not an activity of this workshop.", key=raw.get("activity"))))
     elif not is_int(round_) or not 2 <= round_ <= activity.round:
-        problems.append(("round", f"The round is a whole number from 2 to {activity.round}."))
+        problems.append(("round", _("The round is a whole number from 2 to %(n)s.", n=activity.round)))
     if not isinstance(items, list) or not items or not all(isinstance(k, str) and k in keys for k in items):
-        problems.append(("items", "The items are a non-empty list of the activity's item keys."))
+        problems.append(("items", _("The items are a non-empty list of the activity's item keys.")))
     if raw.get("criterion") not in ("consensus", "iqr"):
-        problems.append(("criterion", "The criterion is consensus or iqr."))
+        problems.append(("criterion", _("The criterion is consensus or iqr.")))
     if isinstance(threshold, bool) or not isinstance(threshold, int | float):
-        problems.append(("threshold", "The threshold is a number."))
+        problems.append(("threshold", _("The threshold is a number.")))
     if problems:
         errors.extend(FieldError(f"{path}.{name}", message) for name, message in problems)
         return None
@@ -195,39 +196,42 @@ def import_json(owner: User, archive: Any) -> Workshop:
     """Rebuild an exported workshop as a new one owned by `owner`; all or nothing."""
     errors: list[FieldError] = []
     if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
-        raise invalid([FieldError("format", f"Not a Prioritas archive (format '{ARCHIVE_FORMAT}').")])
+        raise invalid([FieldError("format", _("Not a Prioritas archive (format '%(format)s').",
+                                              format=ARCHIVE_FORMAT))])
     version = archive.get("version")
     if not is_int(version) or version < 1:
-        raise invalid([FieldError("version", "The archive has no valid version number.")])
+        raise invalid([FieldError("version", _("The archive has no valid version number."))])
     if version > ARCHIVE_VERSION:
-        raise invalid([FieldError("version", f"This archive is version {version}, from a newer Prioritas; this "
-                                             f"one reads version {ARCHIVE_VERSION}. Update Prioritas to import it.")])
+        raise invalid([FieldError("version", _("This archive is version %(version)s, from a newer Prioritas; this one "
+                                               "reads version %(readable)s. Update Prioritas to import it.",
+                                               version=version, readable=ARCHIVE_VERSION))])
     document = archive.get("workshop")
     if not isinstance(document, dict):
-        raise invalid([FieldError("workshop", "The archive has no workshop definition.")])
+        raise invalid([FieldError("workshop", _("The archive has no workshop definition."))])
     workshop = workshops.create_from_definition(owner, document, allow_state=True)
 
     participants: dict[str, Participant] = {}
     raw_participants = archive.get("participants")
     if not isinstance(raw_participants, list):
-        errors.append(FieldError("participants", "The archive has no participant list."))
+        errors.append(FieldError("participants", _("The archive has no participant list.")))
         raw_participants = []
     for n, raw in enumerate(raw_participants):
         path = f"participants[{n}]"
         if not isinstance(raw, dict):
-            errors.append(FieldError(path, "Each participant is an object."))
+            errors.append(FieldError(path, _("Each participant is an object.")))
             continue
         pseudonym, group_key = raw.get("pseudonym"), raw.get("group")
         group = workshop.group(group_key) if isinstance(group_key, str) else None
         if not isinstance(pseudonym, str) or not pseudonym or len(pseudonym) > 12:
-            errors.append(FieldError(f"{path}.pseudonym", "A pseudonym is a short string such as P017."))
+            errors.append(FieldError(f"{path}.pseudonym", _("A pseudonym is a short string such as P017.")))
         elif pseudonym in participants:
-            errors.append(FieldError(f"{path}.pseudonym", f"The pseudonym {pseudonym} appears twice."))
+            errors.append(FieldError(f"{path}.pseudonym", _("The pseudonym %(pseudonym)s appears twice.",
+                                                              pseudonym=pseudonym)))
         if group is None:
-            errors.append(FieldError(f"{path}.group", f"'{group_key}' is not a group of this workshop."))
+            errors.append(FieldError(f"{path}.group", _("'%(key)s' is not a group of this workshop.", key=group_key)))
         channel = raw.get("channel", "phone")
         if channel not in ("phone", "paper"):
-            errors.append(FieldError(f"{path}.channel", "The channel is phone or paper."))
+            errors.append(FieldError(f"{path}.channel", _("The channel is phone or paper.")))
         if errors and errors[-1].field.startswith(path):
             continue
         participant = Participant(workshop_id=workshop.id, group_id=group.id, pseudonym=pseudonym,
@@ -242,7 +246,7 @@ def import_json(owner: User, archive: Any) -> Workshop:
 
     raw_responses = archive.get("responses")
     if not isinstance(raw_responses, list):
-        errors.append(FieldError("responses", "The archive has no response list."))
+        errors.append(FieldError("responses", _("The archive has no response list.")))
         raw_responses = []
     seen: set[tuple[Any, ...]] = set()
     rows: list[dict[str, Any]] = []
@@ -253,7 +257,7 @@ def import_json(owner: User, archive: Any) -> Workshop:
             continue
         unique = (row["activity_id"], row["round"], row["participant_id"], row["item_id"], row["dimension"])
         if unique in seen:
-            errors.append(FieldError(path, "The same value appears twice."))
+            errors.append(FieldError(path, _("The same value appears twice.")))
             continue
         seen.add(unique)
         rows.append(row)
@@ -268,7 +272,7 @@ def import_json(owner: User, archive: Any) -> Workshop:
     seats = _check_admission(workshop, archive.get("admission"), errors)
     proposal_settings = _check_proposal_settings(archive.get("proposal_settings"), errors)
     if errors:
-        raise invalid(errors[:200], f"The archive has {len(errors)} problem(s); nothing was imported.")
+        raise invalid(errors[:200], _("The archive has %(n)s problem(s); nothing was imported.", n=len(errors)))
     _write_responses(workshop, list(participants.values()), rows)
     for activity, entry in delphi_rounds:
         if all(r.round != entry.round for r in activity.delphi_rounds):
@@ -293,16 +297,16 @@ def _check_proposal_settings(raw: Any, errors: list[FieldError]) -> tuple[bool, 
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        errors.append(FieldError("proposal_settings", "proposal_settings is an object: {open, limit}."))
+        errors.append(FieldError("proposal_settings", _("proposal_settings is an object: {open, limit}.")))
         return None
-    errors.extend(FieldError(f"proposal_settings.{name}", "Unknown field.")
+    errors.extend(FieldError(f"proposal_settings.{name}", _("Unknown field."))
                   for name in sorted(set(raw) - {"open", "limit"}))
     opened, limit = raw.get("open", True), raw.get("limit", proposals.RATE_LIMIT)
     if not isinstance(opened, bool):
-        errors.append(FieldError("proposal_settings.open", "open is true or false."))
+        errors.append(FieldError("proposal_settings.open", _("open is true or false.")))
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= proposals.LIMIT_MAX:
         errors.append(FieldError("proposal_settings.limit",
-                                 f"The limit is a whole number from 1 to {proposals.LIMIT_MAX}."))
+                                 _("The limit is a whole number from 1 to %(n)s.", n=proposals.LIMIT_MAX)))
     return (opened, limit) if not any(e.field.startswith("proposal_settings") for e in errors) else None
 
 
@@ -347,38 +351,38 @@ def _check_admission(workshop: Workshop, raw: Any, errors: list[FieldError]) -> 
     if raw is None:
         return []
     if not isinstance(raw, dict):
-        errors.append(FieldError("admission", "admission is an object."))
+        errors.append(FieldError("admission", _("admission is an object.")))
         return []
     unknown = sorted(set(raw) - {"passcode", "seat_codes_required", "joining_locked", "seat_codes"})
-    errors.extend(FieldError(f"admission.{name}", "Unknown field.") for name in unknown)
+    errors.extend(FieldError(f"admission.{name}", _("Unknown field.")) for name in unknown)
     passcode = raw.get("passcode")
     if passcode is not None and (not isinstance(passcode, str) or len(passcode.strip()) > admission.PASSCODE_MAX):
-        errors.append(FieldError("admission.passcode", f"A passcode is a text of at most {admission.PASSCODE_MAX} "
-                                                       "characters, or null."))
+        errors.append(FieldError("admission.passcode", _("A passcode is a text of at most %(n)s characters, or null.",
+                                                         n=admission.PASSCODE_MAX)))
         passcode = None
     for name in ("seat_codes_required", "joining_locked"):
         if not isinstance(raw.get(name, False), bool):
-            errors.append(FieldError(f"admission.{name}", f"{name} is true or false."))
+            errors.append(FieldError(f"admission.{name}", _("%(name)s is true or false.", name=name)))
     rows: list[SeatCode] = []
     seen: set[str] = set()
     listed = raw.get("seat_codes", [])
     if not isinstance(listed, list) or len(listed) > admission.MAX_SEAT_CODES:
-        errors.append(FieldError("admission.seat_codes", f"seat_codes is a list of at most "
-                                                         f"{admission.MAX_SEAT_CODES} cards."))
+        errors.append(FieldError("admission.seat_codes", _("seat_codes is a list of at most %(n)s cards.",
+                                                           n=admission.MAX_SEAT_CODES)))
         listed = []
     for n, card in enumerate(listed):
         path = f"admission.seat_codes[{n}]"
         if not isinstance(card, dict):
-            errors.append(FieldError(path, "Each seat code is an object."))
+            errors.append(FieldError(path, _("Each seat code is an object.")))
             continue
         code, group_key, state = card.get("code"), card.get("group"), card.get("state", "unused")
         group = workshop.group(group_key) if isinstance(group_key, str) else None
         if not isinstance(code, str) or not _SEAT_CODE.match(code) or code in seen:
-            errors.append(FieldError(f"{path}.code", "A seat code is 4 to 16 letters and digits, once each."))
+            errors.append(FieldError(f"{path}.code", _("A seat code is 4 to 16 letters and digits, once each.")))
         elif group_key is not None and group is None:
-            errors.append(FieldError(f"{path}.group", f"'{group_key}' is not a group of this workshop."))
+            errors.append(FieldError(f"{path}.group", _("'%(key)s' is not a group of this workshop.", key=group_key)))
         elif state not in ("unused", "used", "revoked"):
-            errors.append(FieldError(f"{path}.state", "The state is unused, used or revoked."))
+            errors.append(FieldError(f"{path}.state", _("The state is unused, used or revoked.")))
         else:
             seen.add(code)
             rows.append(SeatCode(workshop_id=workshop.id, code=code, group_id=group.id if group else None,
@@ -395,7 +399,7 @@ def _optional_list(archive: dict[str, Any], name: str, errors: list[FieldError])
     if value is None:
         return []
     if not isinstance(value, list):
-        errors.append(FieldError(name, f"The archive's {name} must be a list."))
+        errors.append(FieldError(name, _("The archive's %(name)s must be a list.", name=name)))
         return []
     return value
 
@@ -406,10 +410,10 @@ def _archived_text(raw: dict[str, Any], name: str, limit: int, problems: list[tu
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        problems.append((name, "A non-empty string is required." if required else "Must be a string."))
+        problems.append((name, _("A non-empty string is required.") if required else _("Must be a string.")))
         return ""
     if len(value) > limit:
-        problems.append((name, f"At most {limit} characters."))
+        problems.append((name, _("At most %(n)s characters.", n=limit)))
     return value.strip() if required else value
 
 
@@ -418,29 +422,30 @@ def _optional_time(raw: dict[str, Any], name: str, problems: list[tuple[str, str
         return None
     moment = _parse_timestamp(raw.get(name))
     if moment is None:
-        problems.append((name, "The time is an ISO 8601 timestamp or null."))
+        problems.append((name, _("The time is an ISO 8601 timestamp or null.")))
     return moment
 
 
 def _check_proposal(workshop: Workshop, raw: Any, path: str, errors: list[FieldError]) -> Proposal | None:
     if not isinstance(raw, dict):
-        errors.append(FieldError(path, "Each proposal is an object."))
+        errors.append(FieldError(path, _("Each proposal is an object.")))
         return None
     problems: list[tuple[str, str]] = []
     kind, status = raw.get("kind"), raw.get("status", ProposalStatus.pending.value)
     if kind not in {k.value for k in ProposalKind}:
-        problems.append(("kind", "The kind is " + ", ".join(k.value for k in ProposalKind) + "."))
+        problems.append(("kind", _("The kind is %(kinds)s.", kinds=", ".join(k.value for k in ProposalKind))))
     if status not in {s.value for s in ProposalStatus}:
-        problems.append(("status", "The status is " + ", ".join(s.value for s in ProposalStatus) + "."))
+        problems.append(("status", _("The status is %(statuses)s.",
+                                   statuses=", ".join(s.value for s in ProposalStatus))))
     title = _archived_text(raw, "title", 200, problems, required=True)
     description = _archived_text(raw, "description", 4000, problems)
     group_key, item_key = raw.get("group"), raw.get("item")
     group = workshop.group(group_key) if isinstance(group_key, str) else None
     item = workshop.item(item_key) if isinstance(item_key, str) else None
     if group_key is not None and group is None:
-        problems.append(("group", f"'{group_key}' is not a group of this workshop."))
+        problems.append(("group", _("'%(key)s' is not a group of this workshop.", key=group_key)))
     if item_key is not None and item is None:
-        problems.append(("item", f"'{item_key}' is not an item of this workshop."))
+        problems.append(("item", _("'%(key)s' is not an item of this workshop.", key=item_key)))
     created = _optional_time(raw, "created_at", problems)
     decided = _optional_time(raw, "decided_at", problems)
     if problems:
@@ -453,16 +458,16 @@ def _check_proposal(workshop: Workshop, raw: Any, path: str, errors: list[FieldE
 
 def _check_action(workshop: Workshop, raw: Any, path: str, errors: list[FieldError]) -> Action | None:
     if not isinstance(raw, dict):
-        errors.append(FieldError(path, "Each action is an object."))
+        errors.append(FieldError(path, _("Each action is an object.")))
         return None
     problems: list[tuple[str, str]] = []
     activity_key, item_key = raw.get("activity"), raw.get("item")
     activity = workshop.activity(activity_key) if isinstance(activity_key, str) else None
     item = workshop.item(item_key) if isinstance(item_key, str) else None
     if activity is None:
-        problems.append(("activity", f"'{activity_key}' is not an activity of this workshop."))
+        problems.append(("activity", _("'%(key)s' is not an activity of this workshop.", key=activity_key)))
     if item is None:
-        problems.append(("item", f"'{item_key}' is not an item of this workshop."))
+        problems.append(("item", _("'%(key)s' is not an item of this workshop.", key=item_key)))
     owner = _archived_text(raw, "owner", 120, problems)
     note = _archived_text(raw, "note", 4000, problems)
     due: date | None = None
@@ -472,7 +477,7 @@ def _check_action(workshop: Workshop, raw: Any, path: str, errors: list[FieldErr
         except ValueError:
             due = None
         if due is None:
-            problems.append(("due_date", "The due date is YYYY-MM-DD or null."))
+            problems.append(("due_date", _("The due date is YYYY-MM-DD or null.")))
     created = _optional_time(raw, "created_at", problems)
     if problems:
         errors.extend(FieldError(f"{path}.{name}", message) for name, message in problems)
@@ -491,9 +496,9 @@ def _check_ballots(workshop: Workshop, rows: list[dict[str, Any]], errors: list[
         activity = activities[activity_id]
         where = f"responses (activity '{activity.key}', round {round_})"
         if activity.type == "points" and sum(values) > activity.settings.get("budget", 1):
-            errors.append(FieldError(where, "A points ballot is over the activity's budget."))
+            errors.append(FieldError(where, _("A points ballot is over the activity's budget.")))
         elif activity.type == "ranking" and sorted(values) != list(range(1, len(values) + 1)):
-            errors.append(FieldError(where, "A ranking ballot must hold places 1, 2, ... each once."))
+            errors.append(FieldError(where, _("A ranking ballot must hold places 1, 2, ... each once.")))
 
 
 def _write_responses(workshop: Workshop, participants: list[Participant], rows: list[dict[str, Any]]) -> None:
@@ -534,7 +539,7 @@ def _write_responses(workshop: Workshop, participants: list[Participant], rows: 
 def _check_response(workshop: Workshop, participants: dict[str, Participant], raw: Any, path: str,
                     errors: list[FieldError]) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
-        errors.append(FieldError(path, "Each response is an object."))
+        errors.append(FieldError(path, _("Each response is an object.")))
         return None
     activity = workshop.activity(raw.get("activity")) if isinstance(raw.get("activity"), str) else None
     participant = participants.get(raw.get("participant")) if isinstance(raw.get("participant"), str) else None
@@ -545,22 +550,24 @@ def _check_response(workshop: Workshop, participants: dict[str, Participant], ra
     submitted = _parse_timestamp(raw.get("submitted_at"))
     problems = []
     if activity is None:
-        problems.append(("activity", f"'{raw.get('activity')}' is not an activity of this workshop."))
+        problems.append(("activity", _("'%(key)s' is not an activity of this workshop.", key=raw.get("activity"))))
     if participant is None:
-        problems.append(("participant", f"'{raw.get('participant')}' is not a participant of the archive."))
+        problems.append(("participant", _("'%(key)s' is not a participant of the archive.",
+                                          key=raw.get("participant"))))
     if activity is not None and item is None:
-        problems.append(("item", f"'{item_key}' is not an item of activity '{activity.key}'."))
+        problems.append(("item", _("'%(key)s' is not an item of activity '%(activity)s'.", key=item_key,
+                                   activity=activity.key)))
     if not is_int(round_) or round_ < 1:
-        problems.append(("round", "The round is a whole number of at least 1."))
+        problems.append(("round", _("The round is a whole number of at least 1.")))
     elif activity is not None and round_ > activity.round:
-        problems.append(("round", f"Activity '{activity.key}' is in round {activity.round}; this value is from a "
-                                  "later round."))
+        problems.append(("round", _("Activity '%(key)s' is in round %(round)s; this value is from a later round.",
+                                    key=activity.key, round=activity.round)))
     if submitted is None:
-        problems.append(("submitted_at", "The time is an ISO 8601 timestamp."))
+        problems.append(("submitted_at", _("The time is an ISO 8601 timestamp.")))
     if activity is not None:
         problems.extend(_check_dimension(activity, dimension, value))
     if isinstance(dimension, str) and not KEY_PATTERN.fullmatch(dimension):
-        problems.append(("dimension", "Unknown dimension."))
+        problems.append(("dimension", _("Unknown dimension.")))
     if problems:
         errors.extend(FieldError(f"{path}.{name}", message) for name, message in problems)
         return None
@@ -573,30 +580,30 @@ def _check_dimension(activity: Activity, dimension: Any, value: Any) -> list[tup
     settings = activity.settings or {}
     if activity.type == "matrix":
         if dimension not in ("x", "y"):
-            return [("dimension", "A matrix value is on axis x or y.")]
+            return [("dimension", _("A matrix value is on axis x or y."))]
         low, high = settings[dimension]["min"], settings[dimension]["max"]
     elif activity.type == "scale":
         if dimension != "value":
-            return [("dimension", "A scale value has the dimension 'value'.")]
+            return [("dimension", _("A scale value has the dimension 'value'."))]
         low, high = settings["scale"]["min"], settings["scale"]["max"]
     elif activity.type == "criteria":
         if dimension not in {c["key"] for c in settings.get("criteria", [])}:
-            return [("dimension", "A criteria value's dimension is one of the activity's criteria.")]
+            return [("dimension", _("A criteria value's dimension is one of the activity's criteria."))]
         low, high = settings["scale"]["min"], settings["scale"]["max"]
     elif activity.type == "points":
         if dimension != "points":
-            return [("dimension", "A points value has the dimension 'points'.")]
+            return [("dimension", _("A points value has the dimension 'points'."))]
         if not is_int(value) or not 0 <= value <= settings.get("max_per_item", DEFAULT_MAX_PER_ITEM):
-            return [("value", "Points are whole numbers from 0 to the activity's maximum per item.")]
+            return [("value", _("Points are whole numbers from 0 to the activity's maximum per item."))]
         return []
     elif activity.type == "ranking":
         if dimension != "rank":
-            return [("dimension", "A ranking value has the dimension 'rank'.")]
+            return [("dimension", _("A ranking value has the dimension 'rank'."))]
         if not is_int(value) or not 1 <= value <= len(activity.items):
-            return [("value", "A rank is a place from 1 to the number of items.")]
+            return [("value", _("A rank is a place from 1 to the number of items."))]
         return []
     else:  # pragma: no cover - definitions only admit the types above
-        return [("dimension", "Unknown activity type.")]
+        return [("dimension", _("Unknown activity type."))]
     if value is not None and (not is_int(value) or not low <= value <= high):
-        return [("value", "The value is a whole number on the activity's scale, or null.")]
+        return [("value", _("The value is a whole number on the activity's scale, or null."))]
     return []

@@ -65,17 +65,17 @@ def settings_document(workshop: Workshop) -> dict[str, Any]:
 def update_settings(workshop: Workshop, body: Any) -> Workshop:
     """Open or close suggestions (`open`) and set the limit per phone per window (`limit`, 1 to 100)."""
     if not isinstance(body, dict) or not body:
-        raise invalid_field("open", 'Send {"open": true | false, "limit": 1..100}.')
+        raise invalid_field("open", _('Send {"open": true | false, "limit": 1..100}.'))
     errors: list[FieldError] = []
     opened, limit = body.get("open", workshop.proposals_open), body.get("limit", limit_of(workshop))
     if not isinstance(opened, bool):
-        errors.append(FieldError("open", "open is true or false."))
+        errors.append(FieldError("open", _("open is true or false.")))
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
-        errors.append(FieldError("limit", f"The limit is a whole number from 1 to {LIMIT_MAX}."))
+        errors.append(FieldError("limit", _("The limit is a whole number from 1 to %(n)s.", n=LIMIT_MAX)))
     unknown = sorted(set(body) - {"open", "limit"})
-    errors.extend(FieldError(name, "Unknown setting.") for name in unknown)
+    errors.extend(FieldError(name, _("Unknown setting.")) for name in unknown)
     if errors:
-        raise invalid(errors, "The suggestion settings are invalid; nothing was changed.")
+        raise invalid(errors, _("The suggestion settings are invalid; nothing was changed."))
     workshop.proposals_open = opened
     workshop.proposal_limit = limit
     db.session.flush()
@@ -90,7 +90,7 @@ def _clean_text(value: Any) -> str:
 def submit(participant: Participant, body: Any) -> Proposal:
     """Validate and store one suggestion from a participant; 422, 409 (duplicate) or 429 change nothing."""
     if not isinstance(body, dict):
-        raise invalid_field("title", 'Send {"kind": ..., "title": ..., "description": ...}.')
+        raise invalid_field("title", _('Send {"kind": ..., "title": ..., "description": ...}.'))
     errors: list[FieldError] = []
     kind = body.get("kind")
     if kind not in KINDS:
@@ -153,7 +153,7 @@ def get(workshop: Workshop, proposal_id: int) -> Proposal:
     """A proposal of this workshop; one of another workshop is as unknown as a missing one (404)."""
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or proposal.workshop_id != workshop.id:
-        raise not_found(f"The workshop has no proposal {proposal_id}.")
+        raise not_found(_("The workshop has no proposal %(id)s.", id=proposal_id))
     return proposal
 
 
@@ -161,7 +161,7 @@ def check_status(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if value not in tuple(s.value for s in ProposalStatus):
-        raise invalid_field("status", "The status is pending, approved, merged or rejected.")
+        raise invalid_field("status", _("The status is pending, approved, merged or rejected."))
     return str(value)
 
 
@@ -185,7 +185,8 @@ def document(proposal: Proposal) -> dict[str, Any]:
 
 def _require_pending(proposal: Proposal) -> None:
     if proposal.status != ProposalStatus.pending.value:
-        raise conflict(f"This proposal was already {proposal.status}; a decided proposal cannot be decided again.")
+        raise conflict(_("This proposal was already %(status)s; a decided proposal cannot be decided again.",
+                         status=proposal.status))
 
 
 def _decide(proposal: Proposal, status: ProposalStatus, item: Item | None) -> Proposal:
@@ -219,14 +220,14 @@ def _target_activity(workshop: Workshop, key: Any, item_kind: str) -> Activity |
         return None
     activity = workshop.activity(key) if isinstance(key, str) else None
     if activity is None:
-        raise invalid_field("activity", f"The workshop has no activity '{key}'.")
+        raise invalid_field("activity", _("The workshop has no activity '%(key)s'.", key=key))
     if activity.state != ActivityState.pending.value:
-        raise conflict(f"The activity '{activity.key}' is {activity.state}; only an activity that has not started "
-                       "can take new items. Nothing was changed.")
+        raise conflict(_("The activity '%(key)s' is %(state)s; only an activity that has not started can take new "
+                         "items. Nothing was changed.", key=activity.key, state=activity.state))
     kinds = activity_item_kinds(activity)
     if kinds and kinds != {item_kind}:
-        raise invalid_field("activity", f"The activity '{activity.key}' rates {'/'.join(sorted(kinds))} items; "
-                                        f"a {item_kind} cannot join it.")
+        raise invalid_field("activity", _("The activity '%(key)s' rates %(kinds)s items; a %(kind)s cannot join it.",
+                                          key=activity.key, kinds="/".join(sorted(kinds)), kind=item_kind))
     workshops.check_editable(activity)
     return activity
 
@@ -255,7 +256,8 @@ def merge(workshop: Workshop, proposal: Proposal, item_key: Any) -> Proposal:
     _require_pending(proposal)
     item = workshop.item(item_key) if isinstance(item_key, str) else None
     if item is None:
-        raise invalid_field("item", f"Choose an item of this workshop to merge into ('{item_key}' is not one).")
+        raise invalid_field("item", _("Choose an item of this workshop to merge into ('%(key)s' is not one).",
+                                      key=item_key))
     return _decide(proposal, ProposalStatus.merged, item)
 
 

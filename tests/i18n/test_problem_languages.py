@@ -55,3 +55,73 @@ def test_a_definition_error_in_the_requested_language(api: Any, language: str | 
     problem = assert_problem(response, 422, "activities[0].items[1]")
     message = {e["field"]: e["message"] for e in problem["errors"]}["activities[0].items[1]"]
     assert message == UNKNOWN_ITEM[language or "en"]
+
+
+#: An archive import refused, a suggestion setting out of range and a body with an unknown field: each detail
+#: and field message in English, French and Arabic (by hand too).
+ARCHIVE_REFUSED = {
+    "en": ("The archive has 1 problem(s); nothing was imported.", "The channel is phone or paper."),
+    "fr": ("L’archive présente 1 problème(s) ; rien n’a été importé.", "Le canal est phone ou paper."),
+    "ar": ("عدد المشكلات في الأرشيف: 1؛ لم يُستورد شيء.", "القناة هي phone أو paper."),
+}
+SETTINGS_REFUSED = {
+    "en": ("The suggestion settings are invalid; nothing was changed.", "The limit is a whole number from 1 to 100."),
+    "fr": ("Les réglages des propositions ne sont pas valides ; rien n’a été modifié.",
+           "La limite est un nombre entier de 1 à 100."),
+    "ar": ("إعدادات الاقتراحات غير صالحة؛ لم يتغير شيء.", "الحد عدد صحيح من 1 إلى 100."),
+}
+UNKNOWN_FIELD = {
+    "en": ("Unknown field(s): weightz; nothing was changed.", "Unknown field 'weightz' (accepted: preset, weights).",
+           "'preset' must be string."),
+    "fr": ("Champ(s) inconnu(s) : weightz ; rien n’a été modifié.",
+           "Champ inconnu « weightz » (acceptés : preset, weights).", "« preset » doit être de type string."),
+    "ar": ("حقول غير معروفة: weightz؛ لم يتغير شيء.", "حقل غير معروف «weightz» (الحقول المقبولة: preset, weights).",
+           "يجب أن يكون «preset» من النوع string."),
+}
+ACCEPT = {"fr": "fr-FR,fr;q=0.9", "ar": "ar"}
+
+
+def messages(problem: dict[str, Any]) -> dict[str, str]:
+    return {e["field"]: e["message"] for e in problem["errors"]}
+
+
+@pytest.fixture
+def workshop(api: Any) -> dict[str, Any]:
+    response = api.post("/api/v1/workshops", json=small_definition())
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+@pytest.mark.parametrize("language", [None, "fr", "ar"])
+def test_an_archive_import_refusal_in_the_requested_language(api: Any, workshop: Any, language: str | None) -> None:
+    exported = api.get(f"/api/v1/workshops/{workshop['id']}/export?format=json")
+    assert exported.status_code == 200, exported.get_data(as_text=True)
+    archive = exported.get_json()
+    archive["participants"] = [{"pseudonym": "P001", "group": "workers", "channel": "fax"}]
+    response = send(api, "POST", "/api/v1/workshops/import", archive, api.token, ACCEPT.get(language or ""))
+    problem = assert_problem(response, 422, "participants[0].channel")
+    detail, message = ARCHIVE_REFUSED[language or "en"]
+    assert problem["title"] == "Invalid request"  # titles stay as the interface document writes them
+    assert problem["detail"] == detail
+    assert messages(problem)["participants[0].channel"] == message
+
+
+@pytest.mark.parametrize("language", [None, "fr", "ar"])
+def test_a_suggestion_settings_refusal_in_the_requested_language(api: Any, workshop: Any,
+                                                                  language: str | None) -> None:
+    response = send(api, "PUT", f"/api/v1/workshops/{workshop['id']}/proposal-settings", {"limit": 0}, api.token,
+                    ACCEPT.get(language or ""))
+    problem = assert_problem(response, 422, "limit")
+    detail, message = SETTINGS_REFUSED[language or "en"]
+    assert problem["detail"] == detail
+    assert messages(problem)["limit"] == message
+
+
+@pytest.mark.parametrize("language", [None, "fr", "ar"])
+def test_an_unknown_body_field_in_the_requested_language(api: Any, workshop: Any, language: str | None) -> None:
+    response = send(api, "POST", f"/api/v1/workshops/{workshop['id']}/weights", {"weightz": {}, "preset": 5},
+                    api.token, ACCEPT.get(language or ""))
+    problem = assert_problem(response, 422, "weightz", "preset")
+    detail, unknown, mistyped = UNKNOWN_FIELD[language or "en"]
+    assert problem["detail"] == detail
+    assert messages(problem) == {"weightz": unknown, "preset": mistyped}
