@@ -207,7 +207,7 @@ def measure(app: Any, activity_id: int, runs: int) -> tuple[dict[str, list[tuple
 
     with app.app_context():
         activity = db.session.get(Activity, activity_id)
-        build_data, results_of = results._TYPES[activity.type]
+        build_data, results_of = results.method(activity.type)
         read = timed(lambda: build_data(activity, None), runs)
         data = build_data(activity, None)
         engine = timed(lambda: results_of(data, "equal_groups"), runs)

@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
+from app import activities as activity_types
 from app.api import bp, openapi
 from app.api.auth import require_facilitator
 from app.services import delphi, workshops
 
 
 def _threshold_arg(activity: Any) -> Any:
-    return request.args.get("max_iqr" if activity.type == "ranking" else "min_consensus")
+    return request.args.get(delphi.threshold_field(activity))
 
 
 @bp.get("/workshops/<int:workshop_id>/activities/<key>/rounds/preview")
@@ -48,8 +49,8 @@ _ROUND_FIELDS = {
 _CONVERGED_IN = {"type": "integer", "minimum": 1,
                  "description": "Extension: on an item this round did not ask, the round its figures come from "
                                 "(the round it converged in)."}
-for _name in openapi.RESULT_TYPES:
-    _schema = openapi.SCHEMAS.get(f"{_name}Results")
+for _kind in activity_types.types():
+    _schema = openapi.SCHEMAS.get(_kind.results_schema)
     if isinstance(_schema, dict) and isinstance(_schema.get("properties"), dict):
         _schema["properties"].update(_ROUND_FIELDS)
         _items = _schema["properties"].get("items", {}).get("items")

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app import __version__, events
+from app import activities as activity_types
 from app.engine import WEIGHTINGS
-from app.services.definitions import DEFAULT_MAX_PER_ITEM, KEY_PATTERN
+from app.services.checks import KEY_PATTERN
 
 KEY = {"type": "string", "pattern": f"^{KEY_PATTERN.pattern}$"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
@@ -128,67 +129,14 @@ SCHEMAS: dict[str, Any] = {
                        "criteria). `state` and `round` are set by the server.",
         "allOf": [
             {"type": "object",
-             "properties": {"key": KEY, "type": {"enum": ["matrix", "scale", "points", "ranking", "criteria"]},
+             "properties": {"key": KEY, "type": {"enum": []},  # every registered type (`_schemas`)
                             "title": {"type": "string"}, "items": {"type": "array", "items": KEY, "minItems": 1},
                             "state": {"enum": ["pending", "open", "closed"], "readOnly": True},
                             "round": {"type": "integer", "minimum": 1, "readOnly": True,
                                       "description": "Current Delphi round (extension)."}},
              "required": ["key", "type", "title", "items"]},
-            {"oneOf": [_ref("MatrixActivity"), _ref("ScaleActivity"), _ref("PointsActivity"),
-                       _ref("RankingActivity"), _ref("CriteriaActivity")]},
+            {"oneOf": []},  # each registered type's settings schema (`_schemas`)
         ],
-    },
-    "MatrixActivity": {
-        "type": "object",
-        "description": "Every item is rated on the x and the y scale.",
-        "properties": {
-            "type": {"const": "matrix"}, "x": _ref("Axis"), "y": _ref("Axis"),
-            "quadrants": {"type": "object", "description": "Display names of the four quadrants.",
-                          "properties": {q: {"type": "string"} for q in
-                                         ("top_right", "top_left", "bottom_right", "bottom_left")}},
-            "scale_labels": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-        "required": ["type", "x", "y"],
-    },
-    "ScaleActivity": {
-        "type": "object", "description": "One rating per item (at most 11 scale points).",
-        "properties": {"type": {"const": "scale"}, "scale": _ref("Axis"),
-                       "scale_labels": {"type": "object", "additionalProperties": {"type": "string"}}},
-        "required": ["type", "scale"],
-    },
-    "PointsActivity": {
-        "type": "object", "description": "Dot voting: a budget of points, at most max_per_item on one item.",
-        "properties": {"type": {"const": "points"},
-                       "budget": {"type": "integer", "minimum": 1,
-                                  "description": "Default round(items / 3), at least 1."},
-                       "max_per_item": {"type": "integer", "minimum": 1, "default": DEFAULT_MAX_PER_ITEM}},
-        "required": ["type"],
-    },
-    "RankingActivity": {
-        "type": "object", "description": "Order the items, best first; a ballot may rank a prefix of `top` items.",
-        "properties": {"type": {"const": "ranking"},
-                       "top": {"type": "integer", "minimum": 1, "description": "Default: every item."}},
-        "required": ["type"],
-    },
-    "Criterion": {
-        "type": "object",
-        "properties": {"key": KEY, "label": {"type": "string"}, "axis": {"enum": ["x", "y"]},
-                       "direction": {"enum": [1, -1], "default": 1}, "weight": {"type": "number", "minimum": 0,
-                                                                                 "default": 1.0}},
-        "required": ["key", "label", "axis"],
-    },
-    "CriteriaActivity": {
-        "type": "object",
-        "description": "Multi-criteria scoring; each axis that has criteria needs a positive total weight.",
-        "properties": {
-            "type": {"const": "criteria"},
-            "criteria": {"type": "array", "items": _ref("Criterion"), "minItems": 1},
-            "scale": {"type": "object", "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
-                      "required": ["min", "max"]},
-            "x": {"type": "object", "properties": {"label": {"type": "string", "default": "Feasibility"}}},
-            "y": {"type": "object", "properties": {"label": {"type": "string", "default": "Attractiveness"}}},
-        },
-        "required": ["type", "criteria", "scale"],
     },
     "WorkshopDefinition": {
         "type": "object",
@@ -238,45 +186,6 @@ SCHEMAS: dict[str, Any] = {
                        "title": {"type": ["string", "null"], "description": "At most 200 characters."},
                        "description": {"type": "string", "description": "At most 1,000 characters."}},
         "oneOf": [{"required": ["workshop_id"]}, {"required": ["definition"]}],
-    },
-    "MatrixResponses": {
-        "type": "object",
-        "properties": {"ratings": {"type": "array", "minItems": 1, "items": {
-            "type": "object",
-            "properties": {"item": KEY, "x": {"type": ["integer", "null"]}, "y": {"type": ["integer", "null"]}},
-            "required": ["item", "x", "y"]}}},
-        "required": ["ratings"],
-        "description": "null means don't know. All-or-nothing; a later request replaces the items it sends.",
-    },
-    "ScaleResponses": {
-        "type": "object",
-        "properties": {"ratings": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "properties": {"item": KEY, "value": {"type": ["integer", "null"]}},
-            "required": ["item", "value"]}}},
-        "required": ["ratings"],
-        "description": "null means don't know; a later request replaces only the items it sends.",
-    },
-    "CriteriaResponses": {
-        "type": "object",
-        "properties": {"scores": {"type": "array", "minItems": 1, "items": {
-            "type": "object",
-            "properties": {"item": KEY, "criterion": KEY, "value": {"type": ["integer", "null"]}},
-            "required": ["item", "criterion", "value"]}}},
-        "required": ["scores"],
-        "description": "Each item–criterion pair at most once per request; null means don't know.",
-    },
-    "PointsResponses": {
-        "type": "object",
-        "properties": {"points": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}},
-        "required": ["points"],
-        "description": "The whole ballot (replaces the previous one): at most max_per_item per item, at most "
-                       "budget in all; {} is a valid ballot that gives no points.",
-    },
-    "RankingResponses": {
-        "type": "object",
-        "properties": {"ranking": {"type": "array", "items": KEY, "minItems": 1}},
-        "required": ["ranking"],
-        "description": "Items best first, no repeats, at most `top`; replaces the previous ballot.",
     },
     "CriteriaWeights": {
         "type": "object", "additionalProperties": False,
@@ -431,7 +340,6 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
-RESULT_TYPES = ("Matrix", "Scale", "Points", "Ranking", "Criteria")
 #: POST /workshops with a full definition: the definition's fields and the optional method note and consent
 #: notice, nothing else (the response's Workshop adds the server's fields to WorkshopDefinition).
 SCHEMAS["NewWorkshop"] = {
@@ -666,8 +574,21 @@ def _extension_paths() -> dict[str, Any]:
     return merged
 
 
+def _schemas(kinds: tuple[activity_types.ActivityType, ...]) -> dict[str, Any]:
+    """The shared schemas with each registered activity type's own, and `Activity` listing every type."""
+    schemas = dict(SCHEMAS)
+    for kind in kinds:
+        schemas.update(kind.openapi_schemas())
+    shared, _types = SCHEMAS["Activity"]["allOf"]
+    fields = {**shared["properties"], "type": {"enum": [k.name for k in kinds]}}
+    schemas["Activity"] = {**SCHEMAS["Activity"], "allOf": [
+        {**shared, "properties": fields}, {"oneOf": [_ref(k.settings_schema) for k in kinds]}]}
+    return schemas
+
+
 def openapi_document() -> dict[str, Any]:
     activity = "/workshops/{id}/activities/{key}"
+    kinds = activity_types.types()
     document = {
         "openapi": "3.1.0",
         "info": {
@@ -681,7 +602,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": _schemas(kinds),
             "securitySchemes": {
                 "facilitator": {"type": "http", "scheme": "bearer", "description": "From POST /auth/token."},
                 "participant": {"type": "http", "scheme": "bearer", "description": "From POST /join."},
@@ -757,7 +678,7 @@ def openapi_document() -> dict[str, Any]:
                                 "description": "A Delphi round (default: the current one); 404 for a round "
                                                "that has not started.",
                                 "schema": {"type": "integer", "minimum": 1}}],
-                "responses": {"200": _json({"anyOf": [*(_ref(f"{t}Results") for t in RESULT_TYPES), HIDDEN_RESULTS]},
+                "responses": {"200": _json({"anyOf": [*(_ref(k.results_schema) for k in kinds), HIDDEN_RESULTS]},
                                            "The results document of the activity's type; with the screen "
                                            "token, counts only (hidden: true) while the facilitator holds "
                                            "the figures back until she reveals them."),
@@ -786,7 +707,7 @@ def openapi_document() -> dict[str, Any]:
                 "security": [{"participant": []}],
                 "parameters": [WORKSHOP_ID, ACTIVITY_KEY],
                 "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"anyOf": [_ref(f"{t}Responses") for t in RESULT_TYPES]}}}},
+                    "schema": {"anyOf": [_ref(k.ballot_schema) for k in kinds]}}}},
                 "responses": {"200": _json({"type": "object", "properties": {"saved": {"type": "integer"}}}),
                               **_errors("401", "404", "403", "409", "413", "422", "429")}}},
             "/workshops/{id}/export": {"get": {

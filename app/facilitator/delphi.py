@@ -20,7 +20,7 @@ from app.services.errors import Problem
 def _preview(activity: Activity, threshold: Any = None) -> dict[str, Any] | None:
     """The console's kept/dropped table (the default threshold, or the one typed in with JS off); None where
     a round cannot drop items (dots, a pending activity) or the figures cannot be read."""
-    if activity.type not in delphi.TYPES or activity.state == "pending":
+    if not delphi.can_drop_items(activity) or activity.state == "pending":
         return None
     try:
         return delphi.preview(activity, threshold)
@@ -45,7 +45,7 @@ def next_round_unconverged(workshop_id: int, key: str) -> Response:
     threshold = flask_request.form.get("threshold", "")
 
     def change(activity: Activity) -> Activity:
-        field = "max_iqr" if activity.type == "ranking" else "min_consensus"
+        field = delphi.threshold_field(activity)
         return delphi.start_round(activity, {"drop_converged": True, field: threshold})
 
     return _activity_action(

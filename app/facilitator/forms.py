@@ -31,15 +31,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.activities.base import QUADRANTS
+from app.activities.points import DEFAULT_MAX_PER_ITEM, points_cap_problem
 from app.models import Activity, Item, StakeholderGroup, Workshop
-from app.services.definitions import (
-    DEFAULT_MAX_PER_ITEM,
-    ITEM_KINDS,
-    KEY_PATTERN,
-    LOCI,
-    QUADRANTS,
-    points_cap_problem,
-)
+from app.services.checks import KEY_PATTERN
+from app.services.definitions import ITEM_KINDS, LOCI
 from app.services.errors import Problem
 
 LANGUAGE_CHOICES = [SelectChoice(value, label) for value, label in (

@@ -15,11 +15,12 @@ from flask_babel import gettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from app import activities as activity_types
+from app.activities.base import Ballot
 from app.facilitator import bp
 from app.facilitator.routes import _me
 from app.models import Activity, Workshop
 from app.participant import ballots
-from app.participant.routes import _axes, _item_errors, _read_matrix
 from app.services import participation, workshops
 from app.services.database import transaction
 from app.services.errors import Problem
@@ -27,42 +28,26 @@ from app.services.errors import Problem
 Page = str | tuple[str, int] | Response
 
 
-def _read(activity: Activity) -> ballots.Ballot:
-    """The phone's parsers: the matrix one (half-answered items are reported, not sent) or `ballots.read`."""
-    if activity.type == "matrix":
-        form = _read_matrix(activity, request.form, {})
-        errors = {key: [gettext("Answer both questions (or choose Don't know).")] for key in form.incomplete}
-        return ballots.Ballot(form.body, form.shown, errors, empty=not form.body["ratings"])
-    return ballots.read(activity, request.form)
+def _read(activity: Activity) -> Ballot:
+    """The phone's reading of the form; a half-answered item (matrix) is an error here, not left waiting."""
+    ballot = activity_types.of(activity).read_form(activity, request.form)
+    for key in ballot.incomplete:
+        ballot.errors.setdefault(key, []).append(gettext("Answer both questions (or choose Don't know)."))
+    return ballot
 
 
 def _problem_errors(activity: Activity, problem: Problem, body: dict[str, Any]) -> tuple[dict[str, list[str]],
                                                                                           list[str]]:
-    if activity.type == "matrix":
-        by_item = _item_errors(activity, problem, body.get("ratings") or [])
-        return by_item, [] if by_item else [problem.detail or problem.title]
     by_item, general = ballots.problem_errors(activity, problem, body)
     return by_item, general if (by_item or general) else [problem.detail or problem.title]
-
-
-def _context(activity: Activity) -> dict[str, Any]:
-    """What the type's inputs need: the scale, budget and cap, places, criteria, or the matrix axes."""
-    if activity.type == "matrix":
-        return {"axes": _axes(activity), "labels": (activity.settings or {}).get("scale_labels") or {}}
-    if activity.type == "points":
-        return {"budget": ballots.budget_of(activity), "cap": ballots.cap_of(activity)}
-    if activity.type == "ranking":
-        return {"top": ballots.top_of(activity)}
-    if activity.type == "criteria":
-        return {"criteria": ballots.criteria_of(activity), "scale": ballots.scale_of(activity)}
-    return {"scale": ballots.scale_of(activity)}
 
 
 def _page(workshop: Workshop, activity: Activity, status: int = 200, **context: Any) -> tuple[str, int]:
     values = {"shown": {}, "item_errors": {}, "general": [], "group": "", "group_error": ""}
     values.update(context)
+    inputs = activity_types.of(activity).form_context(activity)  # the scale, budget and cap, places, criteria, axes
     return render_template("facilitator/paper.html", workshop=workshop, activity=activity,
-                           items=activity.round_items, **_context(activity), **values), status
+                           items=activity.round_items, **inputs, **values), status
 
 
 @bp.route("/workshops/<int:workshop_id>/activities/<key>/paper", methods=["GET", "POST"])

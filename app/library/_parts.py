@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services.definitions import DEFAULT_MAX_PER_ITEM, DEFAULT_QUADRANT_NAMES, QUADRANTS
+from app.activities.base import DEFAULT_QUADRANT_NAMES, QUADRANTS
+from app.activities.points import DEFAULT_MAX_PER_ITEM
 
 Definition = dict[str, Any]
 

@@ -8,29 +8,25 @@ Every write goes through `transaction()`, so the screen hears of a vote only onc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.datastructures import MultiDict
 
+from app import activities as activity_types
 from app.extensions import limiter
 from app.i18n import use_workshop_language
 from app.models import Activity, Participant, Workshop
 from app.participant import ballots, bp, consent
-from app.participant.ballots import _INTEGER, DONT_KNOW, _value
 from app.participant.device import device_id
 from app.services import admission, ballot_box, pace, participation, results, vote_cache, workshops
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
 
 #: Axes in the order a phone asks them: the vertical one ("how much does it matter?") first.
-AXIS_ORDER = ("y", "x")
 MAX_CODE_LENGTH = 40
-_RATING_PATH = re.compile(r"^ratings\[(\d+)\]\.?(\w*)")
 
 Page = Response | tuple[str, int] | str
 
@@ -225,72 +221,6 @@ def leave() -> Page:
 
 # --- voting -------------------------------------------------------------------------------------------------
 
-@dataclass
-class MatrixForm:
-    """A matrix form read back from the phone: the body for `save_responses` and what to show again."""
-
-    body: dict[str, list[dict[str, Any]]]
-    shown: dict[str, dict[str, str]]
-    incomplete: list[str] = field(default_factory=list)
-
-
-def _axes(activity: Activity) -> list[dict[str, Any]]:
-    settings = activity.settings or {}
-    axes = []
-    for name in AXIS_ORDER:
-        axis = settings.get(name) or {}
-        low, high = int(axis.get("min", 1)), int(axis.get("max", 5))
-        axes.append({"name": name, "label": axis.get("label", name), "hint": axis.get("hint", ""),
-                     "min": low, "max": high, "values": [str(v) for v in range(low, high + 1)]})
-    return axes
-
-
-def _shown_from_saved(saved: dict[tuple[str, str], int | None]) -> dict[str, dict[str, str]]:
-    shown: dict[str, dict[str, str]] = {}
-    for (item_key, axis), value in saved.items():
-        shown.setdefault(item_key, {})[axis] = DONT_KNOW if value is None else str(value)
-    return shown
-
-
-def _read_matrix(activity: Activity, form: MultiDict[str, str], shown: dict[str, dict[str, str]]) -> MatrixForm:
-    """Send only items with both axes answered (a value or don't know); half-answered ones wait."""
-    ratings: list[dict[str, Any]] = []
-    incomplete: list[str] = []
-    for item in activity.round_items:
-        raw = {axis: form.get(f"{item.key}.{axis}", "").strip() for axis in ("x", "y")}
-        for axis, value in raw.items():
-            if value:
-                shown.setdefault(item.key, {})[axis] = value
-        if all(raw.values()):
-            ratings.append({"item": item.key, **{axis: _value(value) for axis, value in raw.items()}})
-        elif any(raw.values()):
-            incomplete.append(item.key)
-    return MatrixForm({"ratings": ratings}, shown, incomplete)
-
-
-def _item_errors(activity: Activity, problem: Problem, sent: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Turn the service's `ratings[n].x` paths into a plain sentence next to the item concerned."""
-    labels = {a["name"]: a for a in _axes(activity)}
-    errors: dict[str, list[str]] = {}
-    for error in problem.errors:
-        match = _RATING_PATH.match(error.field)
-        if not match or int(match.group(1)) >= len(sent):
-            continue
-        item_key, axis = sent[int(match.group(1))]["item"], match.group(2)
-        if axis in labels:
-            a = labels[axis]
-            message = _("%(axis)s: choose a number from %(min)s to %(max)s, or Don't know.", axis=a["label"],
-                        min=a["min"], max=a["max"])
-        else:
-            message = _("This item could not be saved; please answer it again.")
-        errors.setdefault(item_key, []).append(message)
-    return errors
-
-
-def _answered(activity: Activity, saved: dict[tuple[str, str], int | None]) -> list[str]:
-    return [i.key for i in activity.round_items if (i.key, "x") in saved and (i.key, "y") in saved]
-
-
 @bp.route("/p", methods=["GET", "POST"])
 @bp.route("/p/<activity_key>", methods=["GET", "POST"])
 @limiter.limit("120/minute", methods=["POST"])
@@ -316,8 +246,7 @@ def vote(activity_key: str | None = None) -> Page:
     notice = closed.title if closed is not None and not closed.is_open else None
     if not open_now:
         return _render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=[])
-    progress = {a.key: len(_answered(a, participation.saved_values(participant, a)) if a.type == "matrix"
-                           else ballots.answered(a, participation.saved_values(participant, a)))
+    progress = {a.key: len(activity_types.of(a).answered(a, participation.saved_values(participant, a)))
                 for a in open_now}
     return _render("list.html", workshop, participant=participant, activities=open_now, progress=progress,
                    closed_title=notice, open_keys=[a.key for a in open_now])
@@ -350,102 +279,27 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
     if not activity.is_open or stale:
         saved = participation.saved_values(participant, activity)
         late = request.method == "POST"
-        answered = _answered(activity, saved) if activity.type == "matrix" else ballots.answered(activity, saved)
+        answered = activity_types.of(activity).answered(activity, saved)
         return _render("closed.html", workshop, participant=participant, activity=activity, late=late,
                        answered=len(answered), open_keys=open_keys, status=409 if late else 200)
-    if activity.type in ballots.TYPES:
-        return _typed_page(participant, activity, open_keys)
-    if activity.type != "matrix":
-        return _render("closed.html", workshop, participant=participant, activity=activity, unsupported=True,
-                       late=False, answered=0, open_keys=open_keys)
-    shown = _shown_from_saved(participation.saved_values(participant, activity))
-    status, message, item_errors, incomplete = 200, None, {}, []
-    if request.method == "POST":
-        form = _read_matrix(activity, request.form, shown)
-        incomplete = form.incomplete
-        waiting = (" " + ngettext("%(num)s item not saved yet: answer both questions, or choose Don't know.",
-                                  "%(num)s items not saved yet: answer both questions, or choose Don't know.",
-                                  len(incomplete)) if incomplete else "")
-        if not form.body["ratings"]:
-            status = 422
-            message = {"kind": "error", "text": _("Nothing was saved: choose an answer for both questions of at "
-                                                  "least one item (Don't know counts as an answer).")}
-        else:
-            try:
-                saved = ballot_box.cast(vote_cache.voter_of(participant), activity, form.body)
-            except Problem as problem:
-                if problem.status == 409:
-                    return _render("closed.html", workshop, participant=participant, activity=activity,
-                                   late=True, answered=0, open_keys=open_keys, status=409)
-                if problem.status != 422:
-                    raise
-                status, item_errors = 422, _item_errors(activity, problem, form.body["ratings"])
-                message = {"kind": "error", "text": _("Nothing was saved: please check the highlighted items.")}
-            else:
-                message = {"kind": "ok" if not incomplete else "warn",
-                           "text": ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved) + " "
-                           + _("You can change them until the facilitator closes this activity.") + waiting}
+    kind = activity_types.of(activity)
     saved_now = participation.saved_values(participant, activity)
-    paced = pace.current(workshop) is not None
-    return _render(
-        "vote.html", workshop, status=status, participant=participant, activity=activity,
-        items=pace.visible_items(workshop, activity),
-        axes=_axes(activity), labels=(activity.settings or {}).get("scale_labels") or {}, shown=shown,
-        answered=_shown_only(workshop, activity, set(_answered(activity, saved_now))), incomplete=set(incomplete),
-        item_errors=item_errors, message=message, open_keys=open_keys, previous=previous_round(activity),
-        others=[] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
-    )
-
-
-# --- scale, points, ranking, criteria ----------------------------------------------------------------------
-
-def previous_round(activity: Activity) -> list[dict[str, str]]:
-    """Delphi: the previous round's figures as the room was shown them (released answers only, like the
-    screen: docs/anonymity.md), never the exact ones."""
-    if activity.round < 2:
-        return []
-    try:
-        document = results.room_document(activity, round=activity.round - 1)
-    except (ValueError, Problem):
-        return []  # the results service cannot compute this round (yet): re-rate without the summary
-    return ballots.previous_summary(activity, document)
-
-
-def _save_ballot(participant: Participant, activity: Activity, body: dict[str, Any]) -> int:
-    """Through the API's ballot box: the same validation, nothing saved on a 422, answered once committed."""
-    return ballot_box.cast(vote_cache.voter_of(participant), activity, body)
-
-
-def _saved_text(activity: Activity, saved: int) -> str:
-    if activity.type == "points":
-        return _("Your points are saved.")
-    if activity.type == "ranking":
-        return _("Your order is saved.")
-    if activity.type == "criteria":
-        return ngettext("Saved %(num)s score.", "Saved %(num)s scores.", saved)
-    return ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved)
-
-
-def _typed_page(participant: Participant, activity: Activity, open_keys: list[str]) -> Page:
-    workshop = participant.workshop
-    saved_now = participation.saved_values(participant, activity)
-    shown = ballots.shown_from_saved(activity, saved_now)
+    shown = kind.shown_from_saved(activity, saved_now)
     status, message = 200, None
     item_errors: dict[str, list[str]] = {}
     general: list[str] = []
+    incomplete: list[str] = []
     if request.method == "POST":
-        ballot = ballots.read(activity, request.form)
-        shown = ballot.shown if activity.type in ("points", "ranking") else {**shown, **ballot.shown}
-        item_errors, general = ballot.errors, list(ballot.general)
+        ballot = kind.read_form(activity, request.form)
+        shown = kind.merge_shown(shown, ballot.shown)
+        item_errors, general, incomplete = dict(ballot.errors), list(ballot.general), list(ballot.incomplete)
         if ballot.empty and not item_errors and not general:
-            status = 422
-            general.append(_("Answer at least one item first.") if activity.type != "ranking"
-                           else _("Give place 1 to at least one item."))
+            status, message = 422, {"kind": "error", "text": kind.empty_message()}
         elif item_errors or general:
             status = 422
         else:
             try:
-                saved = _save_ballot(participant, activity, ballot.body)
+                saved = ballot_box.cast(vote_cache.voter_of(participant), activity, ballot.body)
             except Problem as problem:
                 if problem.status == 409:
                     return _render("closed.html", workshop, participant=participant, activity=activity,
@@ -457,32 +311,37 @@ def _typed_page(participant: Participant, activity: Activity, open_keys: list[st
                 if not item_errors and not general:
                     general.append(ballots.service_message(problem.detail or problem.title))
             else:
-                message = {"kind": "ok", "text": _saved_text(activity, saved) + " " + _(
-                    "You can change your answers until the facilitator closes this activity.")}
-        if status == 422:
+                waiting = (" " + ngettext(
+                    "%(num)s item not saved yet: answer both questions, or choose Don't know.",
+                    "%(num)s items not saved yet: answer both questions, or choose Don't know.",
+                    len(incomplete)) if incomplete else "")
+                message = {"kind": "warn" if incomplete else "ok", "text": kind.saved_message(saved) + waiting}
+        if status == 422 and message is None:
             message = {"kind": "error", "text": _("Nothing was saved: %(why)s", why=(
                 " ".join(general) if general else _("please check the highlighted items.")))}
-    if request.method == "POST":  # read again what the service saved (or left as it was)
-        saved_now = participation.saved_values(participant, activity)
-        if status == 200:
-            shown = ballots.shown_from_saved(activity, saved_now)
+        saved_now = participation.saved_values(participant, activity)  # what was saved (or left as it was)
+        if status == 200:  # show what is saved now, and the half-answered items as they were sent
+            shown = kind.shown_from_saved(activity, saved_now)
+            for key in incomplete:
+                shown[key] = {**shown.get(key, {}), **ballot.shown.get(key, {})}
     paced = pace.current(workshop) is not None
-    context: dict[str, Any] = {
-        "participant": participant, "activity": activity, "items": pace.visible_items(workshop, activity),
-        "shown": shown, "answered": _shown_only(workshop, activity, ballots.answered(activity, saved_now)),
-        "item_errors": item_errors, "message": message, "open_keys": open_keys, "previous": previous_round(activity),
-        "others": [] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
-    }
-    if activity.type == "scale":
-        context["scale"] = ballots.scale_of(activity)
-    elif activity.type == "points":
-        budget = ballots.budget_of(activity)
-        given = sum(int(v) for v in shown.values() if isinstance(v, str) and _INTEGER.match(v) and int(v) > 0)
-        context.update(budget=budget, cap=ballots.cap_of(activity), left=budget - given)
-    elif activity.type == "ranking":
-        top = ballots.top_of(activity)
-        ranked = sorted((int(v), k) for k, v in shown.items() if _INTEGER.match(v or ""))
-        context.update(top=top, order=[k for _, k in ranked])
-    else:
-        context.update(criteria=ballots.criteria_of(activity), scale=ballots.scale_of(activity))
-    return _render(f"vote_{activity.type}.html", workshop, status=status, **context)
+    return _render(
+        kind.phone_template, workshop, status=status, participant=participant, activity=activity,
+        items=pace.visible_items(workshop, activity), shown=shown,
+        answered=_shown_only(workshop, activity, kind.answered(activity, saved_now)), incomplete=set(incomplete),
+        item_errors=item_errors, message=message, open_keys=open_keys, previous=previous_round(activity),
+        others=[] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
+        **kind.phone_context(activity, shown),
+    )
+
+
+def previous_round(activity: Activity) -> list[dict[str, str]]:
+    """Delphi: the previous round's figures as the room was shown them (released answers only, like the
+    screen: docs/anonymity.md), never the exact ones."""
+    if activity.round < 2:
+        return []
+    try:
+        document = results.room_document(activity, round=activity.round - 1)
+    except (ValueError, Problem):
+        return []  # the results service cannot compute this round (yet): re-rate without the summary
+    return activity_types.of(activity).previous_summary(activity, document)

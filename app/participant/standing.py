@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Response
 
-from app.participant import ballots, bp
+from app import activities as activity_types
+from app.participant import bp
 from app.participant.routes import Page, _need_participant, _render
 from app.services import participation, standing
 from app.services.errors import not_found
@@ -34,7 +35,7 @@ def where_you_stand(activity_key: str) -> Page:
         raise not_found("This workshop has no such activity.")
     view = standing.standing(activity, participant)
     if view is not None and activity.type == "criteria":
-        labels = ballots.axis_labels(activity)
+        labels = activity_types.get("criteria").axis_labels(activity)
         view["x"]["label"], view["y"]["label"] = labels["x"], labels["y"]
     open_keys = [a.key for a in participation.open_activities(workshop)]
     return _render("standing.html", workshop, participant=participant, activity=activity, view=view,

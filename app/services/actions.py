@@ -15,10 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.activities.base import DEFAULT_QUADRANT_NAMES
 from app.extensions import db
 from app.models import Action, Activity, Item, Workshop
 from app.services import results
-from app.services.definitions import DEFAULT_QUADRANT_NAMES
 from app.services.errors import FieldError, invalid, invalid_field, not_found
 
 #: Activity types whose results place items in quadrants.

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app.extensions import db
 from app.models import (
     Action,
@@ -29,7 +30,7 @@ from app.models import (
     utcnow,
 )
 from app.services import workshops
-from app.services.definitions import DEFAULT_MAX_PER_ITEM, KEY_PATTERN, is_int
+from app.services.checks import KEY_PATTERN, is_int
 from app.services.errors import FieldError, invalid
 
 ARCHIVE_FORMAT = "prioritas-workshop"
@@ -494,11 +495,9 @@ def _check_ballots(workshop: Workshop, rows: list[dict[str, Any]], errors: list[
     activities = {a.id: a for a in workshop.activities}
     for (activity_id, round_, _participant), values in ballots.items():
         activity = activities[activity_id]
-        where = f"responses (activity '{activity.key}', round {round_})"
-        if activity.type == "points" and sum(values) > activity.settings.get("budget", 1):
-            errors.append(FieldError(where, _("A points ballot is over the activity's budget.")))
-        elif activity.type == "ranking" and sorted(values) != list(range(1, len(values) + 1)):
-            errors.append(FieldError(where, _("A ranking ballot must hold places 1, 2, ... each once.")))
+        problem = activity_types.of(activity).check_ballot(activity, values)
+        if problem is not None:
+            errors.append(FieldError(f"responses (activity '{activity.key}', round {round_})", problem))
 
 
 def _write_responses(workshop: Workshop, participants: list[Participant], rows: list[dict[str, Any]]) -> None:
@@ -576,34 +575,5 @@ def _check_response(workshop: Workshop, participants: dict[str, Participant], ra
 
 
 def _check_dimension(activity: Activity, dimension: Any, value: Any) -> list[tuple[str, str]]:
-    """The dimension and value rules of each activity type (the CSV `axis` column names the dimension)."""
-    settings = activity.settings or {}
-    if activity.type == "matrix":
-        if dimension not in ("x", "y"):
-            return [("dimension", _("A matrix value is on axis x or y."))]
-        low, high = settings[dimension]["min"], settings[dimension]["max"]
-    elif activity.type == "scale":
-        if dimension != "value":
-            return [("dimension", _("A scale value has the dimension 'value'."))]
-        low, high = settings["scale"]["min"], settings["scale"]["max"]
-    elif activity.type == "criteria":
-        if dimension not in {c["key"] for c in settings.get("criteria", [])}:
-            return [("dimension", _("A criteria value's dimension is one of the activity's criteria."))]
-        low, high = settings["scale"]["min"], settings["scale"]["max"]
-    elif activity.type == "points":
-        if dimension != "points":
-            return [("dimension", _("A points value has the dimension 'points'."))]
-        if not is_int(value) or not 0 <= value <= settings.get("max_per_item", DEFAULT_MAX_PER_ITEM):
-            return [("value", _("Points are whole numbers from 0 to the activity's maximum per item."))]
-        return []
-    elif activity.type == "ranking":
-        if dimension != "rank":
-            return [("dimension", _("A ranking value has the dimension 'rank'."))]
-        if not is_int(value) or not 1 <= value <= len(activity.items):
-            return [("value", _("A rank is a place from 1 to the number of items."))]
-        return []
-    else:  # pragma: no cover - definitions only admit the types above
-        return [("dimension", _("Unknown activity type."))]
-    if value is not None and (not is_int(value) or not low <= value <= high):
-        return [("value", _("The value is a whole number on the activity's scale, or null."))]
-    return []
+    """The activity type's dimension and value rules (the CSV `axis` column names the dimension)."""
+    return activity_types.of(activity).check_value(activity, dimension, value)

@@ -15,29 +15,43 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app.engine.delphi import position_histograms, ranking_convergence, rated_convergence
 from app.models import Activity, ActivityState, DelphiRound
 from app.services import results, workshops
 from app.services.errors import conflict, invalid_field
 
-#: Types whose items can converge one by one (a dots ballot shares one budget over all items: no subsets).
-TYPES = ("matrix", "scale", "criteria", "ranking")
 DEFAULT_CONSENSUS = 0.7
 DEFAULT_IQR = 1.0
 
 
 def criterion_of(activity: Activity) -> str:
-    """`iqr` (spread of positions, in places) for rankings; `consensus` (Tastle–Wierman) for rated items."""
-    return "iqr" if activity.type == "ranking" else "consensus"
+    """The type's convergence measure: `iqr` (spread of positions, in places) for rankings, `consensus`
+    (Tastle–Wierman) for rated items. A type without one (points) re-asks every item."""
+    return activity_types.of(activity).convergence or "consensus"
+
+
+def _by_spread(activity: Activity) -> bool:
+    return criterion_of(activity) == "iqr"
+
+
+def can_drop_items(activity: Activity) -> bool:
+    """Whether a round can leave out the items that converged (a dots ballot shares one budget: no subsets)."""
+    return activity_types.of(activity).convergence is not None
+
+
+def threshold_field(activity: Activity) -> str:
+    """The name a threshold is given under (the API's query and body field)."""
+    return "max_iqr" if _by_spread(activity) else "min_consensus"
 
 
 def default_threshold(activity: Activity) -> float:
-    return DEFAULT_IQR if activity.type == "ranking" else DEFAULT_CONSENSUS
+    return DEFAULT_IQR if _by_spread(activity) else DEFAULT_CONSENSUS
 
 
 def check_threshold(activity: Activity, raw: Any) -> float:
     """A number: a consensus from 0 to 1, or an IQR from 0 to the number of items minus 1; else a 422."""
-    field = "max_iqr" if activity.type == "ranking" else "min_consensus"
+    field = threshold_field(activity)
     if raw is None or raw == "":
         return default_threshold(activity)
     if isinstance(raw, str):
@@ -47,7 +61,7 @@ def check_threshold(activity: Activity, raw: Any) -> float:
             raise invalid_field(field, _("The threshold is a number.")) from None
     if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
         raise invalid_field(field, _("The threshold is a number."))
-    if activity.type == "ranking":
+    if _by_spread(activity):
         top = max(1, len(activity.round_items) - 1)
         if not 0 <= raw <= top:
             raise invalid_field(field, _("The largest spread of positions is a number of places from 0 to %(top)s.",
@@ -57,16 +71,6 @@ def check_threshold(activity: Activity, raw: Any) -> float:
     return float(raw)
 
 
-def _scales(activity: Activity) -> dict[str, tuple[int, int]]:
-    settings = activity.settings or {}
-    if activity.type == "matrix":
-        return {axis: (settings[axis]["min"], settings[axis]["max"]) for axis in ("x", "y")}
-    if activity.type == "scale":
-        return {"value": (settings["scale"]["min"], settings["scale"]["max"])}
-    scale = settings["scale"]
-    return {c["key"]: (scale["min"], scale["max"]) for c in settings.get("criteria", [])}
-
-
 def figures(activity: Activity, round_: int | None = None) -> dict[str, dict[str, Any]]:
     """Per item asked in the round: its consensus (or spread of positions) and whether it converged at the
     default threshold; `figure` is what a threshold is compared with."""
@@ -74,7 +78,7 @@ def figures(activity: Activity, round_: int | None = None) -> dict[str, dict[str
     build, _ = results.method(activity.type)
     data = build(activity, round_)
     k = activity.workshop.min_group_size
-    if activity.type == "ranking":
+    if _by_spread(activity):
         report = ranking_convergence(position_histograms([b for _, b in data.ballots], list(data.items)),
                                      default_threshold(activity), k)
         return {item: {"figure": entry["iqr"]} for item, entry in report.items()}
@@ -85,21 +89,21 @@ def figures(activity: Activity, round_: int | None = None) -> dict[str, dict[str
         target = merged.setdefault(item, {}).setdefault(dim, defaultdict(int))
         for value, n in hist.items():
             target[value] += n
-    report = rated_convergence(merged, _scales(activity), default_threshold(activity), k)
+    report = rated_convergence(merged, activity_types.of(activity).scales(activity), default_threshold(activity), k)
     return {item: {"figure": entry["consensus"]} for item, entry in report.items()}
 
 
 def converged(activity: Activity, figure: float | None, threshold: float) -> bool:
     if figure is None:
         return False  # too few answers to tell: ask again
-    if activity.type == "ranking":
+    if _by_spread(activity):
         return figure <= threshold + 1e-9
     return figure >= threshold - 1e-9
 
 
 def preview(activity: Activity, threshold: Any = None) -> dict[str, Any]:
     """Which items of the current round would be kept (no consensus) and dropped at `threshold`."""
-    if activity.type not in TYPES:
+    if not can_drop_items(activity):
         raise invalid_field("type", _("A %(type)s activity re-asks every item; only matrix, scale, criteria and "
                                       "ranking activities can drop the items that converged.", type=activity.type))
     value = check_threshold(activity, threshold)
@@ -128,7 +132,7 @@ def start_round(activity: Activity, body: Any) -> Activity:
         return workshops.next_round(activity)
     if activity.state == ActivityState.pending.value:
         raise conflict(_("The activity '%(key)s' has not been opened yet; open round 1 first.", key=activity.key))
-    field = "max_iqr" if activity.type == "ranking" else "min_consensus"
+    field = threshold_field(activity)
     other = "min_consensus" if field == "max_iqr" else "max_iqr"
     if other in body:
         raise invalid_field(other, _("A %(type)s activity uses %(field)s.", type=activity.type, field=field))
@@ -188,7 +192,7 @@ def round_summaries(activity: Activity) -> list[dict[str, Any]]:
     """The per-round report for exports: `rounds_report` plus, for rankings, each round's Kendall's W (the
     room's, as the room sees results: none below k ballots) and the shown groups' W."""
     rows = rounds_report(activity)
-    if activity.type != "ranking":
+    if not activity_types.of(activity).concordance:
         return rows
     for row in rows:
         document = results.compute(activity, "equal_groups", round=row["round"])

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app.extensions import db
 from app.library._parts import LIKERT_5, tripartite_groups
 from app.models import (
@@ -30,8 +31,8 @@ from app.models import (
     new_token,
 )
 from app.services import workshops
+from app.services.checks import Collector
 from app.services.definitions import (
-    Collector,
     activity_settings,
     clean_activity,
     clean_definition,
@@ -382,27 +383,6 @@ def add_activity(workshop: Workshop, data: dict[str, Any]) -> Activity:
     return activity
 
 
-def _structure(kind: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """What answers depend on, per type, field path -> value: frozen once anyone has answered.
-
-    Labels, hints, quadrant names and criterion weights stay editable (weights are a reading of the scores,
-    not part of the question); scales, budgets, places asked and the criteria themselves are not.
-    """
-    if kind == "matrix":
-        return {f"{a}.label": _scale(settings, a) for a in ("x", "y")}
-    scale = settings.get("scale") or {}
-    if kind == "scale":
-        return {"scale.max": (scale.get("min"), scale.get("max"))}
-    if kind == "points":
-        return {"budget": settings.get("budget"), "max_per_item": settings.get("max_per_item")}
-    if kind == "ranking":
-        return {"top": settings.get("top")}
-    if kind == "criteria":
-        return {"scale.max": (scale.get("min"), scale.get("max")),
-                "criteria": [(c.get("key"), c.get("axis"), c.get("direction")) for c in settings.get("criteria", [])]}
-    return {}
-
-
 def update_activity(workshop: Workshop, key: str, data: dict[str, Any]) -> Activity:
     """Title, hints and names can always change; key, items, scales and ballots only before the first vote."""
     activity = get(workshop, "activities", key)
@@ -414,7 +394,8 @@ def update_activity(workshop: Workshop, key: str, data: dict[str, Any]) -> Activ
     if clean["items"] != current_items:
         frozen.append(FieldError("items", _("Frozen: the activity has responses.")))
     settings = _settings(clean, activity.settings)
-    before, after = _structure(activity.type, activity.settings or {}), _structure(activity.type, settings)
+    kind = activity_types.of(activity)
+    before, after = kind.answered_settings(activity.settings or {}), kind.answered_settings(settings)
     for path, value in after.items():
         if value != before.get(path):
             frozen.append(FieldError(path, _("Frozen: the activity has responses.")))

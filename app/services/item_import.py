@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Item, Workshop
-from app.services.definitions import Collector, clean_item, slug, unique_key
+from app.services.checks import Collector
+from app.services.definitions import clean_item, slug, unique_key
 from app.services.errors import FieldError, invalid
 
 MAX_ROWS = 500

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app import activities as activity_types
 from app.extensions import db
-from app.models import Activity, Item, Participant, Response, Workshop, new_token, token_digest, utcnow
+from app.models import Activity, Participant, Response, Workshop, new_token, token_digest, utcnow
 from app.services import live, tally, workshops
 from app.services.database import after_commit
-from app.services.definitions import DEFAULT_MAX_PER_ITEM, is_int
-from app.services.errors import FieldError, conflict, forbidden, invalid, invalid_field, not_found
+from app.services.errors import conflict, forbidden, invalid_field, not_found
 
 
 def join(code: Any, group_key: Any, *, channel: str = "phone") -> tuple[Participant, str]:
@@ -71,203 +71,12 @@ def open_activities(workshop: Workshop) -> list[Activity]:
     return [a for a in workshop.activities if a.is_open]
 
 
-def _rated_item(rating: dict[str, Any], path: str, items: dict[str, Item], seen: set[str],
-                errors: list[FieldError]) -> Item | None:
-    """The item a rating names, once per request; None (with the error recorded) otherwise."""
-    key = rating.get("item")
-    item = items.get(key) if isinstance(key, str) else None
-    if item is None:
-        errors.append(FieldError(f"{path}.item", _("'%(key)s' is not an item of this activity.", key=key)))
-        return None
-    if key in seen:
-        errors.append(FieldError(f"{path}.item", _("'%(key)s' appears more than once.", key=key)))
-        return None
-    seen.add(key)
-    return item
-
-
-def parse_matrix(activity: Activity, body: Any) -> list[tuple[int, str, int | None]]:
-    """Validate a whole matrix submission; returns (item id, axis, value) rows or raises one 422."""
-    if not isinstance(body, dict) or not isinstance(body.get("ratings"), list):
-        raise invalid_field("ratings", _("Send %(example)s.",
-                                         example='{"ratings": [{"item": ..., "x": ..., "y": ...}]}'))
-    ratings = body["ratings"]
-    if not ratings:
-        raise invalid_field("ratings", _("Rate at least one item."))
-    items = {i.key: i for i in activity.round_items}
-    scales = {axis: (activity.settings[axis]["min"], activity.settings[axis]["max"]) for axis in ("x", "y")}
-    errors: list[FieldError] = []
-    seen: set[str] = set()
-    rows: list[tuple[int, str, int | None]] = []
-    for n, rating in enumerate(ratings):
-        path = f"ratings[{n}]"
-        if not isinstance(rating, dict):
-            errors.append(FieldError(path, _("Each rating is an object with item, x and y.")))
-            continue
-        item = _rated_item(rating, path, items, seen, errors)
-        for axis, (low, high) in scales.items():
-            if axis not in rating:
-                errors.append(FieldError(f"{path}.{axis}",
-                                         _("Give %(axis)s (a whole number or null for don't know).", axis=axis)))
-                continue
-            value = rating[axis]
-            if value is not None and (not is_int(value) or not low <= value <= high):
-                errors.append(FieldError(f"{path}.{axis}",
-                                         _("%(axis)s must be a whole number from %(low)s to %(high)s, or null.",
-                                           axis=axis, low=low, high=high)))
-            elif item is not None:
-                rows.append((item.id, axis, value))
-    if errors:
-        raise invalid(errors, _("One or more ratings are invalid; nothing was saved."))
-    return rows
-
-
 Rows = list[tuple[int, str, int | None]]
 
 
-def _rating_list(body: Any, name: str, example: str) -> list[Any]:
-    if not isinstance(body, dict) or not isinstance(body.get(name), list):
-        raise invalid_field(name, _("Send %(example)s.", example=example))
-    if not body[name]:
-        raise invalid_field(name, _("Send at least one value."))
-    return body[name]
-
-
-def _check_value(value: Any, low: int, high: int, path: str, errors: list[FieldError]) -> bool:
-    """A JSON integer within the scale, or null for don't know."""
-    if value is not None and (not is_int(value) or not low <= value <= high):
-        errors.append(FieldError(path, _("The value must be a whole number from %(low)s to %(high)s, or null.",
-                                         low=low, high=high)))
-        return False
-    return True
-
-
-def parse_scale(activity: Activity, body: Any) -> Rows:
-    """`{"ratings": [{"item", "value"}]}`: one value per item on the activity's scale."""
-    ratings = _rating_list(body, "ratings", '{"ratings": [{"item": ..., "value": ...}]}')
-    items = {i.key: i for i in activity.round_items}
-    low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
-    errors: list[FieldError] = []
-    seen: set[str] = set()
-    rows: Rows = []
-    for n, rating in enumerate(ratings):
-        path = f"ratings[{n}]"
-        if not isinstance(rating, dict):
-            errors.append(FieldError(path, _("Each rating is an object with item and value.")))
-            continue
-        item = _rated_item(rating, path, items, seen, errors)
-        if "value" not in rating:
-            errors.append(FieldError(f"{path}.value", _("Give a value (a whole number, or null for don't know).")))
-        elif _check_value(rating["value"], low, high, f"{path}.value", errors) and item is not None:
-            rows.append((item.id, "value", rating["value"]))
-    if errors:
-        raise invalid(errors, _("One or more ratings are invalid; nothing was saved."))
-    return rows
-
-
-def parse_criteria(activity: Activity, body: Any) -> Rows:
-    """`{"scores": [{"item", "criterion", "value"}]}`: each item–criterion pair at most once."""
-    scores = _rating_list(body, "scores", '{"scores": [{"item": ..., "criterion": ..., "value": ...}]}')
-    items = {i.key: i for i in activity.round_items}
-    criteria = {c["key"] for c in activity.settings.get("criteria", [])}
-    low, high = activity.settings["scale"]["min"], activity.settings["scale"]["max"]
-    errors: list[FieldError] = []
-    seen: set[tuple[str, str]] = set()
-    rows: Rows = []
-    for n, score in enumerate(scores):
-        path = f"scores[{n}]"
-        if not isinstance(score, dict):
-            errors.append(FieldError(path, _("Each score is an object with item, criterion and value.")))
-            continue
-        key, criterion = score.get("item"), score.get("criterion")
-        item = items.get(key) if isinstance(key, str) else None
-        ok = True
-        if item is None:
-            errors.append(FieldError(f"{path}.item", _("'%(key)s' is not an item of this activity.", key=key)))
-            ok = False
-        if not isinstance(criterion, str) or criterion not in criteria:
-            errors.append(FieldError(f"{path}.criterion",
-                                     _("'%(criterion)s' is not a criterion of this activity.", criterion=criterion)))
-            ok = False
-        if ok and (key, criterion) in seen:
-            errors.append(FieldError(f"{path}.criterion", _("'%(key)s' on '%(criterion)s' appears more than once.",
-                                                            key=key, criterion=criterion)))
-            ok = False
-        if ok:
-            seen.add((key, criterion))
-        if "value" not in score:
-            errors.append(FieldError(f"{path}.value", _("Give a value (a whole number, or null for don't know).")))
-        elif _check_value(score["value"], low, high, f"{path}.value", errors) and ok and item is not None:
-            rows.append((item.id, criterion, score["value"]))
-    if errors:
-        raise invalid(errors, _("One or more scores are invalid; nothing was saved."))
-    return rows
-
-
-def parse_points(activity: Activity, body: Any) -> Rows:
-    """`{"points": {"<item>": n}}`: the whole ballot, one row per item of the activity (0 where none given)."""
-    if not isinstance(body, dict) or not isinstance(body.get("points"), dict):
-        raise invalid_field("points", _("Send %(example)s; {} gives no points.",
-                                        example='{"points": {"<item>": points, ...}}'))
-    points = body["points"]
-    budget = activity.settings.get("budget", 1)
-    cap = activity.settings.get("max_per_item", DEFAULT_MAX_PER_ITEM)
-    items = {i.key: i for i in activity.round_items}
-    errors: list[FieldError] = []
-    for key, value in points.items():
-        path = f"points.{key}"
-        if key not in items:
-            errors.append(FieldError(path, _("'%(key)s' is not an item of this activity.", key=key)))
-        if not is_int(value) or value < 0:
-            errors.append(FieldError(path, _("Points are whole numbers of at least 0.")))
-        elif value > cap:
-            errors.append(FieldError(path, _("At most %(cap)s points per item.", cap=cap)))
-    if not errors:
-        total = sum(points.values())
-        if total > budget:
-            errors.append(FieldError("points", _("%(total)s points given; the budget is %(budget)s.",
-                                                 total=total, budget=budget)))
-    if errors:
-        raise invalid(errors, _("The ballot is invalid; nothing was saved."))
-    return [(item.id, "points", points.get(key, 0)) for key, item in items.items()]
-
-
-def ranking_top(activity: Activity) -> int:
-    """How many places a ballot may fill: the activity's `top`, else every item."""
-    top = (activity.settings or {}).get("top")
-    return min(top, len(activity.round_items)) if is_int(top) and top >= 1 else len(activity.round_items)
-
-
-def parse_ranking(activity: Activity, body: Any) -> Rows:
-    """`{"ranking": [...]}`: items best first, a non-empty prefix of a full order, no repeats."""
-    ranking = _rating_list(body, "ranking", '{"ranking": ["<best item>", "<next>", ...]}')
-    items = {i.key: i for i in activity.round_items}
-    top = ranking_top(activity)
-    errors: list[FieldError] = []
-    seen: set[str] = set()
-    rows: Rows = []
-    if len(ranking) > top:
-        errors.append(FieldError("ranking", _("Rank at most %(top)s items.", top=top)))
-    for n, key in enumerate(ranking):
-        item = items.get(key) if isinstance(key, str) else None
-        if item is None:
-            errors.append(FieldError(f"ranking[{n}]", _("'%(key)s' is not an item of this activity.", key=key)))
-        elif key in seen:
-            errors.append(FieldError(f"ranking[{n}]", _("'%(key)s' is ranked more than once.", key=key)))
-        else:
-            seen.add(key)
-            rows.append((item.id, "rank", n + 1))
-    if errors:
-        raise invalid(errors, _("The ranking is invalid; nothing was saved."))
-    return rows
-
-
 def ballot_entries(activity: Activity) -> int:
-    """The most entries one ballot can carry: one per item (per item and criterion for criteria activities)."""
-    items = len(activity.items)
-    if activity.type == "criteria":
-        return items * max(1, len((activity.settings or {}).get("criteria") or []))
-    return items
+    """The most entries one ballot can carry (its type says: one per item, per item and criterion...)."""
+    return activity_types.of(activity).ballot_entries(activity)
 
 
 def ballot_max_bytes(activity: Activity) -> int:
@@ -280,7 +89,7 @@ def check_ballot_size(activity: Activity, body: Any) -> None:
     if not isinstance(body, dict):
         return
     limit = ballot_entries(activity)
-    for name in ("ratings", "scores", "ranking", "points"):
+    for name in activity_types.entry_fields():  # every type's field: an oversized one is refused, not parsed
         entries = body.get(name)
         if isinstance(entries, (list, dict)) and len(entries) > limit:
             raise invalid_field(name, _("A ballot of this activity has at most %(limit)s entries; "
@@ -294,20 +103,9 @@ def parse_ballot(activity: Any, body: Any) -> tuple[Rows, bool, int]:
     ballot drops the old one; ratings and scores replace only the values sent) and what `saved` reports.
     """
     check_ballot_size(activity, body)
-    if activity.type == "matrix":
-        rows = parse_matrix(activity, body)
-        return rows, False, len(rows) // 2
-    if activity.type == "scale":
-        rows = parse_scale(activity, body)
-        return rows, False, len(rows)
-    if activity.type == "criteria":
-        rows = parse_criteria(activity, body)
-        return rows, False, len(rows)
-    if activity.type == "points":
-        return parse_points(activity, body), True, 1
-    if activity.type == "ranking":
-        return parse_ranking(activity, body), True, 1
-    raise invalid_field("type", _("Activity type %(type)s takes no responses.", type=activity.type))  # pragma: no cover
+    kind = activity_types.of(activity)
+    rows = kind.parse(activity, body)
+    return rows, kind.replaces_ballot, kind.saved_count(rows)
 
 
 def save_responses(participant: Participant, activity: Activity, body: Any) -> int:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app.extensions import db
 from app.models import (
     Activity,
@@ -25,11 +26,12 @@ from app.models import (
     utcnow,
 )
 from app.services import audit, live
+from app.services.checks import is_number
 from app.services.database import after_commit
-from app.services.definitions import SETTINGS_KEYS, activity_settings, clean_definition, is_number
+from app.services.definitions import activity_settings, clean_definition
 from app.services.errors import FieldError, Problem, conflict, invalid, invalid_field, not_found
 
-MATRIX_SETTINGS = SETTINGS_KEYS["matrix"]
+MATRIX_SETTINGS = activity_types.get("matrix").settings_keys
 WEIGHT_PRESETS = ("equal", "ilo", "custom")
 #: Group keys the `ilo` preset recognises (government 2 : employers 1 : workers 1, everyone else 0).
 ILO_WEIGHTS = {"gov": 2.0, "government": 2.0, "emp": 1.0, "employers": 1.0, "firms": 1.0, "wrk": 1.0,

@@ -481,7 +481,7 @@ def test_openapi_documents_the_template_extension(client: Any) -> None:
 
 def test_keys_never_collide_with_builtins_and_respect_the_key_rule(app: Any) -> None:
     from app.services import templates
-    from app.services.definitions import KEY_PATTERN
+    from app.services.checks import KEY_PATTERN
 
     with app.app_context():
         for title in ("Regional", "x" * 300, "Électricité & eau", "!!!", "regional"):

@@ -113,13 +113,16 @@ def test_earlier_rounds_are_read_once_and_follow_the_weights(app: Any, monkeypat
 
     # A spy on the real reader: it still reads, and records which rounds were read.
     read_rounds: list[int | None] = []
-    reader, engine_step = results._TYPES["scale"]
+    from app import activities as activity_types
 
-    def reading(activity: Any, round_: int | None) -> Any:
+    scale_type = activity_types.get("scale")
+    reader = scale_type.engine_data
+
+    def reading(activity: Any, round_: int | None = None, **options: Any) -> Any:
         read_rounds.append(round_)
-        return reader(activity, round_)
+        return reader(activity, round_, **options)
 
-    monkeypatch.setitem(results._TYPES, "scale", (reading, engine_step))
+    monkeypatch.setattr(scale_type, "engine_data", reading)
 
     def previous_mean() -> float:
         with app.app_context():
