@@ -5,15 +5,17 @@ The factory is linear, one `init_*` per concern, so the wiring reads top to bott
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from app.version import __version__
 from config import INSTANCE_DIR, Config
 
 ROOT = Path(__file__).resolve().parent.parent
-__version__ = "0.1.0"
+__all__ = ["ROOT", "__version__", "create_app"]
 
 
 def create_app(config: type | dict[str, Any] | None = None) -> Flask:
@@ -48,7 +50,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 
 def _init_auth(app: Flask) -> None:
     from app.extensions import csrf, limiter, login_manager
-    from app.services import accounts
+    from app.services import accounts, ratelimit
 
     login_manager.init_app(app)
     login_manager.login_view = "facilitator.login"
@@ -60,6 +62,7 @@ def _init_auth(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+    app.extensions["prioritas.rate_limit_key"] = ratelimit.default_key
     limiter.init_app(app)
 
 
@@ -102,7 +105,20 @@ def _init_static(app: Flask) -> None:
         return response
 
 
+#: The modules that hold each blueprint's views, by audience.
+_VIEWS = {
+    "app.api": ("admission", "delphi", "joining", "lifecycle", "pace", "resets", "routes"),
+    "app.facilitator": ("accounts", "actions", "comparison", "delphi", "imports", "library", "lifecycle", "pace",
+                        "paper", "proposals", "remote", "routes", "voice"),
+    "app.participant": ("pages", "consent", "device", "pace", "proposals", "routes", "standing"),
+}
+
+
 def _init_blueprints(app: Flask) -> None:
+    # A blueprint's package holds only `bp`; importing its modules registers their views on it.
+    for package, modules in _VIEWS.items():
+        for module in modules:
+            importlib.import_module(f"{package}.{module}")
     from app.api import bp as api_bp
     from app.extensions import csrf
     from app.facilitator import bp as facilitator_bp

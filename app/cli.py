@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.models import User, Workshop
-from app.services import accounts, workshops
+from app.services import accounts, templates, workshops
 from app.services.database import transaction
 from app.services.errors import Problem
 
@@ -79,7 +79,7 @@ def ensure_demo() -> Workshop:
             sa.select(Workshop).where(Workshop.owner_id == user.id, Workshop.title == DEMO_TITLE)
         )
         if workshop is None:
-            workshop = workshops.create_from_template(user, "regional", DEMO_TITLE)
+            workshop = templates.create_from_template(user, "regional", DEMO_TITLE)
     return workshop
 
 

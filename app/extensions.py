@@ -28,10 +28,12 @@ class Base(DeclarativeBase):
 
 
 def _rate_limit_key() -> str:
-    """Default key: never the address alone, since a whole room shares the venue router's address."""
-    from app.services.ratelimit import default_key
+    """Default key: never the address alone, since a whole room shares the venue router's address. The
+    function is the app's (`app.services.ratelimit.default_key`, registered by the factory), so this module
+    imports no service."""
+    from flask import current_app
 
-    return default_key()
+    return str(current_app.extensions["prioritas.rate_limit_key"]())
 
 
 db = SQLAlchemy(model_class=Base)

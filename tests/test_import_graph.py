@@ -8,7 +8,10 @@ without an import cycle (live -> results -> workshops -> participation -> live, 
 from __future__ import annotations
 
 import ast
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
@@ -56,3 +59,21 @@ def test_the_graph_reader_sees_imports_inside_functions(tmp_path: Path) -> None:
     module = tmp_path / "probe.py"
     module.write_text("def f():\n    from app.services import results\n    import app.models\n")
     assert imports_of(module) == {"app.services.results", "app.models"}
+
+
+def test_the_application_has_no_import_cycle() -> None:
+    """Every module of `app/` can be read after the modules it imports (functions' imports included): the
+    blueprint packages hold only their `bp`, the factory imports their views, and no service leans on one
+    that leans back on it."""
+    graph = {_module(p): imports_of(p) - {_module(p)} for p in APP.rglob("*.py")}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        raise AssertionError(f"import cycle: {' -> '.join(error.args[1])}") from None
+    assert set(order) >= set(graph) and "app.services.participation" in order
+
+
+def test_the_cycle_check_sees_a_cycle() -> None:
+    """The check above would pass vacuously if the sorter ignored an edge back."""
+    with pytest.raises(CycleError):
+        list(TopologicalSorter({"a": {"b"}, "b": {"a"}}).static_order())

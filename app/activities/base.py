@@ -84,6 +84,13 @@ class ActivityType:
     #: A new ballot replaces the participant's whole previous one (points, ranking), instead of only the
     #: values it carries (ratings and scores).
     replaces_ballot: ClassVar[bool] = False
+    #: Under item pace the room is walked one item at a time (each item is a ballot of its own); the others are
+    #: one ballot over all items (a shared budget, a whole order).
+    asked_item_by_item: ClassVar[bool] = False
+    #: Results place items in the four quadrants of a matrix (the projector's matrix, the actions board).
+    has_quadrants: ClassVar[bool] = False
+    #: Settings that must be the same for the comparison across workshops to pool their answers.
+    pooled_settings: ClassVar[tuple[str, ...]] = ()
     #: How an item of this type is judged to have converged between Delphi rounds: "consensus" (rated items),
     #: "iqr" (spread of positions), or None when items cannot be dropped one by one (a shared budget).
     convergence: ClassVar[str | None] = None
@@ -148,6 +155,15 @@ class ActivityType:
     def results(self, data: Any, weighting: str) -> dict[str, Any]:
         """The engine's results document for that input in a weighting."""
         raise NotImplementedError
+
+    def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+        """An item's figures in the comparison across workshops, with the `score` that ranks it (0..1 or the
+        type's own figure; None when there is too little to rank on) and `n`."""
+        return {"n": entry.get("n"), "score": None}
+
+    def comparison_order(self, document: dict[str, Any]) -> list[str] | None:
+        """The type's own order of the items (ranking: Schulze), else None: ranked by `score`."""
+        return None
 
     # --- phone and paper forms ------------------------------------------------------------------------------
 
@@ -220,6 +236,14 @@ class ActivityType:
         """The type's schemas in the interface document: at least `settings_schema` and `ballot_schema`
         (and `results_schema` where the document does not already describe it)."""
         return {}
+
+    # --- where a participant stands -----------------------------------------------------------------------
+
+    def standing(self, activity: Any, entries: list[dict[str, Any]], own: dict[tuple[str, str], int | None],
+                 room: dict[str, Any], titles: dict[str, str]) -> dict[str, Any] | None:
+        """The phone's "where you stand" figures: the room's pooled figures per item (`entries`, from the
+        screen's view) beside this participant's own answers; None where the type has no such page."""
+        return None
 
     # --- Delphi feedback ------------------------------------------------------------------------------------
 
@@ -310,6 +334,11 @@ def check_scale_value(value: Any, low: int, high: int, path: str, errors: list[F
 def raise_if(errors: list[FieldError], detail: str) -> None:
     if errors:
         raise invalid(errors, detail)
+
+
+def unit(value: float | None, low: float, high: float) -> float | None:
+    """A figure put on 0..1 of its scale."""
+    return None if value is None or high == low else (value - low) / (high - low)
 
 
 def on_scale(value: Any, low: int, high: int) -> list[tuple[str, str]]:

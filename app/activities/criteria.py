@@ -3,12 +3,14 @@ so the items land on a matrix (attractiveness x feasibility for sectors)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
+from app.activities import drawing
 from app.activities.base import (
     KEY_SCHEMA,
     ActivityType,
@@ -26,6 +28,7 @@ from app.activities.base import (
 )
 from app.activities.reading import counts, groups, round_items
 from app.engine import CriteriaData, Criterion, Scale, criteria_results
+from app.engine.criteria import axis_scores
 from app.services.checks import Collector, clean_scale, is_int, is_number, key, text
 from app.services.errors import FieldError
 
@@ -38,6 +41,9 @@ class CriteriaType(ActivityType):
     settings_keys = ("criteria", "scale", "x", "y", "quadrants", "quadrant_notes", "scale_labels")
     entries = "scores"
     convergence = "consensus"
+    asked_item_by_item = True
+    has_quadrants = True
+    pooled_settings = ("scale", "criteria")
     settings_schema = "CriteriaActivity"
     ballot_schema = "CriteriaResponses"
     results_schema = "CriteriaResults"
@@ -137,6 +143,13 @@ class CriteriaType(ActivityType):
     def results(self, data: Any, weighting: str) -> dict[str, Any]:
         return criteria_results(data, weighting)
 
+    def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+        """The x and y scores (already 0..1), ranked like the matrix; n: the most answers on one criterion."""
+        x, y = (entry.get("x") or {}).get("score"), (entry.get("y") or {}).get("score")
+        n = max((c.get("n") or 0 for c in (entry.get("by_criterion") or {}).values()), default=0)
+        return {"n": n, "x": x, "y": y, "quadrant": entry.get("quadrant"),
+                "score": None if x is None or y is None else (x + y) / 2}
+
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
         scores, shown = [], {}
         for item in activity.round_items:
@@ -158,6 +171,30 @@ class CriteriaType(ActivityType):
     def saved_message(self, saved: int) -> str:
         return (ngettext("Saved %(num)s score.", "Saved %(num)s scores.", saved) + " "
                 + super().saved_message(saved))
+
+    def standing(self, activity: Any, entries: list[dict[str, Any]], own: dict[tuple[str, str], int | None],
+                 room: dict[str, Any], titles: dict[str, str]) -> dict[str, Any] | None:
+        """Drawn as a matrix of the two axis scores (0..1); the participant's own scores weighted the same way."""
+        settings = activity.settings or {}
+        criteria = [Criterion(key=c["key"], label=c.get("label", c["key"]), axis=c["axis"],
+                              direction=int(c.get("direction", 1)), weight=float(c.get("weight", 1.0)))
+                    for c in settings.get("criteria", [])]
+        scale = Scale(settings["scale"]["min"], settings["scale"]["max"])
+        rows = []
+        for n, e in enumerate(entries, 1):
+            x, y = (e.get("x") or {}).get("score"), (e.get("y") or {}).get("score")
+            values = {c.key: own.get((e["item"], c.key)) for c in criteria}
+            mine = axis_scores({k: None if v is None else Fraction(v) for k, v in values.items()}, criteria, scale)
+            mx, my = mine.get("x"), mine.get("y")
+            rows.append({"n": n, "item": e["item"], "title": titles[e["item"]],
+                         "room": (x, y) if x is not None and y is not None else None,
+                         "own": (float(mx), float(my)) if mx is not None and my is not None else None,
+                         "carried": e.get("converged_in_round")})
+        unit = {"x": 0, "y": 0}, {"x": 1, "y": 1}
+        drawing.matrix_points(rows, *unit)
+        labels = self.axis_labels(activity)
+        return {"type": "matrix", "rows": rows, "x": {"label": labels["x"], "min": 0, "max": 1},
+                "y": {"label": labels["y"], "min": 0, "max": 1}, "mid": drawing.middle(*unit)}
 
     def summary_line(self, activity: Any, entry: dict[str, Any]) -> tuple[str, str]:
         x, y = (entry.get(a) or {} for a in ("x", "y"))

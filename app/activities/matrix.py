@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
+from app.activities import drawing
 from app.activities.base import (
     DONT_KNOW,
     KEY_SCHEMA,
@@ -22,6 +23,7 @@ from app.activities.base import (
     raise_if,
     rated_item,
     ref,
+    unit,
 )
 from app.activities.reading import counts, groups, round_items
 from app.engine import MatrixData, Scale, matrix_results
@@ -39,6 +41,9 @@ class Matrix(ActivityType):
     settings_keys = ("x", "y", "quadrants", "quadrant_notes", "scale_labels")
     entries = "ratings"
     convergence = "consensus"
+    asked_item_by_item = True
+    has_quadrants = True
+    pooled_settings = AXES
     settings_schema = "MatrixActivity"
     ballot_schema = "MatrixResponses"
     results_schema = "MatrixResults"
@@ -117,6 +122,15 @@ class Matrix(ActivityType):
     def results(self, data: Any, weighting: str) -> dict[str, Any]:
         return matrix_results(data, weighting)
 
+    def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+        """x and y means; the rank follows the mean of both axes put on 0..1 (towards the top right)."""
+        settings = activity.settings or {}
+        x, y = (entry.get("x") or {}).get("mean"), (entry.get("y") or {}).get("mean")
+        ux = unit(x, settings["x"]["min"], settings["x"]["max"])
+        uy = unit(y, settings["y"]["min"], settings["y"]["max"])
+        return {"n": entry.get("n"), "x": x, "y": y, "quadrant": entry.get("quadrant"),
+                "score": None if ux is None or uy is None else (ux + uy) / 2}
+
     # --- phone and paper ----------------------------------------------------------------------------------
 
     @property
@@ -189,6 +203,21 @@ class Matrix(ActivityType):
     def saved_message(self, saved: int) -> str:
         return (ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved) + " "
                 + _("You can change them until the facilitator closes this activity."))
+
+    def standing(self, activity: Any, entries: list[dict[str, Any]], own: dict[tuple[str, str], int | None],
+                 room: dict[str, Any], titles: dict[str, str]) -> dict[str, Any] | None:
+        settings = activity.settings or {}
+        rows = []
+        for n, e in enumerate(entries, 1):
+            x, y = (e.get("x") or {}).get("mean"), (e.get("y") or {}).get("mean")
+            mine = own.get((e["item"], "x")), own.get((e["item"], "y"))
+            rows.append({"n": n, "item": e["item"], "title": titles[e["item"]],
+                         "room": (x, y) if x is not None and y is not None else None,
+                         "own": mine if None not in mine else None, "carried": e.get("converged_in_round")})
+        low = {a: settings[a]["min"] for a in AXES}
+        high = {a: settings[a]["max"] for a in AXES}
+        drawing.matrix_points(rows, low, high)
+        return {"rows": rows, "x": settings["x"], "y": settings["y"], "mid": drawing.middle(low, high)}
 
     def summary_line(self, activity: Any, entry: dict[str, Any]) -> tuple[str, str]:
         settings = activity.settings or {}

@@ -125,6 +125,9 @@ class Points(ActivityType):
     def results(self, data: Any, weighting: str) -> dict[str, Any]:
         return points_results(data, weighting)
 
+    def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+        return {"n": document.get("respondents"), "score": entry.get("score")}
+
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
         """Every item's field is read; blank means 0. The whole ballot replaces the previous one."""
         points: dict[str, Any] = {}
@@ -159,6 +162,13 @@ class Points(ActivityType):
 
     def saved_message(self, saved: int) -> str:
         return _("Your points are saved.") + " " + super().saved_message(saved)
+
+    def standing(self, activity: Any, entries: list[dict[str, Any]], own: dict[tuple[str, str], int | None],
+                 room: dict[str, Any], titles: dict[str, str]) -> dict[str, Any] | None:
+        rows = [{"item": e["item"], "title": titles[e["item"]], "room": e.get("score"),
+                 "room_pct": None if e.get("score") is None else round(100 * e["score"], 1),
+                 "own": own.get((e["item"], "points")) or 0} for e in entries]
+        return {"rows": rows}
 
     def summary_line(self, activity: Any, entry: dict[str, Any]) -> tuple[str, str]:
         score = entry.get("score")

@@ -94,6 +94,13 @@ class Ranking(ActivityType):
     def results(self, data: Any, weighting: str) -> dict[str, Any]:
         return ranking_results(data, weighting)
 
+    def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+        """Borda points, ranked by the Schulze order."""
+        return {"n": document.get("respondents"), "score": (document.get("borda") or {}).get(entry["item"])}
+
+    def comparison_order(self, document: dict[str, Any]) -> list[str] | None:
+        return list(document.get("schulze") or [])
+
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
         """A place per item (blank = unranked); places must be 1, 2, 3... without repeats or gaps."""
         places: dict[str, int] = {}
@@ -139,6 +146,16 @@ class Ranking(ActivityType):
 
     def saved_message(self, saved: int) -> str:
         return _("Your order is saved.") + " " + super().saved_message(saved)
+
+    def standing(self, activity: Any, entries: list[dict[str, Any]], own: dict[tuple[str, str], int | None],
+                 room: dict[str, Any], titles: dict[str, str]) -> dict[str, Any] | None:
+        """The room's Schulze order with this participant's own places; items a Delphi round left out apart."""
+        mine = {key: place for (key, dim), place in own.items() if dim == "rank" and place}
+        rows = [{"place": n, "item": key, "title": titles.get(key, key), "own": mine.get(key)}
+                for n, key in enumerate(room.get("schulze") or [], 1) if key in titles]
+        carried = [{"item": e["item"], "title": titles[e["item"]], "carried": e["converged_in_round"]}
+                   for e in entries if e.get("converged_in_round")]
+        return {"rows": rows, "carried": carried}
 
     def previous_summary(self, activity: Any, document: dict[str, Any] | None) -> list[dict[str, str]]:
         """The previous round's Schulze order, with each item's Borda points."""

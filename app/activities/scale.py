@@ -34,6 +34,8 @@ class ScaleType(ActivityType):
     settings_keys = ("scale", "scale_labels")
     entries = "ratings"
     convergence = "consensus"
+    asked_item_by_item = True
+    pooled_settings = ("scale",)
     settings_schema = "ScaleActivity"
     ballot_schema = "ScaleResponses"
     results_schema = "ScaleResults"
@@ -96,6 +98,9 @@ class ScaleType(ActivityType):
     def results(self, data: Any, weighting: str) -> dict[str, Any]:
         return scale_results(data, weighting)
 
+    def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+        return {"n": entry.get("n"), "score": (entry.get("value") or {}).get("mean")}
+
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
         ratings, shown = [], {}
         for item in activity.round_items:
@@ -111,6 +116,20 @@ class ScaleType(ActivityType):
     def saved_message(self, saved: int) -> str:
         return (ngettext("Saved %(num)s rating.", "Saved %(num)s ratings.", saved) + " "
                 + super().saved_message(saved))
+
+    def standing(self, activity: Any, entries: list[dict[str, Any]], own: dict[tuple[str, str], int | None],
+                 room: dict[str, Any], titles: dict[str, str]) -> dict[str, Any] | None:
+        scale = activity.settings["scale"]
+        low, high = scale["min"], scale["max"]
+        rows = []
+        for e in entries:
+            mean = (e.get("value") or {}).get("mean")
+            mine = own.get((e["item"], "value"))
+            rows.append({"item": e["item"], "title": titles[e["item"]], "room": mean, "own": mine,
+                         "room_pct": None if mean is None else round(100 * (mean - low) / ((high - low) or 1), 1),
+                         "own_pct": None if mine is None else round(100 * (mine - low) / ((high - low) or 1), 1),
+                         "carried": e.get("converged_in_round")})
+        return {"rows": rows, "low": low, "high": high, "label": scale.get("label", "")}
 
     def summary_line(self, activity: Any, entry: dict[str, Any]) -> tuple[str, str]:
         value = entry.get("value") or {}

@@ -3,13 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-from app.api import (  # noqa: E402,F401
-    admission,
-    delphi,
-    joining,
-    lifecycle,
-    pace,
-    resets,
-    routes,
-)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.api import bp, openapi
 from app.api.auth import require_facilitator
 from app.services import audit, lifecycle, workshops
-from app.services.archive import timestamp
+from app.services.cells import timestamp
 from app.services.database import transaction
 from app.services.errors import invalid_field
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app import __version__, events
 from app import activities as activity_types
+from app import events
 from app.engine import WEIGHTINGS
 from app.services.checks import KEY_PATTERN
+from app.version import __version__
 
 KEY = {"type": "string", "pattern": f"^{KEY_PATTERN.pattern}$"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from app import reports
 from app.api import bp, strict
 from app.api.auth import bearer_token, require_facilitator, require_participant, results_reader
+from app.api.documents import workshop_document
 from app.api.openapi import openapi_document
 from app.api.tokens import token_response
 from app.extensions import db, limiter
-from app.models import Activity, User, Workshop
+from app.models import Activity
 from app.services import (
-    access,
     accounts,
     admission,
     archive,
@@ -30,7 +30,6 @@ from app.services import (
     workshops,
 )
 from app.services import actions as action_service
-from app.services import pace as pace_service
 from app.services import proposals as proposal_service
 from app.services import templates as own_templates
 from app.services.database import transaction
@@ -129,20 +128,8 @@ def create_workshop() -> tuple[Response, int]:
     body = strict.object_body({**DEFINITION_FIELDS, **FROM_TEMPLATE_FIELDS})
     strict.check_object(body, FROM_TEMPLATE_FIELDS if "template" in body else DEFINITION_FIELDS)
     with transaction():
-        workshop = workshops.create(user, body)
+        workshop = own_templates.create_workshop(user, body)
     return jsonify(workshop_document(workshop, user)), 201
-
-
-def workshop_document(workshop: Workshop, user: User) -> dict[str, Any]:
-    """The workshop document; for those who run it (owner, co-facilitators) also its `admission` settings,
-    which hold the passcode: observers read results, not the secrets of the door."""
-    document = workshops.document(workshop)
-    # Where the room is and whether suggestions are open, so a client reads the whole room in one call.
-    document["pace"] = pace_service.payload(workshop)
-    document["proposal_settings"] = proposal_service.settings_document(workshop)
-    if access.allows(workshop, user, "run"):
-        document["admission"] = admission.settings_document(workshop)
-    return document
 
 
 @bp.get("/workshops/<int:workshop_id>")

@@ -8,6 +8,7 @@ from flask import Response, jsonify, request
 
 from app.api import bp, openapi, strict
 from app.api.auth import require_facilitator
+from app.api.documents import workshop_document
 from app.services import accounts, screen_link, throttle, workshops
 from app.services.database import transaction
 
@@ -48,8 +49,6 @@ def rotate_screen_token(workshop_id: int) -> Response:
     strict.no_fields()
     with transaction():
         screen_link.rotate(workshop, user)
-    from app.api.routes import workshop_document  # routes imports this module's token_response
-
     return jsonify(workshop_document(workshop, user))
 
 

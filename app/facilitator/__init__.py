@@ -3,19 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
-
-from app.facilitator import (  # noqa: E402,F401
-    accounts,
-    actions,
-    comparison,
-    delphi,
-    imports,
-    library,
-    lifecycle,
-    pace,
-    paper,
-    proposals,
-    remote,
-    routes,
-    voice,
-)

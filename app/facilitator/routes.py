@@ -37,7 +37,7 @@ from app.facilitator.forms import (
     attach_errors,
 )
 from app.models import Activity, User, Workshop
-from app.services import access, accounts, editing, exports, invites, results, throttle, workshops
+from app.services import access, accounts, editing, exports, invites, resets, results, throttle, workshops
 from app.services import templates as own_templates
 from app.services.database import transaction
 from app.services.errors import Problem
@@ -175,7 +175,7 @@ def create_from_template() -> Page:
         return _new_page(template_form=form, status=422)
     created: list[Workshop] = []
     status = _save(form, lambda: created.append(
-        workshops.create_from_template(_me(), form.template.data, form.title.data)))
+        own_templates.create_from_template(_me(), form.template.data, form.title.data)))
     if status is not None:
         return _new_page(template_form=form, status=status)
     flash(gettext("Workshop “%(title)s” created from the template. Check the groups and items, then run it.",
@@ -565,7 +565,7 @@ def remove_responses(workshop_id: int, key: str) -> Response:
         return (f"{name} has no answers in round {activity.round} of “{activity.title}”; nothing was removed.",
                 "info")
 
-    return _activity_action(workshop_id, key, lambda activity: workshops.remove_responses(activity, pseudonym, _me()),
+    return _activity_action(workshop_id, key, lambda activity: resets.remove_responses(activity, pseudonym, _me()),
                             done, lambda problem: f"Nothing was removed. {_problem_text(problem)}")
 
 

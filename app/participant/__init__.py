@@ -3,12 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("participant", __name__)
-
-from app.participant import (  # noqa: E402,F401
-    consent,
-    device,
-    pace,
-    proposals,
-    routes,
-    standing,
-)

@@ -10,6 +10,7 @@ from flask import Response, redirect, render_template, session, url_for
 
 from app.models import Workshop
 from app.participant import bp
+from app.participant.pages import normalise_code, render
 from app.services import workshops
 
 SESSION_KEY = "consent_acknowledged"
@@ -30,11 +31,9 @@ def page(workshop: Workshop, status: int = 200) -> tuple[str, int]:
 
 @bp.post("/j/<code>/consent")
 def acknowledge(code: str) -> Response | tuple[str, int]:
-    from app.participant.routes import _normalise_code, _render
-
-    workshop = workshops.by_join_code(_normalise_code(code))
+    workshop = workshops.by_join_code(normalise_code(code))
     if workshop is None:
-        return _render("join.html", code=_normalise_code(code), participant=None, status=404)
+        return render("join.html", code=normalise_code(code), participant=None, status=404)
     seen = [n for n in (session.get(SESSION_KEY) or []) if isinstance(n, int)][-20:]
     if workshop.id not in seen:
         seen.append(workshop.id)

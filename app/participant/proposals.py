@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app import i18n
 from app.participant import bp
-from app.participant.routes import Page, _need_participant, _render
+from app.participant.pages import Page, need_participant, render
 from app.services import participation, proposals
 from app.services.database import transaction
 from app.services.errors import Problem
@@ -31,7 +31,7 @@ def status_labels() -> dict[str, str]:
 
 @bp.route("/propose", methods=["GET", "POST"])
 def propose() -> Page:
-    participant = _need_participant()
+    participant = need_participant()
     if isinstance(participant, Response):
         return participant
     workshop = participant.workshop
@@ -56,7 +56,7 @@ def propose() -> Page:
             flash(_("Sent — the facilitator will review it."), "ok")
             return redirect(url_for(".propose"))
     item_titles = {i.id: i.title for i in workshop.items}
-    return _render("propose.html", workshop, status=status, participant=participant, form=form, errors=errors,
+    return render("propose.html", workshop, status=status, participant=participant, form=form, errors=errors,
                    message=message, kinds=kind_labels(), statuses=status_labels(),
                    mine=proposals.for_participant(participant), item_titles=item_titles,
                    open_keys=[a.key for a in participation.open_activities(workshop)],

@@ -7,103 +7,26 @@ Every write goes through `transaction()`, so the screen hears of a vote only onc
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from flask import Response, flash, g, redirect, render_template, request, session, url_for
+from flask import Response, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_wtf.csrf import CSRFError
 
 from app import activities as activity_types
 from app.extensions import limiter
-from app.i18n import use_workshop_language
-from app.models import Activity, Participant, Workshop
+from app.models import Activity, Participant
 from app.participant import ballots, bp, consent
 from app.participant.device import device_id
-from app.services import admission, ballot_box, pace, participation, results, vote_cache, workshops
+from app.participant.pages import (
+    Page,
+    current_participant,
+    need_participant,
+    normalise_code,
+    render,
+    shown_only,
+)
+from app.services import admission, ballot_box, pace, participation, results, vote_cache
 from app.services.database import transaction
 from app.services.errors import Problem, not_found
-
-#: Axes in the order a phone asks them: the vertical one ("how much does it matter?") first.
-MAX_CODE_LENGTH = 40
-
-Page = Response | tuple[str, int] | str
-
-
-# --- helpers ------------------------------------------------------------------------------------------------
-
-def _participant() -> Participant | None:
-    """The phone's participant, from the permanent session cookie."""
-    if "phone_participant" not in g:  # looked up once per request (the language hook needs it first)
-        token = session.get("participant_token")
-        g.phone_participant = participation.participant_for_token(token) if isinstance(token, str) else None
-    return g.phone_participant
-
-
-@bp.before_request
-def _workshop_language() -> None:
-    """Speak the workshop's language (unless the phone picked its own) before any message is translated."""
-    participant = _participant()
-    workshop = participant.workshop if participant is not None else None
-    code = (request.view_args or {}).get("code")
-    if isinstance(code, str):
-        workshop = workshops.by_join_code(_normalise_code(code)) or workshop
-    if workshop is not None:
-        use_workshop_language(workshop.language)
-
-
-def _render(template: str, workshop: Workshop | None = None, status: int = 200, **context: Any) -> tuple[str, int]:
-    """Render in the selected language (the phone's choice, else the workshop's); `<html lang dir>` follow it."""
-    if workshop is not None and g.get("workshop_language") != workshop.language:
-        use_workshop_language(workshop.language)
-    if workshop is not None and isinstance(context.get("activity"), Activity):
-        context.setdefault("pace_note", _pace_note(workshop, context["activity"]))
-    html = render_template(f"participant/{template}", workshop=workshop, **context)
-    return html, status
-
-
-def _pace_note(workshop: Workshop, activity: Activity) -> str:
-    """ "Item 2 of 7" while the facilitator walks this activity item by item, else nothing."""
-    step = pace.current(workshop)
-    if step is None or step.activity is not activity or step.index is None:
-        return ""
-    return _("Item %(n)s of %(total)s", n=step.index + 1, total=len(activity.activity_items))
-
-
-def _shown_only(workshop: Workshop, activity: Activity, answered: Any) -> Any:
-    """In item pace the page counts only the item on show ("1 of 1 saved"), not the whole activity."""
-    keys = {i.key for i in pace.visible_items(workshop, activity)}
-    return type(answered)(k for k in answered if k in keys)
-
-
-def _normalise_code(raw: str) -> str:
-    """Codes are read off a projector: ignore case, spaces and dashes people type in."""
-    return re.sub(r"[\s\-]+", "", raw or "").upper()[:MAX_CODE_LENGTH]
-
-
-def _need_participant() -> Participant | Response:
-    participant = _participant()
-    if participant is None:
-        session.pop("participant_token", None)
-        flash(_("Join a workshop first: type the code shown on the screen."), "info")
-        return redirect(url_for(".join"))
-    return participant
-
-
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    """Pages show one phone's own answers: never let a proxy or the back button serve a stale copy."""
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_failed(_error: CSRFError) -> Response:
-    """An expired or missing form token: explain and show the page again rather than a bare 400."""
-    flash(_("This page had expired, so nothing was sent. Please try again."), "error")
-    return redirect(request.path)
-
 
 # --- joining ------------------------------------------------------------------------------------------------
 
@@ -118,18 +41,18 @@ def join() -> Page:
     code, error, status = "", None, 200
     device = device_id()
     if request.method == "POST":
-        code = _normalise_code(request.form.get("code", ""))
+        code = normalise_code(request.form.get("code", ""))
         try:
             workshop = admission.lookup_code(code, device) if code else None
         except Problem as problem:  # too many wrong codes from this phone
-            return _render("join.html", code=code, error=_too_many(problem), participant=_participant(),
+            return render("join.html", code=code, error=_too_many(problem), participant=current_participant(),
                            status=problem.status)
         if workshop is not None:
             return redirect(url_for(".join_code", code=workshop.join_code))
         error = (_("No workshop has the code %(code)s. Check the code on the screen and try again.", code=code)
                  if code else _("Type the code shown on the screen."))
         status = 422
-    return _render("join.html", code=code, error=error, participant=_participant(), status=status)
+    return render("join.html", code=code, error=error, participant=current_participant(), status=status)
 
 
 def _too_many(problem: Problem) -> str:
@@ -164,14 +87,14 @@ def join_code(code: str) -> Page:
     remembers who it is, and the same phone coming back gets its participant back."""
     device = device_id()
     try:
-        workshop = admission.lookup_code(_normalise_code(code), device)
+        workshop = admission.lookup_code(normalise_code(code), device)
     except Problem as problem:
-        return _render("join.html", code=_normalise_code(code), participant=_participant(), status=problem.status,
+        return render("join.html", code=normalise_code(code), participant=current_participant(), status=problem.status,
                        error=_too_many(problem))
     if workshop is None:
-        return _render("join.html", code=_normalise_code(code), participant=_participant(), status=404,
+        return render("join.html", code=normalise_code(code), participant=current_participant(), status=404,
                        error=_("No workshop has this code. Check the code on the screen and try again."))
-    participant = _participant()
+    participant = current_participant()
     if participant is not None and participant.workshop_id == workshop.id:
         return redirect(url_for(".vote"))
     seat = (request.form.get("seat") if request.method == "POST" else request.args.get("seat")) or ""
@@ -197,8 +120,8 @@ def join_code(code: str) -> Page:
         else:
             return _sign_in(admitted)
     seat_card = admission.seat_for_link(workshop, seat) if seat else None
-    return _render("groups.html", workshop, error=error, status=status, field=bad_field,
-                   seat=_normalise_code(seat),
+    return render("groups.html", workshop, error=error, status=status, field=bad_field,
+                   seat=normalise_code(seat),
                    seat_group=seat_card.group if seat_card is not None and not seat_card.revoked else None,
                    passcode=request.form.get("passcode", "") if bad_field != "passcode" else "")
 
@@ -207,7 +130,7 @@ def join_code(code: str) -> Page:
 def leave() -> Page:
     """Sign this phone out; answers already saved stay. The device cookie stays too, so joining again from
     this phone brings back the same participant (someone without a phone votes on paper instead)."""
-    participant = _participant()
+    participant = current_participant()
     if participant is None:
         session.pop("participant_token", None)
         return redirect(url_for(".join"))
@@ -216,7 +139,7 @@ def leave() -> Page:
         flash(_("This phone has signed out. Joining again from it brings back the same participant: one "
                 "person, one voice."), "info")
         return redirect(url_for(".join"))
-    return _render("leave.html", participant.workshop, participant=participant)
+    return render("leave.html", participant.workshop, participant=participant)
 
 
 # --- voting -------------------------------------------------------------------------------------------------
@@ -226,7 +149,7 @@ def leave() -> Page:
 @limiter.limit("120/minute", methods=["POST"])
 def vote(activity_key: str | None = None) -> Page:
     """The open activity; several open: a list; none: a page that waits for the facilitator."""
-    participant = _need_participant()
+    participant = need_participant()
     if isinstance(participant, Response):
         return participant
     workshop = participant.workshop
@@ -245,10 +168,10 @@ def vote(activity_key: str | None = None) -> Page:
     closed = workshop.activity(request.args.get("closed", ""))
     notice = closed.title if closed is not None and not closed.is_open else None
     if not open_now:
-        return _render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=[])
+        return render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=[])
     progress = {a.key: len(activity_types.of(a).answered(a, participation.saved_values(participant, a)))
                 for a in open_now}
-    return _render("list.html", workshop, participant=participant, activities=open_now, progress=progress,
+    return render("list.html", workshop, participant=participant, activities=open_now, progress=progress,
                    closed_title=notice, open_keys=[a.key for a in open_now])
 
 
@@ -267,7 +190,7 @@ def _paced_page(participant: Participant, step: pace.Step, key: str | None) -> P
     if step.activity is None or not step.activity.is_open:
         closed = workshop.activity(request.args.get("closed", ""))
         notice = closed.title if closed is not None and not closed.is_open else None
-        return _render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=open_keys)
+        return render("waiting.html", workshop, participant=participant, closed_title=notice, open_keys=open_keys)
     return _activity_page(participant, step.activity)
 
 
@@ -280,7 +203,7 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
         saved = participation.saved_values(participant, activity)
         late = request.method == "POST"
         answered = activity_types.of(activity).answered(activity, saved)
-        return _render("closed.html", workshop, participant=participant, activity=activity, late=late,
+        return render("closed.html", workshop, participant=participant, activity=activity, late=late,
                        answered=len(answered), open_keys=open_keys, status=409 if late else 200)
     kind = activity_types.of(activity)
     saved_now = participation.saved_values(participant, activity)
@@ -302,7 +225,7 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
                 saved = ballot_box.cast(vote_cache.voter_of(participant), activity, ballot.body)
             except Problem as problem:
                 if problem.status == 409:
-                    return _render("closed.html", workshop, participant=participant, activity=activity,
+                    return render("closed.html", workshop, participant=participant, activity=activity,
                                    late=True, answered=0, open_keys=open_keys, status=409)
                 if problem.status != 422:
                     raise
@@ -325,10 +248,10 @@ def _activity_page(participant: Participant, activity: Activity) -> Page:
             for key in incomplete:
                 shown[key] = {**shown.get(key, {}), **ballot.shown.get(key, {})}
     paced = pace.current(workshop) is not None
-    return _render(
+    return render(
         kind.phone_template, workshop, status=status, participant=participant, activity=activity,
         items=pace.visible_items(workshop, activity), shown=shown,
-        answered=_shown_only(workshop, activity, kind.answered(activity, saved_now)), incomplete=set(incomplete),
+        answered=shown_only(workshop, activity, kind.answered(activity, saved_now)), incomplete=set(incomplete),
         item_errors=item_errors, message=message, open_keys=open_keys, previous=previous_round(activity),
         others=[] if paced else [a for a in participation.open_activities(workshop) if a.id != activity.id],
         **kind.phone_context(activity, shown),

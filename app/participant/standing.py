@@ -8,9 +8,8 @@ from typing import Any
 
 from flask import Response
 
-from app import activities as activity_types
 from app.participant import bp
-from app.participant.routes import Page, _need_participant, _render
+from app.participant.pages import Page, need_participant, render
 from app.services import participation, standing
 from app.services.errors import not_found
 
@@ -26,7 +25,7 @@ def _standing_links() -> dict[str, Any]:
 
 @bp.get("/p/<activity_key>/standing")
 def where_you_stand(activity_key: str) -> Page:
-    participant = _need_participant()
+    participant = need_participant()
     if isinstance(participant, Response):
         return participant  # not joined: to the join page
     workshop = participant.workshop
@@ -34,9 +33,6 @@ def where_you_stand(activity_key: str) -> Page:
     if activity is None:
         raise not_found("This workshop has no such activity.")
     view = standing.standing(activity, participant)
-    if view is not None and activity.type == "criteria":
-        labels = activity_types.get("criteria").axis_labels(activity)
-        view["x"]["label"], view["y"]["label"] = labels["x"], labels["y"]
     open_keys = [a.key for a in participation.open_activities(workshop)]
-    return _render("standing.html", workshop, participant=participant, activity=activity, view=view,
+    return render("standing.html", workshop, participant=participant, activity=activity, view=view,
                    open_keys=open_keys)

@@ -14,11 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app import activities as activity_types
 from app.engine import EQUAL_GROUPS, PER_HEAD
 from app.extensions import db
 from app.models import Action, Activity, Participant, Proposal, Response, Workshop, utcnow
 from app.services import actions as action_service
-from app.services import archive, results, workshops
+from app.services import archive, delphi, results, workshops
 
 log = logging.getLogger(__name__)
 
@@ -202,3 +203,17 @@ def display_name(group: Mapping[str, Any], second_language: str) -> str:
     a name in it, so a bilingual room finds its own."""
     second = (group.get("name_2") or "") if second_language else ""
     return f"{group['name']} · {second}" if second else str(group["name"])
+
+
+def round_summaries(activity: Activity) -> list[dict[str, Any]]:
+    """The per-round report for exports: `rounds_report` plus, for rankings, each round's Kendall's W (the
+    room's, as the room sees results: none below k ballots) and the shown groups' W."""
+    rows = delphi.rounds_report(activity)
+    if not activity_types.of(activity).concordance:
+        return rows
+    for row in rows:
+        document = results.compute(activity, "equal_groups", round=row["round"])
+        row["kendall_w"] = document.get("kendall_w")
+        row["kendall_w_by_group"] = {g: entry.get("kendall_w") for g, entry in (document.get("by_group") or {}).items()
+                                     if isinstance(entry, dict) and entry.get("kendall_w") is not None}
+    return rows

@@ -23,9 +23,10 @@ from fpdf.enums import XPos, YPos
 from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
+from app import activities as activity_types
 from app.i18n import LANGUAGES
 from app.reports import charts
-from app.reports.collect import ActivityReport, WorkshopReport, display_name
+from app.reports.collect import ActivityReport, WorkshopReport, display_name, round_summaries
 from app.services.safetext import printable
 
 log = logging.getLogger(__name__)
@@ -398,13 +399,12 @@ def _activity(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> Non
 def _delphi(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> None:
     """Which items each round asked and which converged; for a ranking, Kendall's W per round (room, and the
     groups shown from k ballots)."""
-    from app.services import delphi
-
     activity = entry.activity
-    if entry.error or (activity.round <= 1 and activity.type != "ranking"):
+    concordance = activity_types.of(activity).concordance  # a ranking's Kendall's W, worth a page from round 1
+    if entry.error or (activity.round <= 1 and not concordance):
         return
     text, titles, groups = pdf.text, report.item_titles, report.group_names
-    rows = delphi.round_summaries(activity)
+    rows = round_summaries(activity)
     pdf.heading(text["delphi"] if activity.round > 1 else text["kendall"], 11)
     lines = []
     for row in rows:
@@ -415,7 +415,7 @@ def _delphi(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> None:
         line = text["round_line"].format(round=row["round"], asked=len(row["asked"]), rule=rule_text,
                                          converged=", ".join(titles.get(k, k) for k in row["converged"])
                                          or text["none"])
-        if activity.type == "ranking":
+        if concordance:
             by_group = ", ".join(f"{groups.get(g, g)} {fmt(w)}" for g, w in row["kendall_w_by_group"].items())
             line += f" · W = {fmt(row['kendall_w'])}" + (f" ({by_group})" if by_group else "")
         lines.append(line)

@@ -1,7 +1,7 @@
 """The XLSX workbook: every figure of every activity in both weightings, the raw values and the method.
 
 Numbers are written as numbers (unrounded, shown with two decimals); every text cell goes through
-`archive.neutralise`, so a title such as "=HYPERLINK(...)" stays text in any spreadsheet program.
+`cells.neutralise`, so a title such as "=HYPERLINK(...)" stays text in any spreadsheet program.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.reports.collect import WEIGHTINGS, ActivityReport, WorkshopReport
-from app.services.archive import neutralise, timestamp
+from app import activities as activity_types
+from app.reports.collect import WEIGHTINGS, ActivityReport, WorkshopReport, round_summaries
+from app.services.cells import neutralise, timestamp
 from app.services.safetext import printable
 
 RESERVED_SHEETS = ("summary", "by group", "raw responses", "participation", "actions", "proposals", "method")
@@ -260,7 +261,6 @@ def _method(sheet: Worksheet, report: WorkshopReport) -> None:
 def _delphi_rounds(sheet: Worksheet, report: WorkshopReport) -> None:
     """Per activity and round: the items asked, the rule that chose them, the items that converged on that
     round's figures (left out of the next), and for rankings Kendall's W (room; groups shown only from k)."""
-    from app.services import delphi
 
     groups = report.group_names
     _header(sheet, 1, ["activity", "round", "asked", "rule", "threshold", "converged (left out of the next round)",
@@ -269,7 +269,7 @@ def _delphi_rounds(sheet: Worksheet, report: WorkshopReport) -> None:
     for entry in report.activities:
         if entry.error:
             continue
-        for row in delphi.round_summaries(entry.activity):
+        for row in round_summaries(entry.activity):
             rule = row["rule"] or {}
             by_group = "; ".join(f"{groups.get(g, g)} {w:.3f}"
                                  for g, w in (row.get("kendall_w_by_group") or {}).items())
@@ -297,7 +297,7 @@ def workbook(report: WorkshopReport) -> bytes:
     _actions(book.create_sheet("Actions"), report)
     _proposals(book.create_sheet("Proposals"), report)
     _method(book.create_sheet("Method"), report)
-    if any(e.activity.round > 1 or e.activity.type == "ranking" for e in report.activities):
+    if any(e.activity.round > 1 or activity_types.of(e.activity).concordance for e in report.activities):
         _delphi_rounds(book.create_sheet("Delphi rounds"), report)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -15,14 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app.activities.base import DEFAULT_QUADRANT_NAMES
 from app.extensions import db
 from app.models import Action, Activity, Item, Workshop
 from app.services import results
 from app.services.errors import FieldError, invalid, invalid_field, not_found
 
-#: Activity types whose results place items in quadrants.
-QUADRANT_TYPES = ("matrix", "criteria")
 TOP = "top_right"
 QUADRANT_ORDER = ("top_right", "top_left", "bottom_right", "bottom_left")
 OWNER_MAX = 120
@@ -36,7 +35,7 @@ DEFAULT_NAMES = DEFAULT_QUADRANT_NAMES
 
 
 def has_quadrants(activity: Activity) -> bool:
-    return activity.type in QUADRANT_TYPES
+    return activity_types.of(activity).has_quadrants
 
 
 def quadrant_names(activity: Activity) -> dict[str, str]:

@@ -420,7 +420,7 @@ def seat_document(row: SeatCode) -> dict[str, Any]:
 
 
 def _iso(moment: datetime) -> str:
-    from app.services.archive import timestamp
+    from app.services.cells import timestamp
 
     return timestamp(moment)
 

@@ -30,6 +30,7 @@ from app.models import (
     utcnow,
 )
 from app.services import workshops
+from app.services.cells import neutralise, timestamp
 from app.services.checks import KEY_PATTERN, is_int
 from app.services.errors import FieldError, invalid
 
@@ -39,18 +40,6 @@ ARCHIVE_VERSION = 1
 #: extension after them, so positional readers of the first eight are unaffected.
 CSV_COLUMNS = ("workshop_id", "activity", "item", "group", "participant", "axis", "value", "submitted_at",
                "channel")
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_PREFIXES):
-        return "'" + cell
-    return cell
-
-
-def timestamp(moment: datetime) -> str:
-    return moment.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
 def _parse_timestamp(value: Any) -> datetime | None:

@@ -80,7 +80,7 @@ def describe(entry: AuditEntry) -> str:
 
 def export_csv(owner: User, workshop_id: int | None = None) -> str:
     """Every visible entry, newest first; text cells that a spreadsheet would run as formulas are neutralised."""
-    from app.services.archive import neutralise, timestamp
+    from app.services.cells import neutralise, timestamp
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

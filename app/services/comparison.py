@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app import library
 from app.engine import GroupSpec
 from app.extensions import db
@@ -30,8 +31,6 @@ from app.services.errors import FieldError, forbidden, invalid, invalid_field, n
 #: Values closer than this are the same value (the contract's rule for orders).
 EPSILON = 1e-9
 #: Settings that must be equal for the pooled figures to mean anything.
-POOL_SETTINGS = {"matrix": ("x", "y"), "scale": ("scale",), "criteria": ("scale", "criteria"),
-                 "points": (), "ranking": ()}
 
 
 @dataclasses.dataclass
@@ -136,10 +135,6 @@ def select(user: User, template: Any, activity_key: Any, workshop_ids: list[int]
 
 # --- positions and ranks ------------------------------------------------------------------------------------
 
-def _unit(value: float | None, low: float, high: float) -> float | None:
-    return None if value is None or high == low else (value - low) / (high - low)
-
-
 def positions(activity: Activity, document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Per item: the figures the comparison shows (x/y or score, quadrant, n) and `score`, which ranks it.
 
@@ -147,33 +142,11 @@ def positions(activity: Activity, document: dict[str, Any]) -> dict[str, dict[st
     criteria: the x and y scores, ranked the same way. scale: the mean; points: the score; ranking: Borda points,
     ranked by the Schulze order. An item with nothing to rank on (too few answers) has no rank.
     """
-    kind = activity.type
-    settings = activity.settings or {}
-    out: dict[str, dict[str, Any]] = {}
-    schulze = document.get("schulze") or []
-    for entry in document.get("items", []):
-        key = entry["item"]
-        row: dict[str, Any] = {"n": entry.get("n")}
-        if kind in ("matrix", "criteria"):
-            field = "mean" if kind == "matrix" else "score"
-            x, y = (entry.get("x") or {}).get(field), (entry.get("y") or {}).get(field)
-            if kind == "matrix":
-                ux = _unit(x, settings["x"]["min"], settings["x"]["max"])
-                uy = _unit(y, settings["y"]["min"], settings["y"]["max"])
-            else:
-                ux, uy = x, y
-                row["n"] = max((c.get("n") or 0 for c in (entry.get("by_criterion") or {}).values()), default=0)
-            row.update(x=x, y=y, quadrant=entry.get("quadrant"),
-                       score=None if ux is None or uy is None else (ux + uy) / 2)
-        elif kind == "scale":
-            row["score"] = (entry.get("value") or {}).get("mean")
-        elif kind == "points":
-            row.update(score=entry.get("score"), n=document.get("respondents"))
-        elif kind == "ranking":
-            row.update(score=(document.get("borda") or {}).get(key), n=document.get("respondents"))
-        out[key] = row
-    if kind == "ranking":
-        ranked = [k for k in schulze if k in out and out[k]["score"] is not None]
+    kind = activity_types.of(activity)
+    out = {entry["item"]: kind.comparison_row(activity, entry, document) for entry in document.get("items", [])}
+    order = kind.comparison_order(document)
+    if order is not None:
+        ranked = [k for k in order if k in out and out[k]["score"] is not None]
         for place, key in enumerate(ranked, start=1):
             out[key]["rank"] = place
     else:
@@ -227,7 +200,7 @@ def pool_data(parts: Sequence[tuple[int, Any]], items: Sequence[str]) -> Any:
 
 
 def _poolable(activities: Sequence[Activity]) -> bool:
-    names = POOL_SETTINGS.get(activities[0].type, ())
+    names = activity_types.of(activities[0]).pooled_settings
     first = activities[0].settings or {}
     return all(_same(first.get(n), (a.settings or {}).get(n), n) for a in activities[1:] for n in names)
 
@@ -298,7 +271,7 @@ def compare(user: User, template: Any, activity_key: Any, workshop_ids: list[int
 
 
 def _quadrant_names(activity: Activity) -> dict[str, str] | None:
-    if activity.type not in ("matrix", "criteria"):
+    if not activity_types.of(activity).has_quadrants:
         return None
     from app.services.actions import quadrant_names
 
@@ -330,7 +303,7 @@ def csv_bytes(document: dict[str, Any]) -> bytes:
     import csv
     import io
 
-    from app.services.archive import neutralise
+    from app.services.cells import neutralise
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

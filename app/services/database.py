@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,9 +38,7 @@ def init_app(app: Flask) -> None:
 
 
 def _migrations_dir() -> Any:
-    from app import ROOT
-
-    return ROOT / "migrations"
+    return Path(__file__).resolve().parents[2] / "migrations"  # the project's folder, beside app/
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

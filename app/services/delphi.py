@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from app import activities as activity_types
 from app.engine.delphi import position_histograms, ranking_convergence, rated_convergence
 from app.models import Activity, ActivityState, DelphiRound
-from app.services import results, workshops
+from app.services import workshops
 from app.services.errors import conflict, invalid_field
 
 DEFAULT_CONSENSUS = 0.7
@@ -75,8 +75,7 @@ def figures(activity: Activity, round_: int | None = None) -> dict[str, dict[str
     """Per item asked in the round: its consensus (or spread of positions) and whether it converged at the
     default threshold; `figure` is what a threshold is compared with."""
     round_ = activity.round if round_ is None else round_
-    build, _ = results.method(activity.type)
-    data = build(activity, round_)
+    data = activity_types.of(activity).engine_data(activity, round_)
     k = activity.workshop.min_group_size
     if _by_spread(activity):
         report = ranking_convergence(position_histograms([b for _, b in data.ballots], list(data.items)),
@@ -186,17 +185,3 @@ def carry_over(activity: Activity, weighting: str, round_: int, document: dict[s
         entry = next((e for e in cache[last].get("items", []) if e.get("item") == item.key), None)
         if entry is not None:
             document.setdefault("items", []).append({**entry, "converged_in_round": last})
-
-
-def round_summaries(activity: Activity) -> list[dict[str, Any]]:
-    """The per-round report for exports: `rounds_report` plus, for rankings, each round's Kendall's W (the
-    room's, as the room sees results: none below k ballots) and the shown groups' W."""
-    rows = rounds_report(activity)
-    if not activity_types.of(activity).concordance:
-        return rows
-    for row in rows:
-        document = results.compute(activity, "equal_groups", round=row["round"])
-        row["kendall_w"] = document.get("kendall_w")
-        row["kendall_w_by_group"] = {g: entry.get("kendall_w") for g, entry in (document.get("by_group") or {}).items()
-                                     if isinstance(entry, dict) and entry.get("kendall_w") is not None}
-    return rows

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app.extensions import db
 from app.models import Activity, Item, Workshop
 from app.services import live
@@ -22,8 +23,6 @@ from app.services.database import after_commit
 from app.services.errors import conflict, invalid_field
 
 MODES = ("self", "activity", "item")
-#: Activity types asked one item at a time in item pace; the others are one ballot over all items.
-ITEM_TYPES = ("matrix", "scale", "criteria")
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Step:
 
 def by_item(workshop: Workshop, activity: Activity) -> bool:
     """Whether this activity is walked item by item under the workshop's pace."""
-    return workshop.pace == "item" and activity.type in ITEM_TYPES and bool(activity.round_items)
+    return workshop.pace == "item" and activity_types.of(activity).asked_item_by_item and bool(activity.round_items)
 
 
 def steps(workshop: Workshop) -> list[Step]:

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import Activity, ActivityState, User, utcnow
-from app.services import live, participation
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Activity, ActivityState, Participant, User, utcnow
+from app.services import audit, live, participation
 from app.services.database import after_commit
+from app.services.errors import invalid_field
 from app.services.workshops import audit_log
 
 
@@ -49,3 +54,31 @@ def reset_activity(activity: Activity, actor: User) -> dict[str, Any]:
 
     after_commit(announce)
     return {"activity": activity.key, "removed": removed, "rounds": rounds, "state": activity.state, "round": 1}
+
+
+def remove_responses(activity: Activity, pseudonym: Any, actor: User) -> int:
+    """Delete one participant's answers in the activity's current round (a disruptive or mistaken entry).
+
+    Goes through `participation.delete_values`, so the derived tallies move with the votes and the screens
+    are told after commit. An unknown pseudonym is a 422 that changes nothing. Returns the rows removed,
+    and leaves an audit trail (who, when, what) in the `prioritas.audit` log once committed.
+    """
+    name = pseudonym.strip() if isinstance(pseudonym, str) else ""
+    participant = None
+    for candidate in dict.fromkeys((name, name.upper())) if name else ():  # "p017" finds P017
+        participant = participant or db.session.scalar(sa.select(Participant).where(
+            Participant.workshop_id == activity.workshop_id, Participant.pseudonym == candidate))
+    if participant is None:
+        shown = pseudonym.strip() if isinstance(pseudonym, str) and pseudonym.strip() else "(empty)"
+        raise invalid_field("pseudonym", _("No participant %(pseudonym)s in this workshop; use a pseudonym such "
+                                           "as P017 from the CSV export.", pseudonym=shown[:20]))
+    round_ = activity.round
+    removed = participation.delete_values(activity, participant, round=round_)
+    record = {"actor_id": actor.id, "actor": actor.email, "at": utcnow().isoformat(timespec="seconds"),
+              "workshop_id": activity.workshop_id, "activity": activity.key, "round": round_,
+              "pseudonym": participant.pseudonym, "values": removed}
+    message = ("responses removed by {actor} (user {actor_id}) at {at}: workshop {workshop_id}, "
+               "activity {activity} round {round}, participant {pseudonym}, {values} value(s)".format(**record))
+    audit.record("responses_removed", activity.workshop, actor, message, activity=activity.key, round=round_,
+                 pseudonym=participant.pseudonym, values=removed)  # the table and the `prioritas.audit` log
+    return removed

@@ -295,3 +295,24 @@ def create_from_body(owner: User, body: Any) -> WorkshopTemplate:
         workshop = workshops.get_owned(workshop_id, owner)
         return save_workshop(owner, workshop, body.get("title"), body.get("description", ""))
     return create(owner, body["definition"], body.get("title"), body.get("description", ""), "api")
+
+
+# --- a new workshop from a template, or from a full definition ------------------------------------------
+
+def create_from_template(owner: User, template: Any, title: Any) -> Workshop:
+    """A built-in template, or one of the owner's own (`app.services.templates`); others' are unknown keys."""
+    definition = definition_for(owner, template) if isinstance(template, str) else None
+    if definition is None:
+        raise invalid_field("template", _("There is no template '%(template)s'.", template=template))
+    if title is not None:
+        if not isinstance(title, str) or not title.strip():
+            raise invalid_field("title", _("The title must be a non-empty string."))
+        definition["title"] = title
+    return workshops.create_from_definition(owner, definition, template_key=template)
+
+
+def create_workshop(owner: User, body: Any) -> Workshop:
+    """POST /workshops: either {"template", "title"} or a full definition."""
+    if isinstance(body, dict) and "template" in body:
+        return create_from_template(owner, body.get("template"), body.get("title"))
+    return workshops.create_from_definition(owner, body)

@@ -80,27 +80,6 @@ def create_from_definition(owner: User, data: Any, *, allow_state: bool = False,
     return workshop
 
 
-def create_from_template(owner: User, template: Any, title: Any) -> Workshop:
-    """A built-in template, or one of the owner's own (`app.services.templates`); others' are unknown keys."""
-    from app.services import templates  # templates imports this module
-
-    definition = templates.definition_for(owner, template) if isinstance(template, str) else None
-    if definition is None:
-        raise invalid_field("template", _("There is no template '%(template)s'.", template=template))
-    if title is not None:
-        if not isinstance(title, str) or not title.strip():
-            raise invalid_field("title", _("The title must be a non-empty string."))
-        definition["title"] = title
-    return create_from_definition(owner, definition, template_key=template)
-
-
-def create(owner: User, body: Any) -> Workshop:
-    """POST /workshops: either {"template", "title"} or a full definition."""
-    if isinstance(body, dict) and "template" in body:
-        return create_from_template(owner, body.get("template"), body.get("title"))
-    return create_from_definition(owner, body)
-
-
 def unique_join_code() -> str:
     for _attempt in range(50):
         code = new_join_code()
@@ -447,36 +426,6 @@ def set_joining_locked(workshop: Workshop, locked: bool) -> Workshop:
     workshop.joining_locked = bool(locked)
     db.session.flush()
     return workshop
-
-
-def remove_responses(activity: Activity, pseudonym: Any, actor: User) -> int:
-    """Delete one participant's answers in the activity's current round (a disruptive or mistaken entry).
-
-    Goes through `participation.delete_values`, so the derived tallies move with the votes and the screens
-    are told after commit. An unknown pseudonym is a 422 that changes nothing. Returns the rows removed,
-    and leaves an audit trail (who, when, what) in the `prioritas.audit` log once committed.
-    """
-    from app.services import participation  # participation imports this module
-
-    name = pseudonym.strip() if isinstance(pseudonym, str) else ""
-    participant = None
-    for candidate in dict.fromkeys((name, name.upper())) if name else ():  # "p017" finds P017
-        participant = participant or db.session.scalar(sa.select(Participant).where(
-            Participant.workshop_id == activity.workshop_id, Participant.pseudonym == candidate))
-    if participant is None:
-        shown = pseudonym.strip() if isinstance(pseudonym, str) and pseudonym.strip() else "(empty)"
-        raise invalid_field("pseudonym", _("No participant %(pseudonym)s in this workshop; use a pseudonym such "
-                                           "as P017 from the CSV export.", pseudonym=shown[:20]))
-    round_ = activity.round
-    removed = participation.delete_values(activity, participant, round=round_)
-    record = {"actor_id": actor.id, "actor": actor.email, "at": utcnow().isoformat(timespec="seconds"),
-              "workshop_id": activity.workshop_id, "activity": activity.key, "round": round_,
-              "pseudonym": participant.pseudonym, "values": removed}
-    message = ("responses removed by {actor} (user {actor_id}) at {at}: workshop {workshop_id}, "
-               "activity {activity} round {round}, participant {pseudonym}, {values} value(s)".format(**record))
-    audit.record("responses_removed", activity.workshop, actor, message, activity=activity.key, round=round_,
-                 pseudonym=participant.pseudonym, values=removed)  # the table and the `prioritas.audit` log
-    return removed
 
 
 # --- running the room: hide results until revealed, countdown timer ----------------------------------------

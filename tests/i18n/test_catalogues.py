@@ -20,7 +20,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
             "pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 #: What phones and the screen show, and what the facilitator's pages show (all four languages each).
-PHONE_SOURCES = ["templates/participant", "templates/screen", "templates/errors", "app/participant", "app/screen"]
+PHONE_SOURCES = ["templates/participant", "templates/screen", "templates/errors", "app/participant", "app/screen",
+                 "app/activities"]  # the activity types word the phone forms and their messages
 CONSOLE_SOURCES = ["templates/facilitator", "app/facilitator"]
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
 

@@ -135,7 +135,7 @@ def test_drafts_go_when_the_template_is_saved_back_or_deleted(app: Any, api: Any
         with transaction():
             user = db.session.scalar(sa.select(User))
             third = templates.draft_workshop(user, key)
-            made = templates.workshops.create_from_template(user, key, "A real workshop")
+            made = templates.create_from_template(user, key, "A real workshop")
         third_id, made_id = third.id, made.id
         with transaction():
             templates.delete(db.session.scalar(sa.select(User)), key)
