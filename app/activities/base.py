@@ -79,6 +79,10 @@ class ActivityType:
     name: ClassVar[str]
     #: What the type keeps in `Activity.settings` (everything else of a definition is dropped).
     settings_keys: ClassVar[tuple[str, ...]] = ()
+    #: How the editor names the type (translated lazily).
+    label: ClassVar[Any] = ""
+    #: The editor's form for the type (`app/activities/forms.BaseActivityForm`); None: defined through the API.
+    editor_form: ClassVar[type | None] = None
     #: The body field that carries a ballot's entries (`{"ratings": [...]}`), sized against `ballot_entries`.
     entries: ClassVar[str]
     #: A new ballot replaces the participant's whole previous one (points, ranking), instead of only the

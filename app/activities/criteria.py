@@ -3,14 +3,19 @@ so the items land on a matrix (attractiveness x feasibility for sectors)."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, FloatField, Form, FormField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.activities import drawing
+from app.activities import drawing, forms
 from app.activities.base import (
     KEY_SCHEMA,
     ActivityType,
@@ -29,14 +34,135 @@ from app.activities.base import (
 from app.activities.reading import counts, groups, round_items
 from app.engine import CriteriaData, Criterion, Scale, criteria_results
 from app.engine.criteria import axis_scores
+from app.models import Activity, Workshop
 from app.services.checks import Collector, clean_scale, is_int, is_number, key, text
 from app.services.errors import FieldError
 
 CRITERIA_AXES = ("x", "y")
+_CRITERION_PATH = re.compile(r"^criteria\[(\d+)\]\.(\w+)$")
 DEFAULT_AXIS_LABELS = {"x": "Feasibility", "y": "Attractiveness"}
 
 
+AXIS_CHOICES = [SelectChoice("y", "y ↑"), SelectChoice("x", "x →")]
+DIRECTION_CHOICES = [SelectChoice("1", _l("+ (more is better)")), SelectChoice("-1", _l("− (more is worse)"))]
+CRITERIA_ROWS = 10
+DEFAULT_CRITERIA = [
+    ("demand", "Market demand and growth", "y", "1"), ("employment", "Employment potential", "y", "1"),
+    ("capabilities", "Existing capabilities nearby", "x", "1"),
+    ("risk", "Market, regulatory and climate risk", "x", "-1"),
+]
+
+
+class CriterionForm(Form):
+    """One row of the criteria table (no CSRF of its own: the outer form carries it)."""
+
+    key = StringField(_l("Key"), [Optional(), Regexp(forms.KEY_RULE, message=forms.KEY_MESSAGE)], filters=[forms.strip])
+    label = StringField(_l("Label"), [Optional(), Length(max=120)], filters=[forms.strip])
+    axis = SelectField(_l("Axis"), choices=AXIS_CHOICES, default="y")
+    direction = SelectField(_l("Direction"), choices=DIRECTION_CHOICES, default="1")
+    weight = FloatField(_l("Weight"), [Optional(), NumberRange(min=0, message=_l("At least 0."))], default=1.0)
+
+    def blank(self) -> bool:
+        return not self.key.data and not self.label.data
+
+
+class CriteriaForm(forms.QuadrantsForm):
+    """Score sectors on weighted criteria; the criteria give an x (feasibility) and a y (attractiveness) score."""
+
+    type_name = "criteria"
+    criteria = FieldList(FormField(CriterionForm), min_entries=CRITERIA_ROWS, max_entries=40)
+    scale_min = IntegerField(_l("From"), [InputRequired(message=_l("A whole number."))], default=1)
+    scale_max = IntegerField(_l("To"), [InputRequired(message=_l("A whole number."))], default=5)
+    x_label = StringField(_l("Horizontal axis (x)"), [Optional(), Length(max=80)], filters=[forms.strip],
+                          default="Feasibility")
+    y_label = StringField(_l("Vertical axis (y)"), [Optional(), Length(max=80)], filters=[forms.strip],
+                          default="Attractiveness")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A row is a criterion once it has a key or a label; then it needs both. Keys are unique."""
+        valid = super().validate(extra_validators)
+        seen: set[str] = set()
+        rows = [row.form for row in self.criteria if not row.form.blank()]
+        for row in rows:
+            if not row.key.data:
+                row.key.errors = [*row.key.errors, str(_l("Give this criterion a key."))]
+                valid = False
+            elif row.key.data in seen:
+                row.key.errors = [*row.key.errors, str(_l("The key '%(key)s' is used twice.", key=row.key.data))]
+                valid = False
+            seen.add(row.key.data or "")
+            if not row.label.data:
+                row.label.errors = [*row.label.errors, str(_l("Give this criterion a label."))]
+                valid = False
+        if not rows:
+            self.form_errors.append(str(_l("Fill in at least one criterion (a key and a label).")))
+            valid = False
+        return valid
+
+    def payload(self) -> dict[str, Any]:
+        criteria = [
+            {"key": row.form.key.data, "label": row.form.label.data, "axis": row.form.axis.data,
+             "direction": -1 if row.form.direction.data == "-1" else 1,
+             "weight": 1.0 if row.form.weight.data is None else row.form.weight.data}
+            for row in self.criteria if not row.form.blank()
+        ]
+        data = {**self.base_payload(), "criteria": criteria,
+                "scale": {"min": self.scale_min.data, "max": self.scale_max.data}}
+        for axis in ("x", "y"):
+            if self[f"{axis}_label"].data:
+                data[axis] = {"label": self[f"{axis}_label"].data}
+        data.update(forms.quadrant_payload(self))
+        return data
+
+    def field_for(self, path: str) -> tuple[bool, Any]:
+        """A validator's path inside the criteria table: (True, its input, or None for above the form)."""
+        match = _CRITERION_PATH.match(path)
+        if match:
+            row = self.row_of(int(match.group(1)))
+            return True, None if row is None else self.criteria[row].form._fields.get(match.group(2))
+        if path == "criteria" or path.startswith("criteria["):
+            return True, None  # about the criteria as a whole
+        return False, None
+
+    def row_of(self, index: int) -> int | None:
+        """The table row of the n-th non-blank criterion (service errors say `criteria[n]`)."""
+        rows = [n for n, row in enumerate(self.criteria) if not row.form.blank()]
+        return rows[index] if index < len(rows) else None
+
+    @staticmethod
+    def values(activity: Activity) -> dict[str, Any]:
+        settings = activity.settings or {}
+        scale = settings.get("scale") or {}
+        rows = [{"key": c.get("key"), "label": c.get("label"), "axis": c.get("axis", "y"),
+                 "direction": str(c.get("direction", 1)), "weight": c.get("weight", 1.0)}
+                for c in settings.get("criteria") or []]
+        values = {**forms.BaseActivityForm.base_values(activity), "criteria": _padded(rows),
+                  "scale_min": scale.get("min"), "scale_max": scale.get("max"),
+                  "x_label": (settings.get("x") or {}).get("label"), "y_label": (settings.get("y") or {}).get("label")}
+        values.update(forms.quadrant_values(settings))
+        return values
+
+    @staticmethod
+    def defaults(workshop: Workshop) -> dict[str, Any]:
+        from app.library._parts import SECTOR_QUADRANTS
+
+        rows = [{"key": k, "label": label, "axis": axis, "direction": d, "weight": 1.0}
+                for k, label, axis, d in DEFAULT_CRITERIA]
+        values = {"items": forms.all_items(workshop, "sector"), "criteria": _padded(rows), "scale_min": 1,
+                  "scale_max": 5, "x_label": "Feasibility", "y_label": "Attractiveness"}
+        values.update({f"q_{q}": name for q, name in SECTOR_QUADRANTS.items()})
+        return values
+
+
+def _padded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Existing criteria plus empty rows to add more (at least one)."""
+    blank = {"key": "", "label": "", "axis": "y", "direction": "1", "weight": 1.0}
+    return rows + [dict(blank) for _ in range(max(1, CRITERIA_ROWS - len(rows)))]
+
+
 class CriteriaType(ActivityType):
+    editor_form = CriteriaForm
+    label = _l("Sector scoring on criteria")
     name = "criteria"
     settings_keys = ("criteria", "scale", "x", "y", "quadrants", "quadrant_notes", "scale_labels")
     entries = "scores"

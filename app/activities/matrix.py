@@ -6,10 +6,13 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.activities import drawing
+from app.activities import drawing, forms
 from app.activities.base import (
     DONT_KNOW,
     KEY_SCHEMA,
@@ -27,6 +30,7 @@ from app.activities.base import (
 )
 from app.activities.reading import counts, groups, round_items
 from app.engine import MatrixData, Scale, matrix_results
+from app.models import Activity, Workshop
 from app.services.checks import Collector, clean_scale, is_int
 from app.services.errors import FieldError, Problem, invalid_field
 
@@ -36,7 +40,56 @@ AXIS_ORDER = ("y", "x")
 _RATING_PATH = re.compile(r"^ratings\[(\d+)\]\.?(\w*)")
 
 
+class MatrixForm(forms.QuadrantsForm):
+    x_label = StringField(_l("Label"), [DataRequired(), Length(max=80)], filters=[forms.strip])
+    x_min = IntegerField(_l("From"), [InputRequired()], default=1)
+    x_max = IntegerField(_l("To"), [InputRequired()], default=5)
+    x_hint = StringField(_l("Question shown on the phones"), [Optional(), Length(max=200)], filters=[forms.strip])
+    y_label = StringField(_l("Label"), [DataRequired(), Length(max=80)], filters=[forms.strip])
+    y_min = IntegerField(_l("From"), [InputRequired()], default=1)
+    y_max = IntegerField(_l("To"), [InputRequired()], default=5)
+    y_hint = StringField(_l("Question shown on the phones"), [Optional(), Length(max=200)], filters=[forms.strip])
+
+    def payload(self) -> dict[str, Any]:
+        data = self.base_payload()
+        for axis in ("x", "y"):
+            scale = {"label": self[f"{axis}_label"].data, "min": self[f"{axis}_min"].data,
+                     "max": self[f"{axis}_max"].data}
+            if self[f"{axis}_hint"].data:
+                scale["hint"] = self[f"{axis}_hint"].data
+            data[axis] = scale
+        data.update(forms.quadrant_payload(self))
+        return data
+
+    @staticmethod
+    def values(activity: Activity) -> dict[str, Any]:
+        settings = activity.settings or {}
+        values = forms.BaseActivityForm.base_values(activity)
+        for axis in ("x", "y"):
+            scale = settings.get(axis) or {}
+            values.update({f"{axis}_label": scale.get("label"), f"{axis}_min": scale.get("min"),
+                           f"{axis}_max": scale.get("max"), f"{axis}_hint": scale.get("hint")})
+        values.update(forms.quadrant_values(settings))
+        return values
+
+    @staticmethod
+    def defaults(workshop: Workshop) -> dict[str, Any]:
+        """A new activity starts as the classic constraint matrix over every constraint (docs/methods.md, matrices)."""
+        from app.library._parts import CONSTRAINT_QUADRANTS, SEVERITY_HINT, TRACTABILITY_HINT
+
+        constraints = [i.key for i in workshop.items if i.kind == "constraint"]
+        values: dict[str, Any] = {
+            "items": constraints or [i.key for i in workshop.items],
+            "x_label": "Tractability", "x_min": 1, "x_max": 5, "x_hint": TRACTABILITY_HINT,
+            "y_label": "Severity", "y_min": 1, "y_max": 5, "y_hint": SEVERITY_HINT,
+        }
+        values.update({f"q_{q}": name for q, name in CONSTRAINT_QUADRANTS.items()})
+        return values
+
+
 class Matrix(ActivityType):
+    editor_form = MatrixForm
+    label = _l("Priority matrix (two axes)")
     name = "matrix"
     settings_keys = ("x", "y", "quadrants", "quadrant_notes", "scale_labels")
     entries = "ratings"

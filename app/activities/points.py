@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+from app.activities import forms
 from app.activities.base import INTEGER, ActivityType, Ballot, Rows
 from app.activities.reading import ballots, counts, groups, room_ballots, round_items
 from app.engine import PointsData, points_results
+from app.models import Activity, Workshop
 from app.services.checks import Collector, is_int
 from app.services.errors import FieldError, invalid, invalid_field
 
@@ -30,7 +35,44 @@ def points_cap_problem(budget: Any, max_per_item: Any) -> str | None:
     return None
 
 
+class PointsForm(forms.BaseActivityForm):
+    """Dot voting: a budget of points to spread, with a cap per item."""
+
+    type_name = "points"
+    budget = IntegerField(_l("Points per person"), [Optional(), NumberRange(min=1, message=_l("At least 1 point."))],
+                          description=_l("Leave empty for a third of the items (at least 1)."))
+    max_per_item = IntegerField(_l("At most on one item"),
+                                [InputRequired(message=_l("A whole number of at least 1.")),
+                                 NumberRange(min=1, message=_l("At least 1 point."))], default=DEFAULT_MAX_PER_ITEM)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        problem = points_cap_problem(self.budget.data, self.max_per_item.data) if valid else None
+        if problem:
+            self.max_per_item.errors = [*self.max_per_item.errors, problem]
+            valid = False
+        return valid
+
+    def payload(self) -> dict[str, Any]:
+        data = {**self.base_payload(), "max_per_item": self.max_per_item.data}
+        if self.budget.data is not None:
+            data["budget"] = self.budget.data
+        return data
+
+    @staticmethod
+    def values(activity: Activity) -> dict[str, Any]:
+        settings = activity.settings or {}
+        return {**forms.BaseActivityForm.base_values(activity), "budget": settings.get("budget"),
+                "max_per_item": settings.get("max_per_item", DEFAULT_MAX_PER_ITEM)}
+
+    @staticmethod
+    def defaults(workshop: Workshop) -> dict[str, Any]:
+        return {"items": forms.all_items(workshop), "max_per_item": DEFAULT_MAX_PER_ITEM}
+
+
 class Points(ActivityType):
+    editor_form = PointsForm
+    label = _l("Dot voting (points)")
     name = "points"
     settings_keys = ("budget", "max_per_item")
     entries = "points"

@@ -5,16 +5,54 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
 
+from app.activities import forms
 from app.activities.base import INTEGER, KEY_SCHEMA, ActivityType, Ballot, Rows, entry_list
 from app.activities.reading import ballots, groups, room_ballots, round_items
 from app.engine import RankingData, ranking_results
+from app.models import Activity, Workshop
 from app.services.checks import Collector, is_int
 from app.services.errors import FieldError, invalid
 
 
+class RankingForm(forms.BaseActivityForm):
+    """Order the items; `top` limits how many places a phone asks for."""
+
+    type_name = "ranking"
+    top = IntegerField(_l("Places to fill"), [Optional(), NumberRange(min=1, message=_l("At least 1 place."))],
+                       description=_l("E.g. 3 for 'your top three'. Leave empty to rank every item."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        chosen = len(self.items.data or [])
+        if valid and self.top.data is not None and self.top.data > chosen:
+            self.top.errors = [*self.top.errors, str(_l("At most the number of items ticked (%(n)s).", n=chosen))]
+            valid = False
+        return valid
+
+    def payload(self) -> dict[str, Any]:
+        data = self.base_payload()
+        if self.top.data is not None:
+            data["top"] = self.top.data
+        return data
+
+    @staticmethod
+    def values(activity: Activity) -> dict[str, Any]:
+        return {**forms.BaseActivityForm.base_values(activity), "top": (activity.settings or {}).get("top")}
+
+    @staticmethod
+    def defaults(workshop: Workshop) -> dict[str, Any]:
+        items = forms.all_items(workshop)
+        return {"items": items, "top": min(3, len(items)) or None}
+
+
 class Ranking(ActivityType):
+    editor_form = RankingForm
+    label = _l("Ranking (put in order)")
     name = "ranking"
     settings_keys = ("top",)
     entries = "ranking"

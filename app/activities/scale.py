@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from app.activities import forms
 from app.activities.base import (
     KEY_SCHEMA,
     ActivityType,
@@ -25,11 +29,40 @@ from app.activities.base import (
 )
 from app.activities.reading import counts, groups, round_items
 from app.engine import Scale, ScaleData, scale_results
+from app.models import Activity, Workshop
 from app.services.checks import Collector, clean_scale
 from app.services.errors import FieldError
 
 
+class ScaleForm(forms.BaseActivityForm):
+    """One rating per item on a single scale (importance, urgency, agreement...)."""
+
+    type_name = "scale"
+    scale_label = StringField(_l("Question"), [DataRequired(), Length(max=80)], filters=[forms.strip],
+                              description=_l("What people rate, e.g. 'How important is this for jobs?'"))
+    scale_min = IntegerField(_l("From"), [InputRequired(message=_l("A whole number."))], default=1)
+    scale_max = IntegerField(_l("To"), [InputRequired(message=_l("A whole number."))], default=5,
+                             description=_l("At most 11 points; the phone shows one big button per point."))
+
+    def payload(self) -> dict[str, Any]:
+        return {**self.base_payload(), "scale": {"label": self.scale_label.data, "min": self.scale_min.data,
+                                                 "max": self.scale_max.data}}
+
+    @staticmethod
+    def values(activity: Activity) -> dict[str, Any]:
+        scale = (activity.settings or {}).get("scale") or {}
+        return {**forms.BaseActivityForm.base_values(activity), "scale_label": scale.get("label"),
+                "scale_min": scale.get("min"), "scale_max": scale.get("max")}
+
+    @staticmethod
+    def defaults(workshop: Workshop) -> dict[str, Any]:
+        return {"items": forms.all_items(workshop, "constraint"), "scale_label": "Importance", "scale_min": 1,
+                "scale_max": 5}
+
+
 class ScaleType(ActivityType):
+    editor_form = ScaleForm
+    label = _l("Rating scale (one question)")
     name = "scale"
     settings_keys = ("scale", "scale_labels")
     entries = "ratings"

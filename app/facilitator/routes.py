@@ -20,10 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from app.extensions import limiter
 from app.facilitator import bp, presenting
 from app.facilitator.forms import (
-    ACTIVITY_FORMS,
-    ACTIVITY_TYPE_NAMES,
     ActionForm,
-    ActivityForm,
     BlankWorkshopForm,
     GroupForm,
     ItemForm,
@@ -34,6 +31,8 @@ from app.facilitator.forms import (
     SettingsForm,
     TemplateWorkshopForm,
     WeightsForm,
+    activity_forms,
+    activity_type_names,
     attach_errors,
 )
 from app.models import Activity, User, Workshop
@@ -207,7 +206,7 @@ def _editor(workshop: Workshop, settings_form: SettingsForm | None = None, statu
         workshop=workshop,
         settings_form=settings_form or SettingsForm(data=SettingsForm.values(workshop)),
         weights_form=weights_form or WeightsForm.for_workshop(workshop, data={"preset": workshops.preset_of(workshop)}),
-        activity_types=ACTIVITY_TYPE_NAMES,
+        activity_types=activity_type_names(),
         action_form=ActionForm(),
         group_participants=editing.group_participants(workshop),
         item_responses=editing.item_responses(workshop),
@@ -238,25 +237,23 @@ def settings(workshop_id: int) -> Page:
     return redirect(url_for(".edit", workshop_id=workshop.id))
 
 
-_FORMS: dict[str, type[GroupForm] | type[ItemForm] | type[ActivityForm]] = {
-    "groups": GroupForm, "items": ItemForm, "activities": ActivityForm}
+_FORMS: dict[str, type[GroupForm] | type[ItemForm]] = {"groups": GroupForm, "items": ItemForm}
 
 
 def _activity_type(workshop: Workshop, kind: str, key: str | None) -> str:
     """The type of the activity being edited, or the one asked for with ?type= when adding (default matrix)."""
     if kind != "activities":
         return ""
-    if key is not None:
-        return str(editing.get(workshop, "activities", key).type)
-    chosen = request.args.get("type", "matrix")
-    if chosen not in ACTIVITY_FORMS:
-        abort(404)
+    chosen = str(editing.get(workshop, "activities", key).type) if key is not None else request.args.get("type",
+                                                                                                          "matrix")
+    if chosen not in activity_forms():
+        abort(404)  # an unknown type, or one defined through the API only
     return chosen
 
 
 def _entity_form(workshop: Workshop, kind: str, data: dict[str, Any] | None = None, type_name: str = "") -> Any:
     if kind == "activities":
-        return ACTIVITY_FORMS[type_name or "matrix"].for_workshop(workshop, data=data)
+        return activity_forms()[type_name or "matrix"].for_workshop(workshop, data=data)
     return _FORMS[kind](data=data)
 
 
@@ -265,7 +262,7 @@ def _entity_page(workshop: Workshop, kind: str, form: Any, key: str | None, stat
     page = "facilitator/activity_form.html" if kind == "activities" else "facilitator/entity_form.html"
     return render_template(page, workshop=workshop, kind=kind, form=form, key=key,
                            frozen=frozen, activity_type=getattr(form, "type_name", ""),
-                           type_names=ACTIVITY_TYPE_NAMES), status
+                           type_names=activity_type_names()), status
 
 
 def _frozen(workshop: Workshop, kind: str, key: str | None) -> bool:
@@ -293,7 +290,7 @@ def _saved(workshop: Workshop, kind: str, form: Any) -> Response:
 def entity_new(workshop_id: int, kind: str) -> Page:
     workshop = _owned(workshop_id)
     type_name = _activity_type(workshop, kind, None)
-    defaults = ACTIVITY_FORMS[type_name].defaults(workshop) if type_name and request.method == "GET" else None
+    defaults = activity_forms()[type_name].defaults(workshop) if type_name and request.method == "GET" else None
     form = _entity_form(workshop, kind, defaults, type_name)
     if kind == "activities" and not workshop.items and request.method == "GET":
         flash(gettext("Add at least one item before creating an activity."), "error")
@@ -315,7 +312,7 @@ def entity_edit(workshop_id: int, kind: str, key: str) -> Page:
     workshop = _owned(workshop_id)
     entity = editing.get(workshop, kind, key)  # type: ignore[arg-type]
     type_name = _activity_type(workshop, kind, key)
-    form_class = ACTIVITY_FORMS[type_name] if type_name else _FORMS[kind]
+    form_class = activity_forms()[type_name] if type_name else _FORMS[kind]
     values = form_class.values(entity) if request.method == "GET" else None
     form = _entity_form(workshop, kind, values, type_name)
     frozen = _frozen(workshop, kind, key)

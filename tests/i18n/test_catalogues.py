@@ -22,7 +22,7 @@ METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 #: What phones and the screen show, and what the facilitator's pages show (all four languages each).
 PHONE_SOURCES = ["templates/participant", "templates/screen", "templates/errors", "app/participant", "app/screen",
                  "app/activities"]  # the activity types word the phone forms and their messages
-CONSOLE_SOURCES = ["templates/facilitator", "app/facilitator"]
+CONSOLE_SOURCES = ["templates/facilitator", "app/facilitator", "app/activities"]
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
 
 
