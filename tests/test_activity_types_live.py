@@ -12,7 +12,8 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import LiveServer, make_facilitator_token
+from tests.support import builders
+from tests.support.server import LiveServer, make_facilitator_token
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server
@@ -22,17 +23,12 @@ SECTORS = ["agro", "tourism", "textiles", "ict"]
 GROUPS = ["gov"] * 6 + ["employers"] * 7 + ["workers"] * 5 + ["other"] * 2
 
 ACTIVITIES: dict[str, dict[str, Any]] = {
-    "scale": {"key": "severity", "type": "scale", "title": "How severe?", "items": CONSTRAINTS,
-              "scale": {"label": "Severity", "min": 1, "max": 5}},
-    "points": {"key": "dots", "type": "points", "title": "Spend your dots", "items": CONSTRAINTS,
-               "budget": 3, "max_per_item": 2},
-    "ranking": {"key": "order", "type": "ranking", "title": "Order them", "items": CONSTRAINTS, "top": 4},
-    "criteria": {"key": "mcda", "type": "criteria", "title": "Score the sectors", "items": SECTORS,
-                 "criteria": [{"key": "jobs", "label": "Jobs", "axis": "y", "weight": 2},
-                              {"key": "demand", "label": "Demand", "axis": "y"},
-                              {"key": "capab", "label": "Capabilities", "axis": "x"},
-                              {"key": "risk", "label": "Risk", "axis": "x", "direction": -1}],
-                 "scale": {"min": 1, "max": 5}},
+    "scale": builders.scale("severity", CONSTRAINTS, "How severe?", "Severity"),
+    "points": builders.points("dots", CONSTRAINTS, "Spend your dots", budget=3, max_per_item=2),
+    "ranking": builders.ranking("order", CONSTRAINTS, "Order them", top=4),
+    "criteria": builders.criteria("mcda", SECTORS, "Score the sectors", [
+        builders.criterion("jobs", "Jobs", "y", weight=2), builders.criterion("demand", "Demand", "y"),
+        builders.criterion("capab", "Capabilities", "x"), builders.criterion("risk", "Risk", "x", direction=-1)]),
 }
 
 
@@ -62,14 +58,12 @@ def test_twenty_phones_vote_and_the_screen_matches_the_api(live_server: LiveServ
     headers = {"Authorization": f"Bearer {token}"}
     activity = ACTIVITIES[kind]
     key = activity["key"]
-    definition = {
-        "title": f"Live {kind}", "language": "en", "min_group_size": 3,
-        "groups": [{"key": "gov", "name": "Government"}, {"key": "employers", "name": "Employers"},
-                   {"key": "workers", "name": "Workers"}, {"key": "other", "name": "Observers", "observer": True}],
-        "items": [{"key": k, "kind": "constraint", "title": k} for k in CONSTRAINTS]
-        + [{"key": k, "kind": "sector", "title": k} for k in SECTORS],
-        "activities": [activity],
-    }
+    definition = builders.definition(
+        f"Live {kind}",
+        groups=[builders.group("gov", "Government"), builders.group("employers", "Employers"),
+                builders.group("workers", "Workers"), builders.group("other", "Observers", observer=True)],
+        items=[builders.item(k, k) for k in CONSTRAINTS] + [builders.item(k, k, kind="sector") for k in SECTORS],
+        activities=[activity])
     created = requests.post(f"{base}/api/v1/workshops", json=definition, headers=headers, timeout=10)
     assert created.status_code == 201, created.text
     workshop = created.json()
@@ -156,13 +150,11 @@ def test_a_delphi_round_live(live_server: LiveServer) -> None:
     base = live_server.url
     headers = {"Authorization": f"Bearer {make_facilitator_token(base, live_server.database_url)}"}
     activity = ACTIVITIES["scale"]
-    definition = {
-        "title": "Delphi", "language": "en", "min_group_size": 3,
-        "groups": [{"key": "gov", "name": "Government"}, {"key": "employers", "name": "Employers"},
-                   {"key": "workers", "name": "Workers"}, {"key": "other", "name": "Observers"}],
-        "items": [{"key": k, "kind": "constraint", "title": k} for k in CONSTRAINTS],
-        "activities": [activity],
-    }
+    definition = builders.definition(
+        "Delphi",
+        groups=[builders.group("gov", "Government"), builders.group("employers", "Employers"),
+                builders.group("workers", "Workers"), builders.group("other", "Observers")],
+        items=[builders.item(k, k) for k in CONSTRAINTS], activities=[activity])
     workshop = requests.post(f"{base}/api/v1/workshops", json=definition, headers=headers, timeout=10).json()
     wid, key = workshop["id"], activity["key"]
     screen_events: list[dict[str, Any]] = []

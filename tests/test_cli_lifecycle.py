@@ -19,19 +19,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import (
-    PG_ADMIN_URL,
-    ROOT,
-    Api,
-    _config_dict,
-    make_facilitator_token,
-    need,
-    port_open,
-    small_definition,
-    start_server,
-    stop_server,
-)
-from tests.services.test_lifecycle import populate
+from tests.support.api import Api, populate
+from tests.support.builders import small_definition
+from tests.support.database import config_dict
+from tests.support.environment import PG_ADMIN_URL, ROOT, need, port_open
+from tests.support.server import make_facilitator_token, start_server, stop_server
 
 API = "/api/v1"
 
@@ -48,7 +40,7 @@ def results(api: Any, wid: int) -> dict[str, Any]:
 def app_for(url: str) -> Any:
     from app import create_app
 
-    return create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": url})
+    return create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": url})
 
 
 def dispose(application: Any) -> None:
@@ -232,7 +224,7 @@ def copy_respondents(path: Path) -> int:
 def test_the_gevent_server_purges_expired_workshops_on_its_own(tmp_path: Path) -> None:
     """`deploy/serve.py` (gevent) starts the purge job: a workshop past its retention is gone without any command,
     one within it stays."""
-    from tests.conftest import migrate_to_head
+    from tests.support.database import migrate_to_head
 
     url = f"sqlite:///{tmp_path / 'purge.db'}"
     migrate_to_head(url)

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token, small_definition
-from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.browser import LAUNCH_ARGS, PHONE, sign_in
+from tests.support.builders import small_definition
+from tests.support.server import make_facilitator_token
 
 EMAIL, PASSWORD = "live@example.org", "live-password"
 
@@ -54,10 +55,7 @@ def test_console_previews_the_threshold_live_and_resets(live_server: Any, chromi
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(15_000)
-            page.goto(f"{base}/facilitator/login")
-            page.fill("#email", EMAIL)
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit] >> text=Sign in")
+            sign_in(page, base, EMAIL, PASSWORD)
             page.goto(f"{base}/facilitator/workshops/{workshop['id']}/run")
             box = page.locator("#delphi-constraints")
             box.locator("summary").click()

@@ -10,7 +10,7 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import LiveServer, make_facilitator_token
+from tests.support.server import LiveServer, make_facilitator_token
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server

@@ -12,20 +12,21 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import check, downgrade, upgrade
 
-from tests.conftest import ROOT, _config_dict
+from tests.support.database import config_dict
+from tests.support.environment import ROOT
 
 
 def _app(url: str) -> Any:
     from app import create_app
 
-    return create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": url})
+    return create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": url})
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'empty.db'}"
-    from tests.conftest import PG_ADMIN_URL, need, port_open
+    from tests.support.environment import PG_ADMIN_URL, need, port_open
 
     if not port_open("127.0.0.1", 5432):
         need("PostgreSQL", "nothing listens on 127.0.0.1:5432")
@@ -84,7 +85,7 @@ def test_one_vote_per_participant_item_axis_is_a_database_rule(app: Any) -> None
     from app.models import Response
     from app.services import accounts, participation, workshops
     from app.services.database import transaction
-    from tests.conftest import small_definition
+    from tests.support.builders import small_definition
 
     with app.app_context():
         with transaction():

@@ -8,24 +8,7 @@ from typing import Any
 import pytest
 
 from app.extensions import socketio
-
-
-def received(client: Any, name: str, timeout: float = 10.0, until: Any = None) -> list[Any]:
-    """Collect events named `name` until `until(events)` holds or the time is up (pushes are asynchronous)."""
-    events: list[Any] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        events += [p["args"][0] for p in client.get_received() if p["name"] == name]
-        if events and (until is None or until(events)):
-            break
-        time.sleep(0.02)
-    return events
-
-
-def vote(api: Any, workshop: dict[str, Any], token: str, x: int, y: int, item: str = "finance") -> None:
-    response = api.put(f"/api/v1/workshops/{workshop['id']}/activities/constraints/responses",
-                       json={"ratings": [{"item": item, "x": x, "y": y}]}, token=token)
-    assert response.status_code == 200, response.get_json()
+from tests.support.realtime import received, vote
 
 
 @pytest.fixture
@@ -101,7 +84,7 @@ def test_participant_hears_state_changes(app: Any, api: Any, workshop: dict[str,
 
 
 def test_a_screen_only_hears_its_own_workshop(app: Any, api: Any, opened: dict[str, Any], join: Any) -> None:
-    from tests.conftest import small_definition
+    from tests.support.builders import small_definition
 
     other = api.post("/api/v1/workshops", json=small_definition(title="Other")).get_json()
     api.post(f"/api/v1/workshops/{other['id']}/activities/constraints/open")

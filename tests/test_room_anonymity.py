@@ -28,22 +28,19 @@ from typing import Any
 import pytest
 
 from app.extensions import socketio
-from tests.conftest import Api, _config_dict, create_facilitator
-from tests.test_realtime import received
+from tests.support import builders
+from tests.support.api import Api, create_facilitator
+from tests.support.database import config_dict
+from tests.support.realtime import received
 
 K = 3
 ITEMS = ["finance", "skills"]
-DEFINITION = {
-    "title": "Anonymity attack", "language": "en", "min_group_size": K,
-    "groups": [{"key": "gov", "name": "Government", "weight": 1.0},
-               {"key": "firms", "name": "Employers", "weight": 1.0},
-               {"key": "workers", "name": "Workers", "weight": 2.0},
-               {"key": "academia", "name": "Academia", "weight": 1.0}],
-    "items": [{"key": key, "kind": "constraint", "title": key.title()} for key in ITEMS],
-    "activities": [{"key": "m", "type": "matrix", "title": "Rate", "items": ITEMS,
-                    "x": {"label": "Tractability", "min": 1, "max": 5},
-                    "y": {"label": "Severity", "min": 1, "max": 5}}],
-}
+DEFINITION = builders.definition(
+    "Anonymity attack", min_group_size=K,
+    groups=[builders.group("gov", "Government", 1.0), builders.group("firms", "Employers", 1.0),
+            builders.group("workers", "Workers", 2.0), builders.group("academia", "Academia", 1.0)],
+    items=[builders.item(key, key.title()) for key in ITEMS],
+    activities=[builders.matrix("m", ITEMS)])
 GROUP = {"G": "gov", "F": "firms", "W": "workers", "A": "academia"}
 
 #: One action per step: ("vote", voter, slot) where slot names the value the voter sends; or a facilitator
@@ -111,7 +108,7 @@ def played(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     def _make(name: str) -> Any:
         path = folder / f"{name}.db"
         shutil.copy(sqlite_template, path)
-        application = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        application = create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
         made.append(application)
         return application
 

@@ -13,14 +13,8 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import (
-    REDIS_URL,
-    make_facilitator_token,
-    need,
-    port_open,
-    start_server,
-    stop_server,
-)
+from tests.support.environment import REDIS_URL, need, port_open
+from tests.support.server import make_facilitator_token, start_server, stop_server
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.postgres]
 

@@ -22,9 +22,10 @@ import requests
 
 from app.library import get_template
 from bench.page_weight import BUDGET, Journey, NetworkLog, report
-from tests.a11y.support import assert_accessible
-from tests.conftest import ROOT, make_facilitator_token
-from tests.support.browser import LAUNCH_ARGS
+from tests.support.a11y import assert_accessible
+from tests.support.browser import LAUNCH_ARGS, pick
+from tests.support.environment import ROOT
+from tests.support.server import make_facilitator_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -32,10 +33,6 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
          "extra_http_headers": {"Accept-Encoding": "gzip, deflate"}}
 SHOTS = ROOT / "docs" / "screenshots"
 EMAIL, PASSWORD = "hall@example.org", "hall-password"
-
-
-def pick(page: Any, item: str, axis: str, value: str) -> None:
-    page.locator(f'label.opt:has(input[name="{item}.{axis}"][value="{value}"])').click()
 
 
 def shoot(page: Any, name: str, tmp_path: Path) -> None:

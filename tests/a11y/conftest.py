@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.a11y.support import Room
-from tests.conftest import start_server, stop_server
+from tests.support.a11y import Room
 from tests.support.browser import LAUNCH_ARGS
+from tests.support.server import start_server, stop_server
 
 
 @pytest.fixture(scope="module")

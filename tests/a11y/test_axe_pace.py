@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.a11y.support import DESKTOP, Room, assert_accessible
+from tests.support.a11y import DESKTOP, Room, assert_accessible
 from tests.support.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.a11y.support import DESKTOP, Room, assert_accessible
+from tests.support.a11y import DESKTOP, Room, assert_accessible
 from tests.support.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -154,7 +154,7 @@ def test_facilitator_pages(room: Room, browser: Any, everything_open: dict[str, 
     anonymous = browser.new_page(**DESKTOP)
     anonymous.goto(f"{room.base}/facilitator/login")
     assert_accessible(anonymous, "login")
-    from tests.facilitator.conftest import live_invite_path
+    from tests.support.pages import live_invite_path
 
     anonymous.goto(room.base + live_invite_path(room.server.database_url))
     assert_accessible(anonymous, "invitation sign-up")
@@ -185,7 +185,7 @@ def test_facilitator_pages(room: Room, browser: Any, everything_open: dict[str, 
 
 def test_the_axe_helper_reports_what_it_should(browser: Any) -> None:
     """The checks above can fail: a nameless icon button and grey-on-white text are caught and classed."""
-    from tests.a11y.support import blocking, run_axe
+    from tests.support.a11y import blocking, run_axe
 
     page = browser.new_page()
     page.set_content('<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>Check</h1>'

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.a11y.keys import focus_problem, is_focused, tab_to, walk_all
-from tests.a11y.support import DESKTOP, Room
+from tests.support.a11y import DESKTOP, Room
 from tests.support.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from bench.page_weight import BUDGET, SLOW_3G, phone_journey, regional_workshop, report
-from tests.a11y.support import Room
+from tests.support.a11y import Room
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 STATIC = Path(__file__).resolve().parents[2] / "static"

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.conftest import small_definition
-from tests.facilitator.conftest import PASSWORD, Browser
+from tests.support.builders import small_definition
+from tests.support.pages import Browser, Person, make_user, token_for
 
 ROLES = ("owner", "co_facilitator", "observer", "other", "admin")
-
-
-@dataclass
-class Person:
-    email: str
-    token: str
-    browser: Browser
 
 
 @pytest.fixture
 def browser(client: Any) -> Browser:
     return Browser(client)
-
-
-def make_user(app: Any, email: str, admin: bool = False) -> None:
-    from app.services import accounts
-    from app.services.database import transaction
-
-    with app.app_context(), transaction():
-        accounts.create_user(email, PASSWORD, email.split("@")[0].title(), is_admin=admin)
-
-
-def token_for(app: Any, email: str) -> str:
-    response = app.test_client().post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["token"]
 
 
 @pytest.fixture

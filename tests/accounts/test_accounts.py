@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.accounts.conftest import make_user, token_for
-from tests.facilitator.conftest import PASSWORD, Browser, body, csrf_from
+from tests.support.pages import PASSWORD, Browser, body, csrf_from, make_user, token_for
 
 API = "/api/v1"
 

@@ -9,17 +9,11 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token, small_definition
-from tests.support.browser import LAUNCH_ARGS
+from tests.support.browser import LAUNCH_ARGS, sign_in
+from tests.support.builders import small_definition
+from tests.support.server import make_facilitator_token
 
 PASSWORD = "a long passphrase"
-
-
-def sign_in(page: Any, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/facilitator/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button[type=submit] >> text=Sign in")
 
 
 @pytest.mark.browser

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.accounts.conftest import Person
-from tests.conftest import small_definition
-from tests.facilitator.conftest import csrf_from
+from tests.support.builders import small_definition
+from tests.support.pages import Person, csrf_from
 
 VISITORS = ("anonymous", "participant", "other", "admin", "observer", "co_facilitator", "owner")
 
@@ -205,7 +204,7 @@ def door(app: Any, team: dict[str, Any]) -> dict[str, Any]:
     from app.models import ApiToken, User
     from app.services import invites
     from app.services.database import transaction
-    from tests.facilitator.conftest import Browser
+    from tests.support.pages import Browser
 
     people: dict[str, Person] = team["people"]
     with app.app_context(), transaction():

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.accounts.test_accounts_browser import sign_in
-from tests.conftest import _config_dict, make_facilitator_token, small_definition
-from tests.support.browser import LAUNCH_ARGS
+from tests.support.browser import LAUNCH_ARGS, sign_in
+from tests.support.builders import small_definition
+from tests.support.database import config_dict
+from tests.support.server import make_facilitator_token
 
 #: Controls of the run console that only the owner and co-facilitators may use.
 CONTROLS = (".joining-form", ".pace-panel", "[data-remote-link]", ".open-form", ".close-form", ".round-form",
@@ -27,7 +28,7 @@ def _add_observer(database_url: str, workshop_id: int, email: str) -> None:
     from app.services import members
     from app.services.database import transaction
 
-    application = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
+    application = create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
     with application.app_context():
         with transaction():
             workshop = db.session.get(Workshop, workshop_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.facilitator.conftest import PASSWORD, Browser
+from tests.support.pages import PASSWORD, Browser
 
 API_TOKEN = "/api/v1/auth/token"
 ATTACKER = {"REMOTE_ADDR": "10.9.9.9"}

@@ -6,16 +6,10 @@ from typing import Any
 
 import pytest
 
+from tests.support.api import create_facilitator
+
 OTHER_EMAIL = "other@example.org"
 OTHER_PASSWORD = "another password"
-
-
-def add_facilitator(app: Any, email: str, password: str) -> None:
-    from app.services import accounts
-    from app.services.database import transaction
-
-    with app.app_context(), transaction():
-        accounts.create_user(email, password, "Another facilitator")
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +33,7 @@ def live_pushes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 @pytest.fixture
 def other_api(app: Any, api: Any) -> Any:
     """A second facilitator, who owns nothing of the first one's."""
-    add_facilitator(app, OTHER_EMAIL, OTHER_PASSWORD)
+    create_facilitator(app, OTHER_EMAIL, OTHER_PASSWORD, "Another facilitator")
     response = api.post("/api/v1/auth/token", json={"email": OTHER_EMAIL, "password": OTHER_PASSWORD}, token="")
     assert response.status_code == 200, response.get_data(as_text=True)
     return type(api)(api.client, response.get_json()["token"])

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.api.support import API, BACKENDS, activity_url, assert_problem, rating
-from tests.conftest import small_definition
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, rating
+from tests.support.builders import small_definition
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -17,8 +19,7 @@ def _definition() -> dict[str, Any]:
     definition = small_definition()
     definition["activities"][0]["quadrants"] = {"top_right": "Act now", "top_left": "Advocate",
                                                 "bottom_right": "If cheap", "bottom_left": "Park"}
-    definition["activities"].append({"key": "imp", "type": "scale", "title": "Importance",
-                                     "items": ["finance"], "scale": {"label": "Importance", "min": 1, "max": 5}})
+    definition["activities"].append(builders.scale("imp", ["finance"], "Importance"))
     return definition
 
 
@@ -104,11 +105,11 @@ def test_not_from_a_scale_activity(api: Any, voted: dict[str, Any]) -> None:
 
 
 def test_order_of_checks(api: Any, voted: dict[str, Any], client: Any, app: Any) -> None:
-    from tests.api.conftest import add_facilitator
+    from tests.support.api import create_facilitator
 
     wid = voted["id"]
     action = api.post(activity_url(wid, "constraints", "actions"), json={"item": "finance", "owner": "A"}).get_json()
-    add_facilitator(app, "other@example.org", "another password")
+    create_facilitator(app, "other@example.org", "another password", "Another facilitator")
     token = api.post(f"{API}/auth/token", json={"email": "other@example.org", "password": "another password"},
                      token="").get_json()["token"]
     assert_problem(api.get(f"{API}/workshops/{wid}/actions", token="bad"), 401)

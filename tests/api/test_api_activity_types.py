@@ -12,44 +12,16 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem, count_rows, csv_rows
+from tests.support.api import API, activity_url, assert_problem, count_rows, csv_rows
+from tests.support.builders import NEW_TYPES_CONSTRAINTS as CONSTRAINTS
+from tests.support.builders import new_types_definition
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
-ITEMS = [{"key": k, "kind": kind, "title": k.title()} for k, kind in (
-    ("finance", "constraint"), ("skills", "constraint"), ("power", "constraint"), ("roads", "constraint"),
-    ("land", "constraint"), ("agro", "sector"), ("tourism", "sector"), ("textiles", "sector"))]
-CONSTRAINTS = ["finance", "skills", "power", "roads", "land"]
-SECTORS = ["agro", "tourism", "textiles"]
-
-
-def definition() -> dict[str, Any]:
-    """Four groups (one observer), k = 3, one activity of each new type."""
-    return {
-        "title": "Every way a workshop prioritises", "language": "en", "min_group_size": 3,
-        "groups": [{"key": "gov", "name": "Government"}, {"key": "employers", "name": "Employers"},
-                   {"key": "workers", "name": "Workers"},
-                   {"key": "academia", "name": "Academia", "observer": True}],
-        "items": ITEMS,
-        "activities": [
-            {"key": "severity", "type": "scale", "title": "How severe?", "items": CONSTRAINTS,
-             "scale": {"label": "Severity", "min": 0, "max": 4}},
-            {"key": "dots", "type": "points", "title": "Spend your dots", "items": CONSTRAINTS,
-             "budget": 4, "max_per_item": 2},
-            {"key": "order", "type": "ranking", "title": "Order them", "items": CONSTRAINTS, "top": 3},
-            {"key": "mcda", "type": "criteria", "title": "Score the sectors", "items": SECTORS,
-             "criteria": [{"key": "jobs", "label": "Employment", "axis": "y", "direction": 1, "weight": 2},
-                          {"key": "demand", "label": "Market demand", "axis": "y"},
-                          {"key": "skills", "label": "Skills available", "axis": "x"},
-                          {"key": "risk", "label": "Risk", "axis": "x", "direction": -1, "weight": 0.5}],
-             "scale": {"min": 1, "max": 5}},
-        ],
-    }
-
-
 @pytest.fixture
 def ws(api: Any) -> dict[str, Any]:
-    response = api.post(f"{API}/workshops", json=definition())
+    response = api.post(f"{API}/workshops", json=new_types_definition())
     assert response.status_code == 201, response.get_data(as_text=True)
     doc = response.get_json()
     for activity in doc["activities"]:
@@ -91,7 +63,7 @@ def test_definitions_of_every_type_in_the_workshop_document(api: Any, ws: dict[s
 
 
 def test_points_default_budget_and_cap(api: Any) -> None:
-    body = definition()
+    body = new_types_definition()
     seven = [*CONSTRAINTS, "agro", "tourism"]
     body["activities"] = [{"key": "dots", "type": "points", "title": "Dots", "items": seven},
                           {"key": "two", "type": "points", "title": "Two", "items": ["agro", "tourism"]}]
@@ -129,7 +101,7 @@ def test_points_default_budget_and_cap(api: Any) -> None:
 ])
 def test_invalid_activity_definitions_422_create_nothing(app: Any, api: Any, activity: dict[str, Any],
                                                          fields: list[str]) -> None:
-    body = definition()
+    body = new_types_definition()
     body["activities"] = [{"key": "a", "title": "A", "items": CONSTRAINTS, **activity}]
     before = count_rows(app, "Workshop")
     assert_problem(api.post(f"{API}/workshops", json=body), 422, *fields)
@@ -137,7 +109,7 @@ def test_invalid_activity_definitions_422_create_nothing(app: Any, api: Any, act
 
 
 def test_observer_must_be_a_boolean(app: Any, api: Any) -> None:
-    body = definition()
+    body = new_types_definition()
     body["groups"][3]["observer"] = "yes"
     assert_problem(api.post(f"{API}/workshops", json=body), 422, "groups[3].observer")
     assert count_rows(app, "Workshop") == 0
@@ -295,7 +267,7 @@ def test_bad_rankings_422_nothing_saved(api: Any, ws: dict[str, Any], join: Call
 def test_closed_activity_409_and_other_workshop_403(api: Any, ws: dict[str, Any], join: Callable[..., str],
                                                     put: Callable[..., Any], key: str, body: Any) -> None:
     token = join(ws["join_code"], "gov")
-    other = api.post(f"{API}/workshops", json=definition()).get_json()
+    other = api.post(f"{API}/workshops", json=new_types_definition()).get_json()
     stranger = join(other["join_code"], "gov")
     assert_problem(put(stranger, key, body), 403)
     assert api.post(activity_url(ws["id"], key, "close")).status_code == 200

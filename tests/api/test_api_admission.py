@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import add_facilitator
-from .support import API, BACKENDS, assert_problem, count_rows
+from tests.support.api import API, assert_problem, count_rows, create_facilitator
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -32,7 +32,7 @@ def roles(app: Any, api: Any, workshop: dict[str, Any]) -> dict[str, Any]:
     people = {}
     for role in ("co_facilitator", "observer", "stranger"):
         email = f"{role.replace('_', '-')}@example.org"
-        add_facilitator(app, email, PASSWORD)
+        create_facilitator(app, email, PASSWORD, "Another facilitator")
         people[role] = _token(api, email)
     with app.app_context(), transaction():
         row = db.session.get(Workshop, workshop["id"])
@@ -144,7 +144,7 @@ def test_who_may_see_and_change_admission(api: Any, roles: dict[str, Any], works
 
 
 def test_another_workshops_seat_code_is_not_found(api: Any, workshop: dict[str, Any]) -> None:
-    from tests.conftest import small_definition
+    from tests.support.builders import small_definition
 
     other = api.post(f"{API}/workshops", json=small_definition(title="Other")).get_json()
     card = api.post(url(other, "seat-codes"), json={"count": 1}).get_json()[0]

@@ -13,44 +13,24 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support import builders
+from tests.support.server import make_facilitator_token
+
 PHONES = 50
 GROUPS = ("gov", "firms", "workers")
-
-
-def facilitator_token(base_url: str, database_url: str) -> str:
-    """What tests/conftest.py's make_facilitator_token does: an account in the server's database, then a login
-    over HTTP (the engine is disposed so the test keeps no SQLite connection open)."""
-    from app import create_app
-    from app.extensions import db
-    from config import TestingConfig
-
-    from .conftest import add_facilitator
-
-    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-    application = create_app({**config, "SQLALCHEMY_DATABASE_URI": database_url})
-    add_facilitator(application, "rush@example.org", "rush password")
-    with application.app_context():
-        db.engine.dispose()
-    response = requests.post(f"{base_url}/api/v1/auth/token",
-                             json={"email": "rush@example.org", "password": "rush password"}, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()["token"]
 
 
 @pytest.mark.server
 def test_fifty_phones_vote_at_once_on_sqlite(live_server: Any) -> None:
     assert live_server.database_url.startswith("sqlite")
     base = live_server.url
-    token = facilitator_token(base, live_server.database_url)
+    token = make_facilitator_token(base, live_server.database_url, "rush@example.org", "rush password")
     facilitator = {"Authorization": f"Bearer {token}"}
-    definition = {
-        "title": "Rush", "language": "en", "min_group_size": 3,
-        "groups": [{"key": g, "name": g.title()} for g in GROUPS],
-        "items": [{"key": k, "title": k.title()} for k in ("finance", "skills", "power")],
-        "activities": [{"key": "constraints", "type": "matrix", "title": "Rate",
-                        "items": ["finance", "skills", "power"],
-                        "x": {"label": "X", "min": 1, "max": 5}, "y": {"label": "Y", "min": 1, "max": 5}}],
-    }
+    definition = builders.definition(
+        "Rush", groups=[builders.group(g, g.title()) for g in GROUPS],
+        items=[builders.item(k, k.title(), kind=None) for k in ("finance", "skills", "power")],
+        activities=[builders.matrix("constraints", ["finance", "skills", "power"], "Rate", builders.axis("X"),
+                                    builders.axis("Y"))])
     created = requests.post(f"{base}/api/v1/workshops", json=definition, headers=facilitator, timeout=30)
     assert created.status_code == 201, created.text
     doc = created.json()

@@ -11,8 +11,11 @@ import numpy as np
 import pytest
 from scipy.stats import friedmanchisquare
 
-from .support import API, BACKENDS, RefScale, activity_url, assert_problem, csv_rows, results, tastle_wierman
-from .test_api_activity_types import CONSTRAINTS, definition
+from tests.support.api import API, activity_url, assert_problem, csv_rows, results
+from tests.support.builders import NEW_TYPES_CONSTRAINTS as CONSTRAINTS
+from tests.support.builders import new_types_definition
+from tests.support.database import BACKENDS
+from tests.support.reference import RefScale, tastle_wierman
 
 pytestmark = BACKENDS
 
@@ -23,7 +26,7 @@ VOTES = {"finance": [4, 4, 4, 4, 4, 4], "power": [3, 3, 3, 3, 3, 2], "skills": [
 
 @pytest.fixture
 def ws(api: Any) -> dict[str, Any]:
-    response = api.post(f"{API}/workshops", json=definition())
+    response = api.post(f"{API}/workshops", json=new_types_definition())
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
@@ -209,8 +212,7 @@ def test_reset_removes_every_round_and_starts_afresh(api: Any, ws: dict[str, Any
 
 def test_phone_and_paper_ballot_show_only_the_kept_items(api: Any, app: Any, ws: dict[str, Any],
                                                          voters: list[str]) -> None:
-    from tests.facilitator.conftest import Browser
-    from tests.participant.test_participant_pages import csrf, join_group, text
+    from tests.support.pages import Browser, csrf, join_group, text
 
     wid = ws["id"]
     _rate(api, wid, voters, VOTES)

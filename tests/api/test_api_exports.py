@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem, counts, csv_rows, csv_text, rating, results
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, counts, csv_rows, csv_text, rating, results
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -24,26 +26,19 @@ DANGEROUS = ("=", "+", "-", "@")
 
 def definition() -> dict[str, Any]:
     """Constraints on a -2..2 x 1..5 matrix (negative numbers must stay numbers), sectors on 1..5 x 1..5."""
-    return {
-        "title": "Exports — Éastern Cape", "language": "en", "min_group_size": 3,
-        "groups": [{"key": "gov", "name": "Gouvernement", "weight": 2.0}, {"key": "firms", "name": "Employers"},
-                   {"key": "workers", "name": "Workers", "weight": 0.5}],
-        "items": [{"key": "finance", "kind": "constraint", "title": "Accès au crédit", "category": "macro"},
-                  {"key": "skills", "kind": "constraint", "title": "Skills", "category": "meso"},
-                  {"key": "agro", "kind": "sector", "title": "Agro-processing", "category": "manufacturing"},
-                  {"key": "tourism", "kind": "sector", "title": "Tourism", "category": "services"}],
-        "activities": [{"key": "constraints", "type": "matrix", "title": "Rate the constraints",
-                        "items": ["finance", "skills"],
-                        "x": {"label": "Tractability", "min": -2, "max": 2},
-                        "y": {"label": "Severity", "min": 1, "max": 5}},
-                       {"key": "sectors", "type": "matrix", "title": "Rate the sectors",
-                        "items": ["agro", "tourism"],
-                        "x": {"label": "Feasibility", "min": 1, "max": 5},
-                        "y": {"label": "Attractiveness", "min": 1, "max": 5}},
-                       {"key": "later", "type": "matrix", "title": "Not yet",
-                        "items": ["finance"],
-                        "x": {"label": "A", "min": 1, "max": 5}, "y": {"label": "B", "min": 1, "max": 5}}],
-    }
+    return builders.definition(
+        "Exports — Éastern Cape",
+        groups=[builders.group("gov", "Gouvernement", 2.0), builders.group("firms", "Employers"),
+                builders.group("workers", "Workers", 0.5)],
+        items=[builders.item("finance", "Accès au crédit", category="macro"),
+               builders.item("skills", "Skills", category="meso"),
+               builders.item("agro", "Agro-processing", kind="sector", category="manufacturing"),
+               builders.item("tourism", "Tourism", kind="sector", category="services")],
+        activities=[builders.matrix("constraints", ["finance", "skills"], "Rate the constraints",
+                                    builders.axis("Tractability", -2, 2)),
+                    builders.matrix("sectors", ["agro", "tourism"], "Rate the sectors", builders.axis("Feasibility"),
+                                    builders.axis("Attractiveness")),
+                    builders.matrix("later", ["finance"], "Not yet", builders.axis("A"), builders.axis("B"))])
 
 
 def put(api: Any, workshop_id: int, key: str, token: str, *ratings: dict[str, Any]) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem, count_rows
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, count_rows
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -18,25 +20,16 @@ WORKSHOP_FIELDS = ("id", "title", "language", "join_code", "join_url", "screen_u
 
 def full_definition() -> dict[str, Any]:
     """Two matrix activities, a sector item, a weight-0 group: the shapes of the contract, every field given."""
-    return {
-        "title": "Eastern Cape constraints and sectors",
-        "language": "fr",
-        "min_group_size": 4,
-        "groups": [{"key": "gov", "name": "Government", "weight": 2.0},
-                   {"key": "firms", "name": "Employers", "weight": 1.0},
-                   {"key": "obs", "name": "Observers", "weight": 0}],
-        "items": [{"key": "finance", "kind": "constraint", "title": "Access to finance",
-                   "description": "Credit for small firms", "category": "macro"},
-                  {"key": "agro-processing", "kind": "sector", "title": "Agro-processing", "description": "",
-                   "category": "manufacturing"}],
-        "activities": [{"key": "constraints", "type": "matrix", "title": "Rate the constraints",
-                        "items": ["finance"],
-                        "x": {"label": "Tractability", "min": 1, "max": 5},
-                        "y": {"label": "Severity", "min": 1, "max": 5}},
-                       {"key": "sectors", "type": "matrix", "title": "Rate the sectors",
-                        "items": ["agro-processing", "finance"],
-                        "x": {"label": "Feasibility", "min": 0, "max": 10},
-                        "y": {"label": "Attractiveness", "min": -3, "max": 3}}]}
+    return builders.definition(
+        "Eastern Cape constraints and sectors", language="fr", min_group_size=4,
+        groups=[builders.group("gov", "Government", 2.0), builders.group("firms", "Employers", 1.0),
+                builders.group("obs", "Observers", 0)],
+        items=[builders.item("finance", "Access to finance", description="Credit for small firms", category="macro"),
+               builders.item("agro-processing", "Agro-processing", kind="sector", description="",
+                             category="manufacturing")],
+        activities=[builders.matrix("constraints", ["finance"], "Rate the constraints"),
+                    builders.matrix("sectors", ["agro-processing", "finance"], "Rate the sectors",
+                                    builders.axis("Feasibility", 0, 10), builders.axis("Attractiveness", -3, 3))])
 
 
 def assert_workshop_document(doc: dict[str, Any]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from .support import Ballot, RefScale, reference_results, schema_errors, tastle_wierman
+from tests.support.api import schema_errors
+from tests.support.reference import Ballot, RefScale, reference_results, tastle_wierman
 
 
 def test_reference_tastle_wierman_matches_domain_fixtures() -> None:

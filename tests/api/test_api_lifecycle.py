@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import small_definition
+from tests.support.builders import small_definition
 
 API = "/api/v1"
 
@@ -36,7 +36,7 @@ def test_delete_then_everything_of_it_is_404(api: Any, client: Any, join: Any, w
 
 
 def test_delete_status_order(app: Any, api: Any, client: Any, workshop: dict[str, Any]) -> None:
-    from tests.conftest import create_facilitator
+    from tests.support.api import create_facilitator
 
     wid = workshop["id"]
     assert api.call("DELETE", f"{API}/workshops/{wid}", token="").status_code == 401

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, rating, schema_errors
+from tests.support.api import API, activity_url, rating, schema_errors
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 

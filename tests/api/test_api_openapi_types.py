@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from .support import API, activity_url, schema_errors
-from .test_api_activity_types import definition
+from tests.support.api import API, activity_url, schema_errors
+from tests.support.builders import new_types_definition
 
 ACTIVITY = "/workshops/{id}/activities/{key}"
 
@@ -48,7 +48,7 @@ def test_new_operations_are_described(spec: dict[str, Any], path: str, method: s
 
 
 def test_real_documents_of_every_type_match(api: Any, join: Callable[..., str], spec: dict[str, Any]) -> None:
-    doc = check(spec, "/workshops", "post", api.post(f"{API}/workshops", json=definition()), 201)
+    doc = check(spec, "/workshops", "post", api.post(f"{API}/workshops", json=new_types_definition()), 201)
     wid = doc["id"]
     bodies = {"severity": {"ratings": [{"item": "finance", "value": 3}, {"item": "skills", "value": None}]},
               "dots": {"points": {"finance": 2, "power": 1}},

@@ -7,41 +7,24 @@ from typing import Any
 
 import pytest
 
-from .support import (
-    API,
-    BACKENDS,
-    activity_url,
-    assert_problem,
-    count_rows,
-    csv_rows,
-    item_of,
-    rating,
-    results,
-)
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, count_rows, csv_rows, rating, results
+from tests.support.database import BACKENDS
+from tests.support.reference import item_of
 
 pytestmark = BACKENDS
 
-ITEMS = [{"key": "finance", "kind": "constraint", "title": "Access to finance", "category": "macro"},
-         {"key": "skills", "kind": "constraint", "title": "Skills", "category": "meso"},
-         {"key": "power", "kind": "constraint", "title": "Electricity", "category": "meso"},
-         {"key": "roads", "kind": "constraint", "title": "Roads (not in the activity)", "category": "meso"}]
+ITEMS = [builders.item("finance", "Access to finance", category="macro"),
+         builders.item("skills", "Skills", category="meso"), builders.item("power", "Electricity", category="meso"),
+         builders.item("roads", "Roads (not in the activity)", category="meso")]
 
 
 def definition() -> dict[str, Any]:
     """Three groups, k = 3, a 1..5 x 1..5 matrix over three of the four items, and a second activity."""
-    return {
-        "title": "Participants", "language": "en", "min_group_size": 3,
-        "groups": [{"key": "gov", "name": "Government"}, {"key": "firms", "name": "Employers"},
-                   {"key": "workers", "name": "Workers"}],
-        "items": ITEMS,
-        "activities": [{"key": "constraints", "type": "matrix", "title": "Rate the constraints",
-                        "items": ["finance", "skills", "power"],
-                        "x": {"label": "Tractability", "min": 1, "max": 5},
-                        "y": {"label": "Severity", "min": 1, "max": 5}},
-                       {"key": "later", "type": "matrix", "title": "Later",
-                        "items": ["roads"],
-                        "x": {"label": "A", "min": 1, "max": 5}, "y": {"label": "B", "min": 1, "max": 5}}],
-    }
+    return builders.definition(
+        "Participants", groups=builders.three_groups(), items=[dict(i) for i in ITEMS],
+        activities=[builders.matrix("constraints", ["finance", "skills", "power"], "Rate the constraints"),
+                    builders.matrix("later", ["roads"], "Later", builders.axis("A"), builders.axis("B"))])
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem, count_rows, schema_errors
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, count_rows, schema_errors
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -15,22 +17,13 @@ pytestmark = BACKENDS
 def definition() -> dict[str, Any]:
     """A constraints matrix (open), a sectors scale (pending) and a constraints scale (pending, no items yet
     is not allowed, so it starts with one item)."""
-    return {
-        "title": "Proposals", "language": "en", "min_group_size": 3,
-        "groups": [{"key": "gov", "name": "Government"}, {"key": "firms", "name": "Employers"},
-                   {"key": "workers", "name": "Workers"}],
-        "items": [{"key": "finance", "kind": "constraint", "title": "Access to finance"},
-                  {"key": "skills", "kind": "constraint", "title": "Skills"},
-                  {"key": "tourism", "kind": "sector", "title": "Tourism"}],
-        "activities": [{"key": "constraints", "type": "matrix", "title": "Rate the constraints",
-                        "items": ["finance", "skills"],
-                        "x": {"label": "Tractability", "min": 1, "max": 5},
-                        "y": {"label": "Severity", "min": 1, "max": 5}},
-                       {"key": "sectors", "type": "scale", "title": "Rate the sectors", "items": ["tourism"],
-                        "scale": {"label": "Importance", "min": 1, "max": 5}},
-                       {"key": "again", "type": "scale", "title": "Constraints once more", "items": ["skills"],
-                        "scale": {"label": "Importance", "min": 1, "max": 5}}],
-    }
+    return builders.definition(
+        "Proposals", groups=builders.three_groups(),
+        items=[builders.item("finance", "Access to finance"), builders.item("skills", "Skills"),
+               builders.item("tourism", "Tourism", kind="sector")],
+        activities=[builders.matrix("constraints", ["finance", "skills"], "Rate the constraints"),
+                    builders.scale("sectors", ["tourism"], "Rate the sectors"),
+                    builders.scale("again", ["skills"], "Constraints once more")])
 
 
 @pytest.fixture

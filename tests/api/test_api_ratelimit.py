@@ -10,20 +10,18 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem, rating, results
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, rating, results
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
 ROOM_ADDRESS = "192.168.1.20"  # the venue router: every phone in the room arrives from here
 MAX_REQUESTS = 2000  # far above any sensible per-participant limit; the test fails if no limit is hit
-DEFINITION = {
-    "title": "Limits", "min_group_size": 3,
-    "groups": [{"key": "gov", "name": "Government"}, {"key": "firms", "name": "Employers"},
-               {"key": "workers", "name": "Workers"}],
-    "items": [{"key": "finance", "title": "Access to finance"}],
-    "activities": [{"key": "constraints", "type": "matrix", "title": "Rate", "items": ["finance"],
-                    "x": {"label": "X", "min": 1, "max": 5}, "y": {"label": "Y", "min": 1, "max": 5}}],
-}
+DEFINITION = builders.definition(
+    "Limits", language=None, groups=builders.three_groups(),
+    items=[builders.item("finance", "Access to finance", kind=None)],
+    activities=[builders.matrix("constraints", ["finance"], "Rate", builders.axis("X"), builders.axis("Y"))])
 
 
 @pytest.fixture
@@ -42,7 +40,7 @@ def limited_app(database_url: str) -> Iterator[Any]:
 
 
 def test_participants_on_one_address_are_limited_independently(limited_app: Any) -> None:
-    from .conftest import add_facilitator
+    from tests.support.api import create_facilitator
 
     client = limited_app.test_client()
     environ = {"REMOTE_ADDR": ROOM_ADDRESS}
@@ -51,7 +49,7 @@ def test_participants_on_one_address_are_limited_independently(limited_app: Any)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return client.open(path, method=method, headers=headers, environ_base=environ, **kwargs)
 
-    add_facilitator(limited_app, "limits@example.org", "limits password")
+    create_facilitator(limited_app, "limits@example.org", "limits password", "Another facilitator")
     facilitator = call("POST", f"{API}/auth/token",
                        json={"email": "limits@example.org", "password": "limits password"}).get_json()["token"]
     doc = call("POST", f"{API}/workshops", facilitator, json=DEFINITION).get_json()

@@ -11,19 +11,10 @@ from typing import Any
 
 import pytest
 
-from .support import (
-    API,
-    BACKENDS,
-    Ballot,
-    RefScale,
-    activity_url,
-    assert_matches,
-    assert_problem,
-    item_of,
-    rating,
-    reference_results,
-    results,
-)
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, rating, results
+from tests.support.database import BACKENDS
+from tests.support.reference import Ballot, RefScale, assert_matches, item_of, reference_results
 
 pytestmark = BACKENDS
 
@@ -32,14 +23,11 @@ pytestmark = BACKENDS
 
 def create(api: Any, groups: Sequence[tuple[str, float]], items: Sequence[str], x: RefScale, y: RefScale,
            k: int) -> dict[str, Any]:
-    definition = {
-        "title": "Results", "language": "en", "min_group_size": k,
-        "groups": [{"key": g, "name": g.title(), "weight": w} for g, w in groups],
-        "items": [{"key": i, "kind": "constraint", "title": i.title()} for i in items],
-        "activities": [{"key": "matrix", "type": "matrix", "title": "Rate", "items": list(items),
-                        "x": {"label": "X", "min": x.min, "max": x.max},
-                        "y": {"label": "Y", "min": y.min, "max": y.max}}],
-    }
+    definition = builders.definition(
+        "Results", min_group_size=k, groups=[builders.group(g, g.title(), w) for g, w in groups],
+        items=[builders.item(i, i.title()) for i in items],
+        activities=[builders.matrix("matrix", items, "Rate", builders.axis("X", x.min, x.max),
+                                    builders.axis("Y", y.min, y.max))])
     response = api.post(f"{API}/workshops", json=definition)
     assert response.status_code == 201, response.get_data(as_text=True)
     doc = response.get_json()

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem, rating
+from tests.support.api import API, activity_url, assert_problem, rating
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 

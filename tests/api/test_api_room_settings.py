@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .support import API, BACKENDS, assert_problem, count_rows
+from tests.support.api import API, assert_problem, count_rows
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 

@@ -8,15 +8,16 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem, count_rows, counts, csv_rows, results
-from .test_api_activity_types import definition
+from tests.support.api import API, activity_url, assert_problem, count_rows, counts, csv_rows, results
+from tests.support.builders import new_types_definition
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
 
 @pytest.fixture
 def ws(api: Any) -> dict[str, Any]:
-    response = api.post(f"{API}/workshops", json=definition())
+    response = api.post(f"{API}/workshops", json=new_types_definition())
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
@@ -112,7 +113,7 @@ def test_weight_presets(api: Any, ws: dict[str, Any], live_pushes: list[tuple[st
 
 
 def test_equal_preset_knows_observers_by_key(api: Any) -> None:
-    body = definition()
+    body = new_types_definition()
     body["groups"] = [{"key": "government", "name": "G", "weight": 0.2}, {"key": "firms", "name": "F"},
                       {"key": "wrk", "name": "W"}, {"key": "other", "name": "O"}, {"key": "observers", "name": "B"},
                       {"key": "youth", "name": "Y", "weight": 0}]
@@ -146,7 +147,7 @@ def test_bad_weights_422_change_nothing(api: Any, ws: dict[str, Any], body: Any,
 
 
 def test_ilo_preset_without_tripartite_groups_is_422(api: Any) -> None:
-    body = definition()
+    body = new_types_definition()
     body["groups"] = [{"key": "north", "name": "N"}, {"key": "south", "name": "S"}, {"key": "east", "name": "E"}]
     wid = api.post(f"{API}/workshops", json=body).get_json()["id"]
     assert_problem(api.post(f"{API}/workshops/{wid}/weights", json={"preset": "ilo"}), 422, "preset")

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, assert_problem
+from tests.support.api import API, activity_url, assert_problem
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -109,7 +110,7 @@ def test_templates_and_definitions_keep_their_shapes(api: Any) -> None:
     made = api.post(f"{API}/workshops", json={"template": "regional", "title": None})
     assert made.status_code == 201, made.get_data(as_text=True)
     assert_problem(api.post(f"{API}/workshops", json={"template": "regional", "groups": []}), 422, "groups")
-    from tests.conftest import small_definition
+    from tests.support.builders import small_definition
 
     assert_problem(api.post(f"{API}/workshops", json={**small_definition(), "template_key": "x"}), 422,
                    "template_key")

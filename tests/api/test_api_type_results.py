@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from .support import API, BACKENDS, activity_url, results
+from tests.support import builders
+from tests.support.api import API, activity_url, results
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -24,10 +26,9 @@ POINTS = [("gov", {"a": 2, "b": 1}), ("gov", {"a": 1}), ("gov", {}), ("gov", {"c
 RANKINGS = [("gov", ["a", "b", "c", "d"]), ("gov", ["b"]), ("gov", ["c", "a"]),
             ("emp", ["d", "c", "b", "a"]), ("emp", ["d", "a"]), ("emp", ["b", "d", "a"]),
             ("wrk", ["a", "c"]), ("wrk", ["c", "b", "a", "d"]), ("wrk", ["a"])]
-CRITERIA = [{"key": "jobs", "label": "Jobs", "axis": "y", "weight": 2},
-            {"key": "demand", "label": "Demand", "axis": "y"},
-            {"key": "capab", "label": "Capabilities", "axis": "x"},
-            {"key": "risk", "label": "Risk", "axis": "x", "direction": -1, "weight": 0.5}]
+CRITERIA = [builders.criterion("jobs", "Jobs", "y", weight=2), builders.criterion("demand", "Demand", "y"),
+            builders.criterion("capab", "Capabilities", "x"),
+            builders.criterion("risk", "Risk", "x", direction=-1, weight=0.5)]
 SCORES = [("gov", {("s1", "jobs"): 5, ("s1", "demand"): 4, ("s1", "capab"): 2, ("s1", "risk"): 5,
                    ("s2", "jobs"): 1, ("s2", "risk"): None}),
           ("gov", {("s1", "jobs"): 4, ("s1", "capab"): 3, ("s2", "demand"): 2, ("s2", "capab"): 5}),
@@ -38,17 +39,13 @@ SCORES = [("gov", {("s1", "jobs"): 5, ("s1", "demand"): 4, ("s1", "capab"): 2, (
 
 @pytest.fixture
 def ws(api: Any, join: Callable[..., str]) -> dict[str, Any]:
-    definition = {
-        "title": "Results of new types", "min_group_size": 3,
-        "groups": [{"key": g, "name": g.upper(), "weight": w} for g, w in GROUPS.items()],
-        "items": [{"key": k, "title": k.upper()} for k in ITEMS] + [{"key": k, "kind": "sector", "title": k}
-                                                                    for k in SECTORS],
-        "activities": [{"key": "dots", "type": "points", "title": "Dots", "items": ITEMS, "budget": 3,
-                        "max_per_item": 2},
-                       {"key": "order", "type": "ranking", "title": "Order", "items": ITEMS},
-                       {"key": "mcda", "type": "criteria", "title": "Score", "items": SECTORS, "criteria": CRITERIA,
-                        "scale": {"min": 1, "max": 5}}],
-    }
+    definition = builders.definition(
+        "Results of new types", language=None, groups=[builders.group(g, g.upper(), w) for g, w in GROUPS.items()],
+        items=[builders.item(k, k.upper(), kind=None) for k in ITEMS]
+        + [builders.item(k, k, kind="sector") for k in SECTORS],
+        activities=[builders.points("dots", ITEMS, "Dots", budget=3, max_per_item=2),
+                    builders.ranking("order", ITEMS, "Order"),
+                    builders.criteria("mcda", SECTORS, "Score", CRITERIA)])
     doc = api.post(f"{API}/workshops", json=definition).get_json()
     wid = doc["id"]
     for key, body in (("dots", [(g, {"points": p}) for g, p in POINTS]),

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import ROOT, LiveServer, free_port, need, port_open
+from tests.support.environment import ROOT, free_port, need, port_open
+from tests.support.server import LiveServer
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, seconds: float = 30) -> None:

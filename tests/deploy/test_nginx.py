@@ -18,8 +18,9 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import REDIS_URL, ROOT, free_port, make_facilitator_token, need, port_open
 from tests.deploy.support import nginx_binary, start_gunicorn, stop, wait_for_port
+from tests.support.environment import REDIS_URL, ROOT, free_port, need, port_open
+from tests.support.server import make_facilitator_token
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.postgres]
 

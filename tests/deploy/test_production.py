@@ -13,8 +13,9 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import REDIS_URL, make_facilitator_token, need, port_open
 from tests.deploy.support import start_gunicorn, stop, worker_pids
+from tests.support.environment import REDIS_URL, need, port_open
+from tests.support.server import make_facilitator_token
 from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.postgres]
@@ -92,7 +93,7 @@ def test_several_workers_refuse_to_start_without_redis_or_a_shared_key(tmp_path:
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.support.environment import ROOT
 
     for missing in ("REDIS_URL", "SECRET_KEY"):
         env = {"PATH": "/usr/bin:/bin", "PRIORITAS_WORKERS": "2", "REDIS_URL": "redis://127.0.0.1:1/0",

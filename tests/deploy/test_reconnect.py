@@ -17,9 +17,10 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import make_facilitator_token, migrate_to_head, small_definition, start_server, stop_server
-from tests.participant.test_phone_browser import pick
-from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.browser import LAUNCH_ARGS, PHONE, pick
+from tests.support.builders import small_definition
+from tests.support.database import migrate_to_head
+from tests.support.server import make_facilitator_token, start_server, stop_server
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 

@@ -14,8 +14,9 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import free_port, make_facilitator_token
 from tests.deploy.support import OwnRedis, start_gunicorn, stop
+from tests.support.environment import free_port
+from tests.support.server import make_facilitator_token
 from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.postgres]

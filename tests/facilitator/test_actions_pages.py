@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import small_definition
-from tests.facilitator.conftest import Browser, body
+from tests.support.builders import small_definition
+from tests.support.pages import Browser, body
 
 API = "/api/v1"
 

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.api.support import BACKENDS
-from tests.facilitator.conftest import Browser, body
-from tests.facilitator.test_facilitator_editor import assert_rejected, document, url
-from tests.participant.test_phone_types import ITEMS, typed_definition
+from tests.support.builders import SMALL_ITEMS as ITEMS
+from tests.support.builders import typed_definition
+from tests.support.database import BACKENDS
+from tests.support.pages import Browser, assert_rejected, body, document, url
 
 BASE = {"key": "act", "title": "New activity", "items": ITEMS}
 #: Both databases: PostgreSQL at 127.0.0.1:5432 (skipped with a reason when absent, failed under CI).

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.facilitator.conftest import Browser, body
+from tests.support.pages import Browser, body
 
 API = "/api/v1"
 

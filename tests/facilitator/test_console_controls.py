@@ -9,15 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.facilitator.conftest import Browser, body
+from tests.support.database import BACKENDS
+from tests.support.pages import Browser, body, run_url
 
-BOTH_DATABASES = pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 RATINGS = {"ratings": [{"item": "finance", "x": 4, "y": 5}, {"item": "skills", "x": 2, "y": None}]}
-
-
-def run_url(workshop: dict[str, Any]) -> str:
-    return f"/facilitator/workshops/{workshop['id']}/run"
 
 
 def joining_url(workshop: dict[str, Any]) -> str:
@@ -97,7 +92,7 @@ def owner_counts(api: Any, workshop: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_joined_participants_keep_voting_while_locked(api: Any, owner: Browser, join: Any,
                                                       workshop: dict[str, Any]) -> None:
     token = join(workshop["join_code"], "workers")
@@ -118,7 +113,7 @@ def test_lock_needs_csrf_and_the_owner(api: Any, owner: Browser, stranger: Brows
 
 # --- remove one participant's answers ----------------------------------------------------------------------
 
-@BOTH_DATABASES
+@BACKENDS
 def test_remove_responses_drops_one_respondent_and_their_rows(api: Any, owner: Browser, voted: list[str],
                                                               workshop: dict[str, Any],
                                                               caplog: pytest.LogCaptureFixture) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.facilitator.conftest import Browser, body
+from tests.support.pages import Browser, body
 
 
 def _url(workshop: dict[str, Any], name: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.facilitator.conftest import CSRF_RE, PASSWORD, Browser, body
+from tests.support.pages import CSRF_RE, PASSWORD, Browser, body
 
 
 def users(app: Any) -> list[str]:
@@ -128,7 +128,7 @@ def test_pages_need_a_login(browser: Browser, path: str) -> None:
 
 def test_posts_need_a_login(browser: Browser, workshop: dict[str, Any]) -> None:
     token = browser.text("/facilitator/login")
-    from tests.facilitator.conftest import csrf_from
+    from tests.support.pages import csrf_from
 
     response = browser.client.post(f"/facilitator/workshops/{workshop['id']}/activities/constraints/open",
                                    data={"csrf_token": csrf_from(token)})

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.facilitator.conftest import live_invite_path
 from tests.support.browser import LAUNCH_ARGS
+from tests.support.pages import live_invite_path
 
 
 @pytest.mark.browser

@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.facilitator.conftest import Browser, body, csrf_from
-
-
-def run_url(workshop: dict[str, Any]) -> str:
-    return f"/facilitator/workshops/{workshop['id']}/run"
+from tests.support.pages import Browser, body, csrf_from, run_url
 
 
 def states(api: Any, workshop: dict[str, Any]) -> dict[str, str]:

@@ -10,21 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.facilitator.conftest import Browser, body
+from tests.support.pages import Browser, assert_rejected, body, document, url
 
 MATRIX = {"key": "sectors", "title": "Rate the sectors", "items": ["finance", "power"],
           "x_label": "Feasibility", "x_min": "1", "x_max": "5", "x_hint": "Can we win here?",
           "y_label": "Attractiveness", "y_min": "1", "y_max": "5", "y_hint": "",
           "q_top_left": "Strategic bets", "q_top_right": "Priorities", "q_bottom_left": "Not now",
           "q_bottom_right": "Low-hanging fruit"}
-
-
-def document(api: Any, workshop: dict[str, Any]) -> dict[str, Any]:
-    return api.get(f"/api/v1/workshops/{workshop['id']}").get_json()
-
-
-def url(workshop: dict[str, Any], suffix: str = "") -> str:
-    return f"/facilitator/workshops/{workshop['id']}{suffix}"
 
 
 def vote(api: Any, join: Any, workshop: dict[str, Any], ratings: list[dict[str, Any]] | None = None) -> None:
@@ -34,17 +26,6 @@ def vote(api: Any, join: Any, workshop: dict[str, Any], ratings: list[dict[str, 
     response = api.put(f"/api/v1/workshops/{workshop['id']}/activities/constraints/responses",
                        json={"ratings": ratings or [{"item": "finance", "x": 4, "y": 5}]}, token=token)
     assert response.status_code == 200, response.get_data(as_text=True)
-
-
-def assert_rejected(response: Any, status: int, field: str | None, message: str) -> str:
-    assert response.status_code == status, response.get_data(as_text=True)[:2000]
-    page = body(response)
-    if field:
-        error = page[page.index(f'id="{field}-error"'):]
-        assert message in error[:error.index("</div>")], error[:500]
-    else:
-        assert message in page
-    return page
 
 
 # --- the editor page ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 from pypdf import PdfReader
 
-from tests.facilitator.conftest import Browser, body
+from tests.support.pages import Browser, body
 
 
 def vote(api: Any, join: Any, workshop: dict[str, Any]) -> None:

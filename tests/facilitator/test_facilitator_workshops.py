@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.facilitator.conftest import Browser, body
+from tests.support.pages import Browser, body
 
 
 def workshop_titles(app: Any) -> list[str]:

@@ -11,8 +11,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.conftest import small_definition
-from tests.facilitator.conftest import Browser, body
+from tests.support.builders import small_definition
+from tests.support.pages import Browser, body
 
 API = "/api/v1"
 

@@ -10,20 +10,13 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.facilitator.conftest import Browser, body, csrf_from
+from tests.support.database import BACKENDS
+from tests.support.pages import Browser, body, csrf_from, document, url
 
 GOOD_CSV = ("\ufeffTitle,KIND,key,description,category,title_2,evidence\n"
             "Port congestion,constraint,port,Ships wait days,logistics,Congestion portuaire,WB survey\n"
             "Agro-processing,sector,,\"Adds value, locally\",manufacturing,,\n"
             "=1+2,constraint,formula,,,,\n")
-
-
-def url(workshop: dict[str, Any], suffix: str = "") -> str:
-    return f"/facilitator/workshops/{workshop['id']}{suffix}"
-
-
-def document(api: Any, workshop: dict[str, Any]) -> dict[str, Any]:
-    return api.get(f"/api/v1/workshops/{workshop['id']}").get_json()
 
 
 def items_of(api: Any, workshop: dict[str, Any]) -> list[dict[str, Any]]:
@@ -53,8 +46,7 @@ def xlsx(rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+@BACKENDS
 def test_good_csv_previews_then_imports(api: Any, owner: Browser, workshop: dict[str, Any]) -> None:
     before = document(api, workshop)
     preview = upload(owner, workshop, GOOD_CSV.encode("utf-8"))
@@ -194,8 +186,7 @@ def test_row_errors_are_listed_and_nothing_can_be_imported(api: Any, owner: Brow
     assert document(api, workshop) == before
 
 
-@pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+@BACKENDS
 def test_confirmation_revalidates_against_the_workshop(api: Any, owner: Browser, workshop: dict[str, Any]) -> None:
     preview = upload(owner, workshop, b"title,kind,key\nPorts,constraint,ports\nRoads,constraint,roads\n")
     assert preview.status_code == 200

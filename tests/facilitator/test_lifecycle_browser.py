@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.a11y.support import assert_accessible
-from tests.facilitator.conftest import live_invite_path
+from tests.support.a11y import assert_accessible
 from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.pages import live_invite_path
 
 TITLE = "Eastern Cape: data lifecycle"
 NOTICE = "Your answers are kept for 30 days, then deleted."

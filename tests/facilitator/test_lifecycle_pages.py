@@ -8,8 +8,8 @@ import io
 import json
 from typing import Any
 
-from tests.conftest import small_definition
-from tests.facilitator.conftest import Browser, body, csrf_from
+from tests.support.builders import small_definition
+from tests.support.pages import Browser, body, csrf_from
 
 API = "/api/v1"
 

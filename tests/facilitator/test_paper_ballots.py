@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import small_definition
-from tests.facilitator.conftest import Browser, body, csrf_from
+from tests.support import builders
+from tests.support.builders import small_definition
+from tests.support.database import BACKENDS
+from tests.support.pages import Browser, body, csrf_from
 
 API = "/api/v1"
-BOTH_DATABASES = pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 MATRIX_FORM = {"group": "workers", "finance.x": "4", "finance.y": "5", "skills.x": "dk", "skills.y": "2"}
 
 
@@ -22,8 +22,8 @@ MATRIX_FORM = {"group": "workers", "finance.x": "4", "finance.y": "5", "skills.x
 def two(api: Any) -> dict[str, Any]:
     """The small workshop plus a points activity (budget 3, at most 2 per item); both open."""
     definition = small_definition()
-    definition["activities"].append({"key": "dots", "type": "points", "title": "Spend your dots",
-                                     "items": ["finance", "skills", "power"], "budget": 3, "max_per_item": 2})
+    definition["activities"].append(builders.points("dots", builders.SMALL_ITEMS, "Spend your dots", budget=3,
+                                                    max_per_item=2))
     response = api.post(f"{API}/workshops", json=definition)
     assert response.status_code == 201, response.get_data(as_text=True)
     doc = response.get_json()
@@ -60,7 +60,7 @@ def phone_vote(api: Any, join: Any, workshop: dict[str, Any]) -> None:
     assert response.status_code == 200, response.get_data(as_text=True)
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_paper_ballots_count_and_are_marked_paper_everywhere(api: Any, join: Any, owner: Browser,
                                                               two: dict[str, Any]) -> None:
     phone_vote(api, join, two)
@@ -118,7 +118,7 @@ def test_paper_ballots_count_and_are_marked_paper_everywhere(api: Any, join: Any
     assert {r["channel"] for r in csv_records(api, imported.get_json()) if r["participant"] != "P001"} == {"paper"}
 
 
-@BOTH_DATABASES
+@BACKENDS
 @pytest.mark.parametrize(("key", "form", "message"), [
     ("constraints", {**MATRIX_FORM, "finance.x": "9"}, "choose a number from 1 to 5"),
     ("constraints", {**MATRIX_FORM, "group": "nobody"}, "Choose the group written on the ballot."),
@@ -138,7 +138,7 @@ def test_an_invalid_paper_ballot_saves_nothing(api: Any, owner: Browser, two: di
     assert participants(api, two) == []
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_a_closed_activity_refuses_paper_ballots(api: Any, owner: Browser, two: dict[str, Any]) -> None:
     assert api.post(f"{API}/workshops/{two['id']}/activities/constraints/close").status_code == 200
     page = body(owner.get(paper_url(two, "constraints")))

@@ -6,11 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from tests.facilitator.conftest import Browser
-
-
-def settings_url(workshop: dict[str, Any]) -> str:
-    return f"/api/v1/workshops/{workshop['id']}/proposal-settings"
+from tests.support.pages import Browser, settings_url
 
 
 def test_console_form_sets_them(app: Any, api: Any, workshop: dict[str, Any], owner: Browser) -> None:

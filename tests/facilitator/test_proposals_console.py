@@ -9,34 +9,27 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import small_definition
-from tests.facilitator.conftest import Browser, body
-
-BOTH_DATABASES = pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-MATRIX = {"x": {"label": "Tractability", "min": 1, "max": 5}, "y": {"label": "Severity", "min": 1, "max": 5}}
+from tests.support import builders
+from tests.support.builders import small_definition
+from tests.support.database import BACKENDS
+from tests.support.pages import Browser, body, run_url
 
 
 @pytest.fixture
 def ws(api: Any) -> dict[str, Any]:
     """`constraints` open, `later` (constraints) pending, `sectors` (sectors) pending."""
     definition = small_definition(
-        items=small_definition()["items"] + [{"key": "tourism", "kind": "sector", "title": "Tourism"}],
+        items=small_definition()["items"] + [builders.item("tourism", "Tourism", kind="sector")],
         activities=[
-            {"key": "constraints", "type": "matrix", "title": "Rate the constraints", "items": ["finance", "skills"],
-             **MATRIX},
-            {"key": "later", "type": "matrix", "title": "Constraints, second look", "items": ["power"], **MATRIX},
-            {"key": "sectors", "type": "matrix", "title": "Rate the sectors", "items": ["tourism"], **MATRIX},
+            builders.matrix("constraints", ["finance", "skills"], "Rate the constraints"),
+            builders.matrix("later", ["power"], "Constraints, second look"),
+            builders.matrix("sectors", ["tourism"], "Rate the sectors"),
         ])
     response = api.post("/api/v1/workshops", json=definition)
     assert response.status_code == 201, response.get_data(as_text=True)
     doc = response.get_json()
     assert api.post(f"/api/v1/workshops/{doc['id']}/activities/constraints/open").status_code == 200
     return doc
-
-
-def run_url(ws: dict[str, Any]) -> str:
-    return f"/facilitator/workshops/{ws['id']}/run"
 
 
 def decide_url(ws: dict[str, Any], pid: int, action: str) -> str:
@@ -64,7 +57,7 @@ def panel(page: str) -> str:
     return match.group(0)
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_panel_lists_pending_proposals_with_group_never_pseudonym(owner: Browser, api: Any,
                                                                   ws: dict[str, Any]) -> None:
     propose(api, ws, description="Every afternoon")
@@ -80,7 +73,7 @@ def test_panel_lists_pending_proposals_with_group_never_pseudonym(owner: Browser
     assert 'value="sectors"' in second and 'value="later"' not in second
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_approve_creates_an_item_that_joins_a_pending_activity(owner: Browser, api: Any, ws: dict[str, Any]) -> None:
     pid = propose(api, ws, description="Daily outages")
     response = owner.submit(run_url(ws), decide_url(ws, pid, "approve"), {"activity": "later"})
@@ -163,7 +156,7 @@ def test_ownership(owner: Browser, stranger: Browser, api: Any, ws: dict[str, An
 def test_pending_count_reaches_the_console_live(owner: Browser, api: Any, ws: dict[str, Any], app: Any,
                                                 client: Any) -> None:
     from app.extensions import socketio
-    from tests.test_realtime import received
+    from tests.support.realtime import received
 
     pid = propose(api, ws)
     console = socketio.test_client(app, auth={"workshop": ws["id"]}, flask_test_client=client)

@@ -9,14 +9,13 @@ import pytest
 
 from app.extensions import db
 from app.models import Workshop
-from tests.conftest import small_definition
-from tests.facilitator.conftest import Browser, body
+from tests.support import builders
+from tests.support.builders import small_definition
+from tests.support.pages import Browser, body
 
 ACTIVITIES = [
-    {"key": "constraints", "type": "matrix", "title": "Rate the constraints", "items": ["finance", "skills", "power"],
-     "x": {"label": "Tractability", "min": 1, "max": 5}, "y": {"label": "Severity", "min": 1, "max": 5}},
-    {"key": "urgency", "type": "scale", "title": "How urgent?", "items": ["finance", "skills"],
-     "scale": {"label": "Urgency", "min": 1, "max": 4}},
+    builders.matrix("constraints", ["finance", "skills", "power"], "Rate the constraints"),
+    builders.scale("urgency", ["finance", "skills"], "How urgent?", "Urgency", 1, 4),
 ]
 
 

@@ -7,14 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.facilitator.conftest import Browser, body
-
-BOTH_DATABASES = pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-
-
-def run_url(workshop: dict[str, Any]) -> str:
-    return f"/facilitator/workshops/{workshop['id']}/run"
+from tests.support.database import BACKENDS
+from tests.support.pages import Browser, body, run_url
 
 
 def action(workshop: dict[str, Any], name: str, key: str = "constraints") -> str:
@@ -48,7 +42,7 @@ def voted(api: Any, join: Any, workshop: dict[str, Any]) -> dict[str, Any]:
     return workshop
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_reveal_mode_toggles_persists_and_hides_from_the_screen_token_only(
         app: Any, api: Any, owner: Browser, voted: dict[str, Any]) -> None:
     workshop = voted
@@ -90,7 +84,7 @@ def test_bad_mode_and_strangers_change_nothing(app: Any, api: Any, owner: Browse
     assert "Nothing was changed" in body(response)
     assert "reveal" not in settings(app, workshop)
     token = owner.text(run_url(workshop))
-    from tests.facilitator.conftest import csrf_from
+    from tests.support.pages import csrf_from
 
     for name, data in (("reveal-mode", {"mode": "on_reveal"}), ("reveal", {"revealed": "1"}),
                        ("timer", {"minutes": "2"})):
@@ -101,7 +95,7 @@ def test_bad_mode_and_strangers_change_nothing(app: Any, api: Any, owner: Browse
     assert not {"reveal", "revealed", "timer_ends_at"} & set(settings(app, workshop))
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_timer_set_and_stop_persist(app: Any, api: Any, owner: Browser, voted: dict[str, Any]) -> None:
     workshop = voted
     before = datetime.now(UTC).replace(microsecond=0)

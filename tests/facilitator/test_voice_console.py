@@ -8,11 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.facilitator.conftest import Browser, body
-
-
-def run_url(workshop: dict[str, Any]) -> str:
-    return f"/facilitator/workshops/{workshop['id']}/run"
+from tests.support.pages import Browser, body, run_url
 
 
 def base(workshop: dict[str, Any]) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token, small_definition
 from tests.support.browser import LAUNCH_ARGS
+from tests.support.builders import small_definition
+from tests.support.server import make_facilitator_token
 
 EMAIL, PASSWORD = "maputo@example.org", "live-password"
 #: Written by hand: what each console says once its socket is connected, and a heading of the editor.

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import small_definition
-from tests.i18n.test_languages import csrf, html_lang, text
+from tests.support.builders import small_definition
+from tests.support.pages import csrf, html_lang, text
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE_JS = (ROOT / "static" / "js" / "console.js").read_text(encoding="utf-8")

@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import create_facilitator, small_definition
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-HTML_TAG = re.compile(r'<html lang="([^"]+)" dir="([^"]+)">')
+from tests.support.api import create_facilitator
+from tests.support.builders import small_definition
+from tests.support.pages import csrf, html_lang, text
 
 #: One phone string per language, written here by hand (not read from the catalogue).
 WHICH_GROUP = {"en": "Which group are you in?", "fr": "À quel groupe appartenez-vous ?",
@@ -18,22 +17,6 @@ WHICH_GROUP = {"en": "Which group are you in?", "fr": "À quel groupe appartenez
 SAVE = {"en": "Save answers", "fr": "Enregistrer les réponses", "es": "Guardar respuestas",
         "pt": "Guardar respostas", "ar": "حفظ الإجابات"}
 DONT_KNOW = {"en": "Don't know", "fr": "Je ne sais pas", "es": "No sé", "pt": "Não sei", "ar": "لا أعرف"}
-
-
-def text(response: Any) -> str:
-    return response.get_data(as_text=True)
-
-
-def csrf(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def html_lang(html: str) -> tuple[str, str]:
-    match = HTML_TAG.search(html)
-    assert match, "no <html lang dir>"
-    return match.group(1), match.group(2)
 
 
 def make_workshop(api: Any, **overrides: Any) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.support import activity_url, assert_problem
-from tests.conftest import small_definition
+from tests.support.api import activity_url, assert_problem
+from tests.support.builders import small_definition
 
 #: Written here by hand (not read from the catalogue).
 OUT_OF_SCALE = {"en": "x must be a whole number from 1 to 5, or null.",

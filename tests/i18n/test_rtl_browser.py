@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token, small_definition
 from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.builders import small_definition
+from tests.support.server import make_facilitator_token
 
 
 def _phone_boxes(page: Any, base: str, code: str) -> dict[str, Any]:

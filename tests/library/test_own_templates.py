@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.library import get_template, list_templates
-from tests.conftest import small_definition
-from tests.facilitator.conftest import PASSWORD, Browser, body
+from tests.support import builders
 from tests.support.browser import LAUNCH_ARGS
+from tests.support.builders import small_definition
+from tests.support.pages import PASSWORD, Browser, body
 
 API = "/api/v1"
 BUILTIN_KEYS = [t["key"] for t in list_templates()]
@@ -66,23 +67,19 @@ def rich_definition() -> dict[str, Any]:
         language="en",
         second_language="fr",
         method_note="Perceptions, not proof.",
-        groups=[{"key": "gov", "name": "Government", "weight": 2.0, "expected": 8, "description": "Ministries"},
-                {"key": "firms", "name": "Employers", "weight": 1.0},
-                {"key": "workers", "name": "Workers", "weight": 1.0},
-                {"key": "other", "name": "Academia", "weight": 0.0, "observer": True}],
-        items=[{"key": "finance", "kind": "constraint", "title": "Access to finance", "title_2": "Accès au crédit",
-                "evidence": "Loans cost 18% a year: https://example.org/rates", "category": "macro",
-                "locus": "national", "description": "Credit for small firms"},
-               {"key": "skills", "kind": "constraint", "title": "Skills", "category": "meso"},
-               {"key": "power", "kind": "constraint", "title": "Electricity", "category": "meso"}],
-        activities=[{"key": "constraints", "type": "matrix", "title": "Rate the constraints",
-                     "items": ["finance", "skills", "power"],
-                     "x": {"label": "Tractability", "min": 1, "max": 5, "hint": "Can we act soon?"},
-                     "y": {"label": "Severity", "min": 1, "max": 5},
-                     "quadrants": {"top_right": "Quick wins", "top_left": "Strategic", "bottom_right": "Fill-ins",
-                                   "bottom_left": "Monitor"}},
-                    {"key": "dots", "type": "points", "title": "Shortlist", "items": ["finance", "power"],
-                     "budget": 2, "max_per_item": 2}])
+        groups=[builders.group("gov", "Government", 2.0, expected=8, description="Ministries"),
+                builders.group("firms", "Employers", 1.0), builders.group("workers", "Workers", 1.0),
+                builders.group("other", "Academia", 0.0, observer=True)],
+        items=[builders.item("finance", "Access to finance", title_2="Accès au crédit",
+                             evidence="Loans cost 18% a year: https://example.org/rates", category="macro",
+                             locus="national", description="Credit for small firms"),
+               builders.item("skills", "Skills", category="meso"),
+               builders.item("power", "Electricity", category="meso")],
+        activities=[builders.matrix("constraints", builders.SMALL_ITEMS, "Rate the constraints",
+                                    builders.axis("Tractability", hint="Can we act soon?"),
+                                    quadrants={"top_right": "Quick wins", "top_left": "Strategic",
+                                               "bottom_right": "Fill-ins", "bottom_left": "Monitor"}),
+                    builders.points("dots", ["finance", "power"], "Shortlist", budget=2, max_per_item=2)])
 
 
 def clone(browser: Browser, key: str) -> Any:
@@ -506,7 +503,7 @@ def test_save_a_workshop_as_template_then_start_a_new_one_in_chromium(live_serve
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.set_default_timeout(15_000)
-            from tests.facilitator.conftest import live_invite_path
+            from tests.support.pages import live_invite_path
 
             page.goto(base + live_invite_path(live_server.database_url))
             page.fill("#email", "thandi@example.org")

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from app.extensions import socketio
-from tests.participant.test_participant_pages import csrf, join_group, open_activity, saved, text
-from tests.participant.test_phone_types import typed_definition
-from tests.test_realtime import received
+from tests.support.builders import typed_definition
+from tests.support.pages import csrf, join_group, open_activity, saved, text
+from tests.support.realtime import received
 
 ITEMS = ["finance", "skills", "power"]
 

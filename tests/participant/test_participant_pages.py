@@ -11,47 +11,13 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Participant, Workshop
 from app.services import participation
-from tests.conftest import small_definition
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def csrf(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "the form carries no CSRF token"
-    return match.group(1)
-
-
-def text(response: Any) -> str:
-    return response.get_data(as_text=True)
+from tests.support.builders import small_definition
+from tests.support.pages import csrf, join_group, open_activity, post_vote, saved, text
 
 
 def participants(app: Any) -> list[Participant]:
     with app.app_context():
         return list(db.session.scalars(sa.select(Participant)))
-
-
-def saved(app: Any, activity_key: str = "constraints") -> dict[tuple[str, str], int | None]:
-    """The single participant's saved values, read through the service the page uses."""
-    with app.app_context():
-        participant = db.session.scalars(sa.select(Participant)).one()
-        activity = participant.workshop.activity(activity_key)
-        return participation.saved_values(participant, activity)
-
-
-def join_group(client: Any, code: str, group: str = "firms") -> Any:
-    page = client.get(f"/j/{code}")
-    return client.post(f"/j/{code}", data={"csrf_token": csrf(text(page)), "group": group})
-
-
-def open_activity(api: Any, workshop: dict[str, Any], key: str = "constraints", action: str = "open") -> None:
-    response = api.post(f"/api/v1/workshops/{workshop['id']}/activities/{key}/{action}")
-    assert response.status_code == 200, text(response)
-
-
-def post_vote(client: Any, values: dict[str, str], key: str = "constraints") -> Any:
-    page = client.get(f"/p/{key}")
-    return client.post(f"/p/{key}", data={"csrf_token": csrf(text(page)), **values})
 
 
 @pytest.fixture

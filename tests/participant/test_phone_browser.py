@@ -8,12 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token
-from tests.support.browser import LAUNCH_ARGS, PHONE
-
-
-def pick(page: Any, item: str, axis: str, value: str) -> None:
-    page.locator(f'label.opt:has(input[name="{item}.{axis}"][value="{value}"])').click()
+from tests.support.browser import LAUNCH_ARGS, PHONE, pick
+from tests.support.server import make_facilitator_token
 
 
 @pytest.mark.browser

@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token, small_definition
-from tests.participant.test_phone_browser import pick
-from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support import builders
+from tests.support.browser import LAUNCH_ARGS, PHONE, pick
+from tests.support.builders import small_definition
+from tests.support.server import make_facilitator_token
 
 QUEUE_KEY = "prioritas.queue.v1"
 
@@ -149,9 +150,8 @@ def test_a_points_ballot_waits_whole_and_replaces_the_saved_one(live_server: Any
 
     base = live_server.url
     headers = {"Authorization": f"Bearer {make_facilitator_token(base, live_server.database_url)}"}
-    definition = small_definition(activities=[{"key": "constraints", "type": "points", "title": "Spend your points",
-                                               "items": ["finance", "skills", "power"], "budget": 3,
-                                               "max_per_item": 2}])
+    definition = builders.small_definition(activities=[
+        builders.points("constraints", builders.SMALL_ITEMS, "Spend your points", budget=3, max_per_item=2)])
     created = requests.post(f"{base}/api/v1/workshops", headers=headers, json=definition, timeout=10)
     assert created.status_code == 201, created.text
     workshop = created.json()

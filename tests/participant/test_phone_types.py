@@ -15,30 +15,12 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Participant, Response
 from app.services import participation
-from tests.api.support import BACKENDS
-from tests.conftest import small_definition
-from tests.participant.test_participant_pages import csrf, join_group, open_activity, text
+from tests.support.builders import typed_definition
+from tests.support.database import BACKENDS
+from tests.support.pages import csrf, join_group, open_activity, text
 
-ITEMS = ["finance", "skills", "power"]
 #: Both databases: PostgreSQL at 127.0.0.1:5432 (skipped with a reason when absent, failed under CI).
 pytestmark = BACKENDS
-
-
-def typed_definition() -> dict[str, Any]:
-    """The small workshop plus one activity of every new type over its three items."""
-    definition = small_definition()
-    definition["activities"] += [
-        {"key": "urgency", "type": "scale", "title": "How urgent?", "items": ITEMS,
-         "scale": {"label": "Urgency", "min": 1, "max": 4}},
-        {"key": "dots", "type": "points", "title": "Spend your points", "items": ITEMS, "budget": 3,
-         "max_per_item": 2},
-        {"key": "order", "type": "ranking", "title": "Put them in order", "items": ITEMS, "top": 2},
-        {"key": "sectors", "type": "criteria", "title": "Score the sectors", "items": ITEMS,
-         "scale": {"min": 1, "max": 5},
-         "criteria": [{"key": "jobs", "label": "Employment potential", "axis": "y", "direction": 1, "weight": 1},
-                      {"key": "risk", "label": "Risk", "axis": "x", "direction": -1, "weight": 1}]},
-    ]
-    return definition
 
 
 @pytest.fixture

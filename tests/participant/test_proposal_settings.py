@@ -9,13 +9,8 @@ from typing import Any
 import pytest
 
 from app.extensions import socketio
-from tests.participant.test_participant_pages import csrf, join_group, open_activity, text
-from tests.participant.test_proposals import proposals
-from tests.test_realtime import received
-
-
-def settings_url(workshop: dict[str, Any]) -> str:
-    return f"/api/v1/workshops/{workshop['id']}/proposal-settings"
+from tests.support.pages import csrf, join_group, open_activity, proposals, settings_url, text
+from tests.support.realtime import received
 
 
 def suggest(api: Any, workshop: dict[str, Any], token: str, title: str) -> Any:

@@ -10,15 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Proposal, Response
-from tests.participant.test_participant_pages import csrf, join_group, open_activity, post_vote, text
-
-
-def proposals(app: Any) -> list[dict[str, Any]]:
-    with app.app_context():
-        rows = db.session.scalars(sa.select(Proposal).order_by(Proposal.id)).all()
-        return [{"kind": p.kind, "title": p.title, "description": p.description, "status": p.status,
-                 "participant": p.participant_id, "group": p.group.key if p.group else None} for p in rows]
+from app.models import Response
+from tests.support.pages import csrf, join_group, open_activity, post_vote, proposals, text
 
 
 def send(client: Any, **fields: str) -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import small_definition
-from tests.participant.test_participant_pages import csrf, join_group, text
+from tests.support.builders import small_definition
+from tests.support.pages import csrf, join_group, text
 
 API = "/api/v1"
 

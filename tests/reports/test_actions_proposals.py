@@ -11,9 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.api.support import API, activity_url, rating, results
-
-from .conftest import definition
+from tests.support.api import API, activity_url, rating, results
+from tests.support.builders import exports_definition
 
 
 def export(api: Any, wid: int, fmt: str) -> bytes:
@@ -117,7 +116,7 @@ ARABIC = {"finance": "الوصول إلى التمويل", "skills": "المها
 
 
 def test_arabic_letters_join_and_read_right_to_left(api: Any, join: Callable[..., str]) -> None:
-    doc = definition("ar", "ورشة عمل إقليمية")
+    doc = exports_definition("ar", "ورشة عمل إقليمية")
     for item in doc["items"]:
         item["title"] = ARABIC[item["key"]]
     doc["groups"][0]["name"] = "الحكومة"

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.api.support import API, BACKENDS, activity_url, assert_problem, results
-
-from .conftest import VOTES
-from .test_xlsx import blocks
+from tests.support import builders
+from tests.support.api import API, activity_url, assert_problem, results
+from tests.support.database import BACKENDS
+from tests.support.reports import VOTES, blocks
 
 pytestmark = BACKENDS
 SVG = "{http://www.w3.org/2000/svg}"
@@ -149,16 +149,13 @@ def test_exports_of_criteria_and_points_activities(api: Any, join: Callable[...,
 
 
 def test_exports_of_scale_and_ranking_activities(api: Any, join: Callable[..., str]) -> None:
-    definition = {
-        "title": "Scale and ranking", "language": "es", "min_group_size": 3,
-        "groups": [{"key": "gov", "name": "Gobierno"}, {"key": "emp", "name": "Empleadores"},
-                   {"key": "wrk", "name": "Trabajadores"}],
-        "items": [{"key": k, "kind": "constraint", "title": t} for k, t in
-                  (("a", "Crédito"), ("b", "Energía"), ("c", "Formación"))],
-        "activities": [{"key": "importance", "type": "scale", "title": "Importance", "items": ["a", "b", "c"],
-                        "scale": {"label": "Importance", "min": 0, "max": 10}},
-                       {"key": "order", "type": "ranking", "title": "Order them", "items": ["a", "b", "c"]}],
-    }
+    definition = builders.definition(
+        "Scale and ranking", language="es",
+        groups=[builders.group("gov", "Gobierno"), builders.group("emp", "Empleadores"),
+                builders.group("wrk", "Trabajadores")],
+        items=[builders.item(k, t) for k, t in (("a", "Crédito"), ("b", "Energía"), ("c", "Formación"))],
+        activities=[builders.scale("importance", ["a", "b", "c"], "Importance", "Importance", 0, 10),
+                    builders.ranking("order", ["a", "b", "c"], "Order them")])
     doc = api.post(f"{API}/workshops", json=definition).get_json()
     wid = doc["id"]
     for key in ("importance", "order"):

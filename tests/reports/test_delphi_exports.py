@@ -10,12 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.api.support import API, activity_url, results
-from tests.api.test_api_activity_types import definition
+from tests.support.api import API, activity_url, results
+from tests.support.builders import new_types_definition
 
 
 def test_delphi_rounds_in_xlsx_and_pdf(api: Any, join: Any) -> None:
-    ws = api.post(f"{API}/workshops", json=definition()).get_json()
+    ws = api.post(f"{API}/workshops", json=new_types_definition()).get_json()
     wid = ws["id"]
     for key in ("severity", "order"):
         assert api.post(activity_url(wid, key, "open")).status_code == 200

@@ -9,9 +9,10 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from tests.api.support import API, BACKENDS, activity_url, rating, results
-
-from .conftest import VOTES, definition
+from tests.support.api import API, activity_url, rating, results
+from tests.support.builders import exports_definition
+from tests.support.database import BACKENDS
+from tests.support.reports import VOTES
 
 pytestmark = BACKENDS
 
@@ -86,7 +87,7 @@ def test_hidden_groups_stay_hidden(api: Any, voted: dict[str, Any]) -> None:
 
 
 def test_report_in_french_and_arabic_text(api: Any, join: Callable[..., str]) -> None:
-    doc = api.post(f"{API}/workshops", json=definition("fr", "Atelier régional — تونس")).get_json()
+    doc = api.post(f"{API}/workshops", json=exports_definition("fr", "Atelier régional — تونس")).get_json()
     wid = doc["id"]
     api.post(activity_url(wid, "constraints", "open"))
     token = join(doc["join_code"], "gov")

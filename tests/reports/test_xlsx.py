@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import pytest
 from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.api.support import API, BACKENDS, csv_rows, results
-
-from .conftest import DANGEROUS_TITLE, VOTES
+from tests.support.api import API, csv_rows, results
+from tests.support.builders import DANGEROUS_TITLE
+from tests.support.database import BACKENDS
+from tests.support.reports import VOTES, blocks
 
 pytestmark = BACKENDS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,25 +25,6 @@ def fetch(api: Any, wid: int) -> Any:
     assert response.mimetype == XLSX
     assert f'filename="prioritas-workshop-{wid}.xlsx"' in response.headers["Content-Disposition"]
     return load_workbook(io.BytesIO(response.get_data()))
-
-
-def blocks(sheet: Worksheet) -> dict[str, list[dict[str, Any]]]:
-    """The item tables of an activity sheet, by weighting, as dicts keyed by the header row."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    rows = list(sheet.iter_rows(values_only=True))
-    n = 0
-    while n < len(rows):
-        first = rows[n][0]
-        if isinstance(first, str) and first.startswith("Weighting: "):
-            header = [h for h in rows[n + 1] if h is not None]
-            table = []
-            n += 2
-            while n < len(rows) and rows[n][0] is not None:
-                table.append(dict(zip(header, rows[n], strict=False)))
-                n += 1
-            out[first.removeprefix("Weighting: ")] = table
-        n += 1
-    return out
 
 
 def flat(entry: dict[str, Any]) -> dict[str, Any]:

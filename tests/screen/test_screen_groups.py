@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token
-from tests.participant.test_phone_types import typed_definition
 from tests.support.browser import LAUNCH_ARGS
+from tests.support.builders import typed_definition
+from tests.support.server import make_facilitator_token
 
 # Hand-worked: every member of a group gives the same ratings, so each group mean is that rating.
 ROUND_1 = {"gov": {"finance": (2, 1), "skills": (4, 4)},

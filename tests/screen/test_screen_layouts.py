@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token
 from tests.screen.long_titles import ACTIVITY_TITLES, TITLES
+from tests.support import builders
 from tests.support.browser import LAUNCH_ARGS
+from tests.support.server import make_facilitator_token
 
 #: (workshop language, second language or "", short titles): every language first once with its longest
 #: titles, Arabic right to left, one without a second language; and one with short titles, so the matrix with
@@ -41,31 +42,28 @@ def shorten(title: str, short: bool) -> str:
 
 def definition(language: str, second: str, short: bool = False) -> dict[str, Any]:
     keys = [f"i{n:02d}" for n in range(12)]
-    items = [{"key": key, "kind": "constraint", "title": shorten(TITLES[language][n], short),
-              "title_2": shorten(TITLES[second][n], short) if second else ""} for n, key in enumerate(keys)]
+    items = [builders.item(key, shorten(TITLES[language][n], short),
+                           title_2=shorten(TITLES[second][n], short) if second else "") for n, key in enumerate(keys)]
     head = ACTIVITY_TITLES[language]
     activities: list[dict[str, Any]] = []
     for key, kind, count in ACTIVITIES:
-        activity: dict[str, Any] = {"key": key, "type": kind, "title": f"{head} ({key})", "items": keys[:count]}
+        title, chosen = f"{head} ({key})", keys[:count]
         if kind == "matrix":
-            activity.update(x={"label": "Tractability", "min": 1, "max": 5},
-                            y={"label": "Severity", "min": 1, "max": 5})
+            activities.append(builders.matrix(key, chosen, title))
         elif kind == "scale":
-            activity["scale"] = {"label": "Urgency", "min": 1, "max": 5}
+            activities.append(builders.scale(key, chosen, title, "Urgency"))
         elif kind == "points":
-            activity.update(budget=5, max_per_item=3)
+            activities.append(builders.points(key, chosen, title, budget=5, max_per_item=3))
         elif kind == "ranking":
-            activity["top"] = 4
+            activities.append(builders.ranking(key, chosen, title, top=4))
         else:
-            activity.update(scale={"min": 1, "max": 5}, criteria=[
-                {"key": "jobs", "label": "Employment potential", "axis": "y", "direction": 1, "weight": 1},
-                {"key": "exports", "label": "Export potential", "axis": "y", "direction": 1, "weight": 1},
-                {"key": "risk", "label": "Implementation risk", "axis": "x", "direction": -1, "weight": 1}])
-        activities.append(activity)
-    return {"title": f"Layout {language}{'+' + second if second else ''}", "language": language,
-            "second_language": second, "min_group_size": 3,
-            "groups": [{"key": k, "name": n, "weight": 1.0} for k, n in GROUPS], "items": items,
-            "activities": activities}
+            activities.append(builders.criteria(key, chosen, title, [
+                builders.criterion("jobs", "Employment potential", "y", direction=1, weight=1),
+                builders.criterion("exports", "Export potential", "y", direction=1, weight=1),
+                builders.criterion("risk", "Implementation risk", "x", direction=-1, weight=1)]))
+    return builders.definition(f"Layout {language}{'+' + second if second else ''}", language=language,
+                               second_language=second, groups=[builders.group(k, n, 1.0) for k, n in GROUPS],
+                               items=items, activities=activities)
 
 
 def ballot(kind: str, items: list[str], rng: random.Random) -> dict[str, Any]:

@@ -10,9 +10,10 @@ import pytest
 import requests
 import socketio as sio
 
-from tests.conftest import LiveServer, make_facilitator_token, small_definition
-from tests.facilitator.conftest import csrf_from
 from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.builders import small_definition
+from tests.support.pages import csrf_from
+from tests.support.server import LiveServer, make_facilitator_token
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import make_facilitator_token
-from tests.participant.test_phone_types import typed_definition
 from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.builders import typed_definition
+from tests.support.server import make_facilitator_token
 
 #: Runs before any page script (Playwright injects it outside the page's CSP), records every violation.
 RECORD = ("window.__csp = []; document.addEventListener('securitypolicyviolation', function (e) {"

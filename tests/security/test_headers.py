@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.api.support import API
-from tests.conftest import small_definition
-from tests.facilitator.conftest import Browser
+from tests.support import builders
+from tests.support.api import API
+from tests.support.builders import small_definition
+from tests.support.pages import Browser
 
 HEADERS = {
     "X-Frame-Options": "DENY",
@@ -55,8 +56,7 @@ def check_scripts(response: Any, where: str) -> None:
 def seeded(api: Any, app: Any, client: Any) -> dict[str, Any]:
     """A workshop with an open activity, an action and a proposal; a signed-in facilitator and a joined phone."""
     definition = small_definition()
-    definition["activities"].append({"key": "sectors", "type": "scale", "title": "Sectors", "items": ["finance"],
-                                     "scale": {"label": "Score", "min": 1, "max": 5}})
+    definition["activities"].append(builders.scale("sectors", ["finance"], "Sectors", "Score"))
     workshop = api.post(f"{API}/workshops", json=definition).get_json()
     wid = workshop["id"]
     assert api.post(f"{API}/workshops/{wid}/activities/constraints/open").status_code == 200
@@ -67,7 +67,7 @@ def seeded(api: Any, app: Any, client: Any) -> dict[str, Any]:
     participant_token = token.get_json()["participant_token"]
     proposal = api.post(f"{API}/workshops/{wid}/proposals", json={"title": "Ports", "kind": "constraint"},
                         token=participant_token)
-    from tests.facilitator.conftest import csrf_from
+    from tests.support.pages import csrf_from
 
     page = phone.get(f"/j/{workshop['join_code']}").get_data(as_text=True)
     joined = phone.post(f"/j/{workshop['join_code']}", data={"csrf_token": csrf_from(page), "group": "gov"})
@@ -156,9 +156,9 @@ def test_errors_and_static_files_have_the_headers_too(client: Any) -> None:
 
 def test_https_switch_sets_secure_cookies_hsts_and_the_proxy_scheme(database_url: str) -> None:
     from app import create_app
-    from tests.conftest import _config_dict
+    from tests.support.database import config_dict
 
-    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url, "PRIORITAS_HTTPS": True,
+    app = create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": database_url, "PRIORITAS_HTTPS": True,
                       "PRIORITAS_PROXY_HOPS": 1})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["PREFERRED_URL_SCHEME"] == "https"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.support import API, assert_problem
-from tests.conftest import small_definition
+from tests.support.api import API, assert_problem
+from tests.support.builders import small_definition
 
 BAD_TEXTS = ["a\x00b", "esc\x1b[31m", "tab\x0bvertical", "del\x7f", "c1\x85", "lone \ud800 surrogate"]
 

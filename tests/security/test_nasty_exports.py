@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.support import API, activity_url
+from tests.support.api import API, activity_url
 
 NASTY = ["NUL\x00inside", "esc\x1b[31mred", "vt\x0bform\x0cfeed", "c1\x85\x9bnext", "\u202eevil\u202c rtl",
          "=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "</script><script>alert(1)</script>",
@@ -83,7 +83,7 @@ def _valid(fmt: str, data: bytes) -> None:
 
 
 def test_every_export_answers_and_stays_valid(api: Any, nasty: list[dict[str, Any]], client: Any) -> None:
-    from tests.facilitator.conftest import Browser
+    from tests.support.pages import Browser
 
     checked = []
     for doc in nasty:

@@ -31,7 +31,9 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-from tests.conftest import _config_dict, create_facilitator, small_definition  # noqa: E402
+from tests.support.api import create_facilitator  # noqa: E402
+from tests.support.builders import small_definition  # noqa: E402
+from tests.support.database import config_dict  # noqa: E402
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
@@ -76,7 +78,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
 
     path = tmp_path_factory.mktemp("schemathesis") / "prioritas.db"
     shutil.copy(sqlite_template, path)
-    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     # No pushes for this app (not under test here). Stopping the app, not replacing the process-wide hub's
     # methods: a replaced method would outlive this module and silence every later test's pushes.
     publisher.hub.stop(app)

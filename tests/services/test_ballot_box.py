@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import Api, _config_dict
+from tests.support.api import Api
+from tests.support.database import BACKENDS, config_dict
 
 API = "/api/v1"
-BOTH_DATABASES = pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 
 
 def matrix(item: str, x: int | None, y: int | None) -> dict[str, Any]:
@@ -52,7 +51,7 @@ def second_app(database_url: str) -> Iterator[Any]:
     from app import create_app, publisher
     from app.extensions import db
 
-    other = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
+    other = create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": database_url})
     yield other
     publisher.hub.stop(other)
     with other.app_context():
@@ -60,7 +59,7 @@ def second_app(database_url: str) -> Iterator[Any]:
         db.engine.dispose()
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_a_hall_of_concurrent_ballots_is_stored_once_each_with_tallies_in_step(
         app: Any, api: Api, workshop: dict[str, Any], join: Any) -> None:
     base = f"{API}/workshops/{workshop['id']}/activities/constraints"
@@ -98,7 +97,7 @@ def test_a_hall_of_concurrent_ballots_is_stored_once_each_with_tallies_in_step(
     assert finance["n"] == 30 and finance["x"]["mean"] == pytest.approx(sum(answers.values()) / 30)
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_one_batch_applies_ballots_in_order_and_refuses_only_the_ones_that_cannot_stand(
         app: Any, api: Api, join: Any) -> None:
     """Straight through the box: a batch with a double ballot, a replaced points ballot, a ballot whose
@@ -107,11 +106,12 @@ def test_one_batch_applies_ballots_in_order_and_refuses_only_the_ones_that_canno
     from app.models import Participant
     from app.services import ballot_box, vote_cache
     from app.services.errors import Problem
-    from tests.conftest import small_definition
+    from tests.support import builders
+    from tests.support.builders import small_definition
 
     definition = small_definition()
-    definition["activities"].append({"key": "budget", "type": "points", "title": "Spend", "budget": 4,
-                                     "max_per_item": 3, "items": ["finance", "skills", "power"]})
+    definition["activities"].append(builders.points("budget", builders.SMALL_ITEMS, "Spend", budget=4,
+                                                    max_per_item=3))
     workshop = api.post(f"{API}/workshops", json=definition).get_json()
     for key in ("constraints", "budget"):
         assert api.post(f"{API}/workshops/{workshop['id']}/activities/{key}/open").status_code == 200
@@ -163,7 +163,7 @@ def test_one_batch_applies_ballots_in_order_and_refuses_only_the_ones_that_canno
     tallies_in_step(app, workshop["id"])
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_an_edit_through_one_process_holds_at_the_next_vote_on_another(
         app: Any, api: Api, workshop: dict[str, Any], join: Any, second_app: Any) -> None:
     base = f"{API}/workshops/{workshop['id']}/activities/constraints"
@@ -203,7 +203,7 @@ def test_an_edit_through_one_process_holds_at_the_next_vote_on_another(
     tallies_in_step(app, workshop["id"])
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_the_revision_moves_with_every_edit_and_never_with_a_vote(app: Any, api: Api, workshop: dict[str, Any],
                                                                   join: Any) -> None:
     from app.extensions import db

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from tests.api.support import API, BACKENDS, activity_url, assert_problem, rating
+from tests.support.api import API, activity_url, assert_problem, rating
+from tests.support.database import BACKENDS
 
 pytestmark = BACKENDS
 
@@ -216,9 +217,9 @@ def test_errors(api: Any, other_api: Any, voted: dict[str, Any]) -> None:
 
 @pytest.fixture
 def other_api(app: Any, api: Any) -> Any:
-    from tests.api.conftest import add_facilitator
+    from tests.support.api import create_facilitator
 
-    add_facilitator(app, "other@example.org", "another password")
+    create_facilitator(app, "other@example.org", "another password", "Another facilitator")
     response = api.post(f"{API}/auth/token", json={"email": "other@example.org", "password": "another password"},
                         token="")
     return type(api)(api.client, response.get_json()["token"])
@@ -227,17 +228,14 @@ def other_api(app: Any, api: Any) -> Any:
 # --- other activity types, and a facilitator's own template ---------------------------------------------------
 
 def _typed_definition() -> dict[str, Any]:
-    from tests.conftest import small_definition
+    from tests.support import builders
 
-    definition = small_definition()
-    keys = ["finance", "skills", "power"]
-    definition["activities"] = [
-        {"key": "imp", "type": "scale", "title": "Importance", "items": keys,
-         "scale": {"label": "Importance", "min": 1, "max": 5}},
-        {"key": "dots", "type": "points", "title": "Dots", "items": keys, "budget": 3, "max_per_item": 3},
-        {"key": "order", "type": "ranking", "title": "Order", "items": keys},
-    ]
-    return definition
+    keys = builders.SMALL_ITEMS
+    return builders.small_definition(activities=[
+        builders.scale("imp", keys, "Importance"),
+        builders.points("dots", keys, "Dots", budget=3, max_per_item=3),
+        builders.ranking("order", keys, "Order"),
+    ])
 
 
 @pytest.fixture
@@ -302,7 +300,7 @@ def test_scale_points_and_ranking(api: Any, own_template: dict[str, Any]) -> Non
 
 
 def test_own_template_title_on_the_page(app: Any, own_template: dict[str, Any], client: Any) -> None:
-    from tests.facilitator.conftest import Browser
+    from tests.support.pages import Browser
 
     browser = Browser(client)
     assert browser.login("facilitator@example.org").status_code == 302

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.services.definitions import clean_definition
-from tests.conftest import small_definition
+from tests.support.builders import small_definition
+from tests.support.database import BACKENDS
 
 API = "/api/v1"
 EVIDENCE = "Loans cost 18% a year (central bank, 2024): https://example.org/rates"
@@ -173,8 +174,7 @@ def export(api: Any, workshop_id: int) -> dict[str, Any]:
     return response.get_json()
 
 
-@pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+@BACKENDS
 def test_archive_round_trip_keeps_texts_proposals_and_actions(app: Any, api: Any, voted: dict[str, Any]) -> None:
     add_proposals_and_actions(app, voted["id"])
     archive = export(api, voted["id"])

@@ -11,34 +11,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import small_definition
+from tests.support.api import populate
+from tests.support.builders import small_definition
+from tests.support.database import BACKENDS
 
 API = "/api/v1"
-BOTH_DATABASES = pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 #: Tables that hold no workshop's data (accounts, the audit trail, migrations' own bookkeeping).
 NOT_WORKSHOP_DATA = {"user_account", "api_token", "audit_entry", "workshop_template", "alembic_version"}
-
-
-def populate(api: Any, join: Any, title: str = "Test workshop") -> dict[str, Any]:
-    """Nine participants who voted, a proposal, an action: a row in every table a workshop owns."""
-    doc = api.post(f"{API}/workshops", json=small_definition(title=title)).get_json()
-    wid = doc["id"]
-    assert api.post(f"{API}/workshops/{wid}/activities/constraints/open").status_code == 200
-    tokens = []
-    for group in ("gov", "firms", "workers"):
-        for n in range(3):
-            token = join(doc["join_code"], group)
-            tokens.append(token)
-            body = {"ratings": [{"item": "finance", "x": 4 + n % 2, "y": 5}, {"item": "power", "x": 1, "y": 2}]}
-            response = api.put(f"{API}/workshops/{wid}/activities/constraints/responses", token=token, json=body)
-            assert response.status_code == 200, response.get_data(as_text=True)
-    proposal = api.post(f"{API}/workshops/{wid}/proposals", token=tokens[0],
-                        json={"kind": "constraint", "title": "Transport"})
-    assert proposal.status_code == 201, proposal.get_data(as_text=True)
-    action = api.post(f"{API}/workshops/{wid}/activities/constraints/actions", json={"item": "finance", "owner": "X"})
-    assert action.status_code == 201, action.get_data(as_text=True)
-    return doc
 
 
 def row_counts(app: Any) -> dict[str, int]:
@@ -50,7 +29,7 @@ def row_counts(app: Any) -> dict[str, int]:
             return {t: con.execute(sa.text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one() for t in names}
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_delete_removes_every_row_of_the_workshop_and_only_those(app: Any, api: Any, join: Any) -> None:
     from app import publisher
     from app.extensions import db

@@ -12,7 +12,9 @@ import pytest
 
 from app.publisher import LiveHub
 from app.services.release import due_batches
-from tests.services.helpers import BACKENDS, K, build
+from tests.support.builders import EVERY_TYPE_K as K
+from tests.support.database import BACKEND_NAMES as BACKENDS
+from tests.support.services import build
 
 
 @pytest.fixture(params=BACKENDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.extensions import socketio
-from tests.test_realtime import received, vote
+from tests.support.realtime import received, vote
 
 
 def test_one_vote_moves_nothing_the_room_sees_until_its_group_has_k(app: Any, api: Any, workshop: dict[str, Any],

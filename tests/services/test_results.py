@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.services.helpers import BACKENDS, CRITERIA, GROUPS, ITEMS, K, build
+from tests.support.builders import EVERY_TYPE_CRITERIA as CRITERIA
+from tests.support.builders import EVERY_TYPE_GROUPS as GROUPS
+from tests.support.builders import EVERY_TYPE_ITEMS as ITEMS
+from tests.support.builders import EVERY_TYPE_K as K
+from tests.support.database import BACKEND_NAMES as BACKENDS
+from tests.support.services import build
 
 WEIGHT = dict(GROUPS)
 GROUP_KEYS = [g for g, _ in GROUPS]

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from app.services.errors import Problem
-from tests.services.helpers import ITEMS, build
+from tests.support.builders import EVERY_TYPE_ITEMS as ITEMS
+from tests.support.services import build
 
 
 def _vote(app: Any, activity_id: int, participant_id: int, values: dict[str, int]) -> None:

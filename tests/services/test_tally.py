@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.services.helpers import BACKENDS, ITEMS, build
+from tests.support.builders import EVERY_TYPE_ITEMS as ITEMS
+from tests.support.database import BACKENDS
+from tests.support.services import build
 
-pytestmark = pytest.mark.parametrize("db_backend", BACKENDS, indirect=True)
+pytestmark = BACKENDS
 
 value = st.one_of(st.none(), st.integers(1, 5))
 rate = st.tuples(st.just("rate"), st.integers(0, 5),

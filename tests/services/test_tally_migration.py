@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PG_ADMIN_URL, _config_dict, need, port_open
-from tests.services.helpers import build
+from tests.support.database import config_dict
+from tests.support.environment import PG_ADMIN_URL, need, port_open
+from tests.support.services import build
 
 BEFORE_TALLY = "b7e1c2d3a4f5"
 
@@ -41,7 +42,7 @@ def test_upgrade_backfills_tallies_from_existing_responses(empty_url: str) -> No
     from app import create_app, publisher
     from app.extensions import db
 
-    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": empty_url})
+    app = create_app({**config_dict(), "SQLALCHEMY_DATABASE_URI": empty_url})
     publisher.hub.stop(app)
     try:
         _upgrade_and_check(app, upgrade, downgrade)

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import create_facilitator, small_definition
+from tests.support.api import create_facilitator
+from tests.support.builders import small_definition
+from tests.support.database import BACKENDS
 
 HALL = {"REMOTE_ADDR": "192.168.1.20"}  # the venue router: every phone arrives from this address
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-BOTH_DATABASES = pytest.mark.parametrize(
-    "db_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_a_flood_of_wrong_groups_into_a_workshop_does_not_stop_a_real_join(limit
     assert joined(limited_app, room["A"]["id"]) == 4
 
 
-@BOTH_DATABASES
+@BACKENDS
 def test_a_known_device_rejoining_gets_its_participant_back(limited_app: Any, room: dict[str, Any]) -> None:
     code, device = room["A"]["join_code"], "kept-device-0123456789"
     client = limited_app.test_client()

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.a11y.support import assert_accessible
-from tests.conftest import make_facilitator_token, small_definition
+from tests.support.a11y import assert_accessible
 from tests.support.browser import LAUNCH_ARGS, PHONE
+from tests.support.builders import small_definition
+from tests.support.server import make_facilitator_token
 
 EMAIL, PASSWORD = "live@example.org", "live-password"
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import requests
 
-from tests.conftest import LiveServer, make_facilitator_token
-from tests.facilitator.conftest import csrf_from
-from tests.participant.test_phone_types import typed_definition
+from tests.support.builders import typed_definition
+from tests.support.pages import csrf_from
+from tests.support.server import LiveServer, make_facilitator_token
 
 AXE_DIR = Path(__file__).resolve().parent.parent / "assets" / "axe-core-4.14.1"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
