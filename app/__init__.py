@@ -107,7 +107,8 @@ def _init_static(app: Flask) -> None:
 
 #: The modules that hold each blueprint's views, by audience.
 _VIEWS = {
-    "app.api": ("admission", "delphi", "joining", "lifecycle", "pace", "resets", "routes"),
+    "app.api": ("actions", "activities", "admission", "delphi", "joining", "lifecycle", "openapi", "pace",
+                "proposals", "resets", "templates", "tokens", "voting", "workshops"),
     "app.facilitator": ("accounts", "actions", "comparison", "delphi", "imports", "library", "lifecycle", "pace",
                         "paper", "proposals", "remote", "routes", "voice"),
     "app.participant": ("pages", "consent", "device", "pace", "proposals", "routes", "standing"),

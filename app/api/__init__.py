@@ -1,4 +1,8 @@
-"""The public JSON interface (version 1), for scripts, dashboards, archives and acceptance tests."""
+"""The public JSON interface (version 1), for scripts, dashboards, archives and acceptance tests.
+
+One view module per resource; a view parses, calls a service and answers. Checks run in the contract's order:
+401, 404, 403, 409, 422.
+"""
 
 from flask import Blueprint
 

@@ -1,6 +1,6 @@
 """Delphi rounds on the items without consensus: the preview before starting, and each round's report.
 
-`POST .../rounds` itself stays in `routes.py`; its optional body (`drop_converged`, `min_consensus` or
+`POST .../rounds` itself is in `activities.py`; its optional body (`drop_converged`, `min_consensus` or
 `max_iqr`) is documented here, with the results documents' additive round fields and `kendall_w`.
 """
 

@@ -1,12 +1,31 @@
-"""OpenAPI for joining with a device, a passcode or a seat code (the route itself is `routes.join`)."""
+"""Joining a workshop as a participant (`POST /join`), with a device, a passcode or a seat code, and its OpenAPI."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.api import openapi
+from flask import Response, jsonify, request
+
+from app.api import bp, openapi, strict
 from app.api.openapi import _errors, _json, _problem
+from app.services import admission
 from app.services.admission import DEVICE_PATTERN
+
+#: The accepted fields of the body and their JSON types (`app.api.strict`), as the OpenAPI schema lists them.
+JOIN_FIELDS: strict.Types = {"code": "string", "group": "string", "device": ("string", "null"),
+                             "passcode": ("string", "null"), "seat": ("string", "null")}
+
+
+@bp.post("/join")
+def join() -> tuple[Response, int]:
+    """201 for a new participant; 200 when a known `device` gets its participant back (docs/ratelimits.md)."""
+    body = strict.object_body(JOIN_FIELDS, field="code")
+    device = body.get("device") or request.headers.get("X-Prioritas-Device") or None
+    admitted = admission.join(body.get("code"), body.get("group"), device=device, passcode=body.get("passcode"),
+                              seat=body.get("seat"))
+    return jsonify({"participant_token": admitted.token, "workshop": admitted.workshop_id,
+                    "group": admitted.group_key, "rejoined": admitted.rejoined,
+                    "kept_group": admitted.kept_group}), 200 if admitted.rejoined else 201
 
 
 @openapi.extend

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import Response, jsonify
+
 from app import activities as activity_types
 from app import events
+from app.api import bp
 from app.engine import WEIGHTINGS
 from app.services.checks import KEY_PATTERN
 from app.version import __version__
@@ -800,3 +803,8 @@ def openapi_document() -> dict[str, Any]:
             operation["responses"].setdefault("422", _problem("A text in the request holds a control character "
                                                               "or a broken one; nothing was done."))
     return document
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())

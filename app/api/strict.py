@@ -80,10 +80,15 @@ def object_body(types: Types, *, optional: bool = False, field: str | None = Non
     """
     if optional and not request.get_data():
         return {}
+    return check_object(json_body(), types, field=field)
+
+
+def json_body() -> Any:
+    """The parsed JSON body, of any shape; a body that is not JSON is a 422 (after the auth and state checks)."""
     data = request.get_json(silent=True)
     if data is None:
         raise invalid_field("", _("The body must be JSON (Content-Type: application/json)."))
-    return check_object(data, types, field=field)
+    return data
 
 
 def no_fields() -> dict[str, Any]:

@@ -1,16 +1,23 @@
-"""API tokens (expiry, listing, revocation) and a new screen link, as JSON."""
+"""API tokens (sign-in for one, expiry, listing, revocation) and a new screen link, as JSON."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from app.api import bp, openapi, strict
 from app.api.auth import require_facilitator
 from app.api.documents import workshop_document
+from app.api.strict import json_body
 from app.services import accounts, screen_link, throttle, workshops
 from app.services.database import transaction
+from app.services.errors import invalid_field
+
+#: The accepted fields of the body and their JSON types (`app.api.strict`), as the OpenAPI schema lists them.
+TOKEN_FIELDS: strict.Types = {"email": "string", "password": "string", "expires_in_days": "integer",
+                              "label": "string"}
 
 
 def token_response(body: dict[str, Any]) -> tuple[Response, int]:
@@ -25,6 +32,15 @@ def token_response(body: dict[str, Any]) -> tuple[Response, int]:
         document = accounts.token_document(row)
     return jsonify({"token": token, "id": row.id, "expires_at": document["expires_at"],
                     "device": throttle.device_value(client, user)}), 200
+
+
+@bp.post("/auth/token")
+def issue_token() -> tuple[Response, int]:
+    """Throttled per account and client with the login form (app.services.throttle); tokens expire."""
+    body = json_body()
+    if not isinstance(body, dict):
+        raise invalid_field("email", _("Send a JSON object with email and password."))
+    return token_response(strict.check_object(body, TOKEN_FIELDS))
 
 
 @bp.get("/auth/tokens")
