@@ -13,10 +13,6 @@ from app.services import actions as action_service
 from app.services import workshops
 from app.services.database import transaction
 
-#: The accepted fields of the body and their JSON types (`app.api.strict`), as the OpenAPI schema lists them.
-ACTION_FIELDS: strict.Types = {"item": "string", "owner": "string", "due_date": ("string", "null"),
-                               "note": "string"}
-
 
 def _owned_action(workshop_id: int, action_id: int) -> Any:
     """404 for a missing workshop or action before 403 for someone else's (the contract's order)."""
@@ -45,7 +41,7 @@ def list_actions(workshop_id: int) -> Response:
 def create_action(workshop_id: int, key: str) -> tuple[Response, int]:
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = strict.object_body(ACTION_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         action = action_service.create(activity, body)
         document = _action_document(action)
@@ -55,7 +51,7 @@ def create_action(workshop_id: int, key: str) -> tuple[Response, int]:
 @bp.patch("/workshops/<int:workshop_id>/actions/<int:action_id>")
 def update_action(workshop_id: int, action_id: int) -> Response:
     action = _owned_action(workshop_id, action_id)
-    body = strict.object_body(ACTION_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         action_service.update(action, body)
         document = _action_document(action)

@@ -17,18 +17,11 @@ from app.services import accounts, delphi, release, results, workshops
 from app.services.database import transaction
 from app.services.errors import conflict, invalid_field, not_found
 
-#: The accepted fields of each body and their JSON types (`app.api.strict`), as the OpenAPI schemas list them.
-OPEN_FIELDS: strict.Types = {"close_others": "boolean"}
-PATCH_FIELDS: strict.Types = {"criteria": "array", "reveal_mode": "string"}
-ROUND_FIELDS: strict.Types = {"drop_converged": "boolean", "min_consensus": "number", "max_iqr": "number"}
-REVEAL_FIELDS: strict.Types = {"revealed": "boolean"}
-TIMER_FIELDS: strict.Types = {"seconds": "integer"}
-
 
 def _change_state(workshop_id: int, key: str, state: str) -> Response:
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = strict.object_body(OPEN_FIELDS if state == "open" else {}, optional=True)
+    body = strict.object_body(strict.documented(), optional=True)
     close_others = body.get("close_others") is True
     with transaction():
         workshops.set_state(activity, state, close_others=close_others)
@@ -51,7 +44,7 @@ def patch_activity(workshop_id: int, key: str) -> Response:
     get the new results at once."""
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = strict.object_body(PATCH_FIELDS, field="criteria")
+    body = strict.object_body(strict.documented(), field="criteria")
     if not ({"criteria", "reveal_mode"} & set(body)):
         raise invalid_field("criteria", _('Send {"criteria": [{"key": ..., "weight": ...}]} and/or '
                                           '{"reveal_mode": "live"|"on_reveal"}.'))
@@ -71,7 +64,7 @@ def next_round(workshop_id: int, key: str) -> Response:
     """Delphi: close the current round and open the next; earlier rounds' responses are kept."""
     user = require_facilitator()
     activity = workshops.owned_activity(workshop_id, key, user)
-    body = strict.object_body(ROUND_FIELDS) if request.get_data() else None  # no body: every item is asked again
+    body = strict.object_body(strict.documented()) if request.get_data() else None  # no body: every item is asked again
     with transaction():
         delphi.start_round(activity, body)
     return jsonify({**workshops.activity_document(activity),
@@ -131,7 +124,7 @@ def reveal_activity(workshop_id: int, key: str) -> Response:
     if (activity.settings or {}).get("reveal", "live") != "on_reveal":
         raise conflict(_("The activity '%(key)s' shows live results; set reveal_mode to on_reveal first.",
                          key=activity.key))
-    body = strict.object_body(REVEAL_FIELDS, optional=True)
+    body = strict.object_body(strict.documented(), optional=True)
     with transaction():
         workshops.reveal(activity, body.get("revealed", True))
     return jsonify(workshops.activity_document(activity))
@@ -150,7 +143,7 @@ def activity_timer(workshop_id: int, key: str) -> Response:
     if seconds != 0 or isinstance(seconds, bool):
         workshops.require_open(activity)  # 409 before 422, as everywhere
     if isinstance(body, dict):
-        strict.check_object(body, TIMER_FIELDS)
+        strict.check_object(body, strict.documented())
     if isinstance(seconds, bool) or not isinstance(seconds, int) or (seconds and seconds not in TIMER_SECONDS):
         raise invalid_field("seconds", _("seconds is 60, 120, 180 or 300 to start a countdown, or 0 to stop it."))
     with transaction():

@@ -17,11 +17,6 @@ from app.models import Workshop
 from app.services import admission, workshops
 from app.services.database import transaction
 
-#: What PUT .../admission and POST .../seat-codes read (`app.api.strict`).
-ADMISSION_FIELDS: strict.Types = {"passcode": ("string", "null"), "seat_codes_required": "boolean",
-                                  "joining_locked": "boolean", "expected": "object"}
-SEAT_FIELDS: strict.Types = {"count": "integer", "group": ("string", "null")}
-
 
 def _run(workshop_id: int) -> Workshop:
     """404 for a missing workshop, then 403 unless the caller runs it (observers included)."""
@@ -40,7 +35,7 @@ def get_admission(workshop_id: int) -> Response:
 def put_admission(workshop_id: int) -> Response:
     """Change the fields sent; the others stay. Phones already in keep their place whatever changes."""
     workshop = _run(workshop_id)
-    body = strict.object_body(ADMISSION_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         admission.update_settings(workshop, body)
     return jsonify(admission.settings_document(workshop))
@@ -56,7 +51,7 @@ def list_seat_codes(workshop_id: int) -> Response:
 def create_seat_codes(workshop_id: int) -> tuple[Response, int]:
     """`count` new one-time codes (1 to 500 at a time, 2000 per workshop: 409 beyond), optionally for a group."""
     workshop = _run(workshop_id)
-    body = strict.object_body(SEAT_FIELDS)
+    body = strict.object_body(strict.documented())
     if "count" not in body:
         body["count"] = None  # the service's 422 names the missing field
     with transaction():

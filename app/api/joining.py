@@ -11,15 +11,11 @@ from app.api.openapi import _errors, _json, _problem
 from app.services import admission
 from app.services.admission import DEVICE_PATTERN
 
-#: The accepted fields of the body and their JSON types (`app.api.strict`), as the OpenAPI schema lists them.
-JOIN_FIELDS: strict.Types = {"code": "string", "group": "string", "device": ("string", "null"),
-                             "passcode": ("string", "null"), "seat": ("string", "null")}
-
 
 @bp.post("/join")
 def join() -> tuple[Response, int]:
     """201 for a new participant; 200 when a known `device` gets its participant back (docs/ratelimits.md)."""
-    body = strict.object_body(JOIN_FIELDS, field="code")
+    body = strict.object_body(strict.documented(), field="code")
     device = body.get("device") or request.headers.get("X-Prioritas-Device") or None
     admitted = admission.join(body.get("code"), body.get("group"), device=device, passcode=body.get("passcode"),
                               seat=body.get("seat"))

@@ -146,9 +146,9 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {
             "title": {"type": "string"}, "language": {"enum": ["en", "fr", "es", "pt", "ar"], "default": "en"},
-            "second_language": {"enum": ["", "en", "fr", "es", "pt", "ar"], "default": "",
+            "second_language": {"enum": ["", "en", "fr", "es", "pt", "ar", None], "default": "",
                                 "description": "Extension: the language of items' title_2; differs from "
-                                               "language, or empty."},
+                                               "language, or empty (null reads as empty)."},
             "min_group_size": {"type": "integer", "minimum": 3, "default": 5},
             "groups": {"type": "array", "items": _ref("Group"), "minItems": 1},
             "items": {"type": "array", "items": _ref("Item"), "minItems": 1},

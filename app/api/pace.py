@@ -16,11 +16,6 @@ from app.services import proposals as proposal_service
 from app.services.database import transaction
 from app.services.errors import forbidden, unauthorized
 
-#: What PUT .../pace and PUT .../proposal-settings read (`app.api.strict`); `window_minutes` is read-only.
-PACE_FIELDS: strict.Types = {"mode": "string", "move": ("string", "null"), "activity": ("string", "null"),
-                             "item": ("string", "integer", "null")}
-SETTINGS_FIELDS: strict.Types = {"open": "boolean", "limit": "integer"}
-
 
 @bp.get("/workshops/<int:workshop_id>/pace")
 def get_pace(workshop_id: int) -> Response:
@@ -43,7 +38,7 @@ def put_pace(workshop_id: int) -> Response:
     """Change the mode, jump to a step, or move next/previous; phones and screens hear `pace` at once."""
     user = require_facilitator()
     workshop = workshops.get_owned(workshop_id, user)
-    body = strict.object_body(PACE_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         pace_service.update(workshop, body)
     return jsonify(pace_service.payload(workshop))
@@ -60,7 +55,7 @@ def put_proposal_settings(workshop_id: int) -> Response:
     """`{"open": false}` closes suggestions (phones and the API answer 409); `limit` per phone per 10 minutes."""
     user = require_facilitator()
     workshop = workshops.get_owned(workshop_id, user)
-    body = strict.object_body(SETTINGS_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         proposal_service.update_settings(workshop, body)
     return jsonify(proposal_service.settings_document(workshop))

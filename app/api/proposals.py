@@ -15,11 +15,6 @@ from app.services import proposals as proposal_service
 from app.services.database import transaction
 from app.services.errors import forbidden, unauthorized
 
-#: The accepted fields of each body and their JSON types (`app.api.strict`), as the OpenAPI schemas list them.
-PROPOSAL_FIELDS: strict.Types = {"kind": "string", "title": "string", "description": "string"}
-APPROVE_FIELDS: strict.Types = {"activity": ("string", "null")}
-MERGE_FIELDS: strict.Types = {"item": "string"}
-
 
 @bp.get("/workshops/<int:workshop_id>/proposals")
 def list_proposals(workshop_id: int) -> Response:
@@ -49,7 +44,7 @@ def create_proposal(workshop_id: int) -> tuple[Response, int]:
     workshop = workshops.find(workshop_id)
     if participant.workshop_id != workshop.id:
         raise forbidden(_("This participant belongs to another workshop."))
-    body = strict.object_body(PROPOSAL_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         proposal = proposal_service.submit(participant, body)
     return jsonify(proposal_service.document(proposal)), 201
@@ -69,7 +64,7 @@ def _owned_proposal(workshop_id: int, proposal_id: int) -> tuple[Any, Any]:
 def approve_proposal(workshop_id: int, proposal_id: int) -> Response:
     """Create the item (an outlier firm as a sector); `{"activity": key}` adds it to a pending activity."""
     workshop, proposal = _owned_proposal(workshop_id, proposal_id)
-    body = strict.object_body(APPROVE_FIELDS, optional=True)
+    body = strict.object_body(strict.documented(), optional=True)
     with transaction():
         proposal_service.approve(workshop, proposal, body.get("activity"))
     return jsonify(proposal_service.document(proposal))
@@ -78,7 +73,7 @@ def approve_proposal(workshop_id: int, proposal_id: int) -> Response:
 @bp.post("/workshops/<int:workshop_id>/proposals/<int:proposal_id>/merge")
 def merge_proposal(workshop_id: int, proposal_id: int) -> Response:
     workshop, proposal = _owned_proposal(workshop_id, proposal_id)
-    body = strict.object_body(MERGE_FIELDS, optional=True)
+    body = strict.object_body(strict.documented(), optional=True)
     with transaction():
         proposal_service.merge(workshop, proposal, body.get("item"))
     return jsonify(proposal_service.document(proposal))

@@ -9,10 +9,11 @@ written. Views call `object_body` after their 401/404/403/409 checks, so the con
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 
 from app.services.errors import FieldError, invalid, invalid_field
@@ -94,3 +95,79 @@ def json_body() -> Any:
 def no_fields() -> dict[str, Any]:
     """For commands that take nothing: no body, or `{}`; any field is unknown."""
     return object_body({}, optional=True)
+
+
+# --- the fields come from the interface document --------------------------------------------------------------
+
+_JSON_TYPE_OF = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (type(None), "null"),
+                 (list, "array"), (dict, "object"))
+
+
+def _value_type(value: Any) -> str:
+    return next(name for kind, name in _JSON_TYPE_OF if isinstance(value, kind))
+
+
+def _types_of(prop: Mapping[str, Any], schemas: Mapping[str, Any]) -> tuple[str, ...]:
+    """The JSON types a property schema admits: its `type`, its `enum`/`const` values' types, a `$ref`'s, or
+    the union of its `oneOf`/`anyOf` branches. A property the server could not check this way is an error
+    of the document, raised at once rather than accepted silently."""
+    if "$ref" in prop:
+        return _types_of(schemas[prop["$ref"].rsplit("/", 1)[1]], schemas)
+    if "type" in prop:
+        kind = prop["type"]
+        return tuple(kind) if isinstance(kind, list) else (kind,)
+    if "enum" in prop or "const" in prop:
+        values = prop["enum"] if "enum" in prop else [prop["const"]]
+        return tuple(dict.fromkeys(_value_type(v) for v in values))
+    branches = prop.get("oneOf") or prop.get("anyOf")
+    if branches:
+        return tuple(dict.fromkeys(t for branch in branches for t in _types_of(branch, schemas)))
+    raise ValueError(f"no JSON type can be read from {prop!r}")
+
+
+def fields(schema: Mapping[str, Any], schemas: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """A request body schema's fields and the JSON types each admits (branches of a `oneOf` merged)."""
+    while "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+    out: dict[str, tuple[str, ...]] = {}
+    for branch in [schema, *(schema.get("oneOf") or schema.get("anyOf") or [])]:
+        branch = schemas[branch["$ref"].rsplit("/", 1)[1]] if "$ref" in branch else branch
+        for name, prop in (branch.get("properties") or {}).items():
+            out[name] = tuple(dict.fromkeys((*out.get(name, ()), *_types_of(prop, schemas))))
+    return out
+
+
+def _example(path: str) -> str:
+    """A documented path with example values (`{id}`, `{pid}`... -> 1, `{key}` -> k), to find its view."""
+    return re.sub(r"\{(\w+)\}", lambda m: "1" if m.group(1).endswith("id") else "k", path)
+
+
+def _read_document() -> tuple[dict[tuple[str, str], dict[str, tuple[str, ...]]], dict[str, Any]]:
+    """Every documented JSON request body's fields, keyed by the view and method that serve it, and the
+    document's schemas."""
+    from app.api.openapi import openapi_document
+
+    document = openapi_document()
+    schemas = document["components"]["schemas"]
+    urls = current_app.url_map.bind("localhost")
+    table = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body is not None:
+                endpoint, _args = urls.match(document["servers"][0]["url"] + _example(path), method=method.upper())
+                table[(endpoint, method.upper())] = fields(body["schema"], schemas)
+    return table, schemas
+
+
+def documented(component: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The fields (and JSON types) the interface document lists for this request's body, or for one of its
+    schemas (`component`): the document is what the server checks, so the two cannot disagree. Read once
+    per application."""
+    cached = current_app.extensions.get("prioritas.request_fields")
+    if cached is None:
+        cached = current_app.extensions["prioritas.request_fields"] = _read_document()
+    table, schemas = cached
+    if component is not None:
+        return fields({"$ref": f"#/components/schemas/{component}"}, schemas)
+    return table[(request.endpoint, request.method)]

@@ -9,10 +9,6 @@ from app.api.auth import require_facilitator
 from app.services import templates as own_templates
 from app.services.database import transaction
 
-#: The accepted fields of the body and their JSON types (`app.api.strict`), as the OpenAPI schema lists them.
-TEMPLATE_FIELDS: strict.Types = {"workshop_id": "integer", "definition": "object", "title": ("string", "null"),
-                                 "description": "string"}
-
 
 @bp.get("/templates")
 def templates() -> Response:
@@ -25,7 +21,7 @@ def templates() -> Response:
 def create_template() -> tuple[Response, int]:
     """Extension: an own template from one of the caller's workshops or from a definition."""
     user = require_facilitator()
-    body = strict.object_body(TEMPLATE_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         template = own_templates.create_from_body(user, body)
     return jsonify(own_templates.document(user, template)), 201

@@ -15,10 +15,6 @@ from app.services import accounts, screen_link, throttle, workshops
 from app.services.database import transaction
 from app.services.errors import invalid_field
 
-#: The accepted fields of the body and their JSON types (`app.api.strict`), as the OpenAPI schema lists them.
-TOKEN_FIELDS: strict.Types = {"email": "string", "password": "string", "expires_in_days": "integer",
-                              "label": "string"}
-
 
 def token_response(body: dict[str, Any]) -> tuple[Response, int]:
     """`{"token", "expires_at", "device"}`; `device` goes back in `X-Prioritas-Device` on the next sign-in."""
@@ -40,7 +36,7 @@ def issue_token() -> tuple[Response, int]:
     body = json_body()
     if not isinstance(body, dict):
         raise invalid_field("email", _("Send a JSON object with email and password."))
-    return token_response(strict.check_object(body, TOKEN_FIELDS))
+    return token_response(strict.check_object(body, strict.documented()))
 
 
 @bp.get("/auth/tokens")

@@ -12,25 +12,13 @@ from app.services import archive, comparison, exports, workshops
 from app.services import templates as own_templates
 from app.services.database import transaction
 
-#: The accepted fields of each body and their JSON types (`app.api.strict`), as the OpenAPI schemas list them.
-FROM_TEMPLATE_FIELDS: strict.Types = {"template": "string", "title": ("string", "null")}
-DEFINITION_FIELDS: strict.Types = {
-    "title": "string", "language": "string", "second_language": ("string", "null"), "min_group_size": "integer",
-    "groups": "array", "items": "array", "activities": "array", "method_note": "string",
-    "consent_text": ("string", "null"), "consent_required": "boolean"}
-ARCHIVE_FIELDS: strict.Types = {
-    "format": "string", "version": "integer", "app_version": "string", "exported_at": "string",
-    "workshop": "object", "participants": "array", "responses": "array", "proposals": "array",
-    "actions": "array", "delphi_rounds": "array", "admission": "object", "proposal_settings": "object"}
-WEIGHTS_FIELDS: strict.Types = {"preset": "string", "weights": "object"}
-
 
 @bp.post("/workshops")
 def create_workshop() -> tuple[Response, int]:
     user = require_facilitator()
     # Either shape's fields first (a template's title may be null), then exactly the shape that was sent.
-    body = strict.object_body({**DEFINITION_FIELDS, **FROM_TEMPLATE_FIELDS})
-    strict.check_object(body, FROM_TEMPLATE_FIELDS if "template" in body else DEFINITION_FIELDS)
+    body = strict.object_body(strict.documented())  # either branch's fields, then the branch's own
+    strict.check_object(body, strict.documented("FromTemplate" if "template" in body else "NewWorkshop"))
     with transaction():
         workshop = own_templates.create_workshop(user, body)
     return jsonify(workshop_document(workshop, user)), 201
@@ -47,7 +35,7 @@ def set_weights(workshop_id: int) -> Response:
     """Group weighting presets (equal, ilo) or custom weights; returns the workshop document."""
     user = require_facilitator()
     workshop = workshops.get_owned(workshop_id, user)
-    body = strict.object_body(WEIGHTS_FIELDS, field="preset")
+    body = strict.object_body(strict.documented(), field="preset")
     with transaction():
         workshops.apply_weights(workshop, body.get("preset"), body.get("weights"))
     return jsonify(workshop_document(workshop, user))
@@ -65,7 +53,7 @@ def export(workshop_id: int) -> Response:
 @bp.post("/workshops/import")
 def import_workshop() -> tuple[Response, int]:
     user = require_facilitator()
-    body = strict.object_body(ARCHIVE_FIELDS)
+    body = strict.object_body(strict.documented())
     with transaction():
         workshop = archive.import_json(user, body)
     return jsonify(workshop_document(workshop, user)), 201
