@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_babel import gettext as _
 
-from app.models import Activity, Participant, User
+from app.models import Activity, Participant, User, Workshop
 from app.services import accounts, participation, workshops
 from app.services.errors import forbidden, unauthorized
 
@@ -33,6 +33,22 @@ def require_participant() -> Participant:
     if participant is None:
         raise unauthorized(_("Send a participant token: Authorization: Bearer <participant_token>."))
     return participant
+
+
+def facilitator_or_participant(workshop_id: int) -> tuple[Workshop, User | None, Participant | None]:
+    """The workshop, read with a facilitator's token (who may see it) or a participant's (of that workshop):
+    401, then 404, then 403, in the interface's order. Exactly one of the user and the participant is set."""
+    token = bearer_token()
+    user = accounts.user_for_token(token) if token else None
+    participant = None if user else participation.participant_for_token(token)
+    if user is None and participant is None:
+        raise unauthorized(_("Send a facilitator or participant token: Authorization: Bearer <token>."))
+    workshop = workshops.find(workshop_id)
+    if user is not None:
+        workshops.check_owner(workshop, user)
+    elif participant is not None and participant.workshop_id != workshop.id:
+        raise forbidden(_("This participant belongs to another workshop."))
+    return workshop, user, participant
 
 
 def results_reader(workshop_id: int, key: str, weighting: str) -> Activity:

@@ -5,31 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 
 from app import events
 from app.api import bp, openapi, strict
-from app.api.auth import bearer_token, require_facilitator
-from app.services import accounts, participation, workshops
+from app.api.auth import facilitator_or_participant, require_facilitator
 from app.services import pace as pace_service
 from app.services import proposals as proposal_service
+from app.services import workshops
 from app.services.database import transaction
-from app.services.errors import forbidden, unauthorized
 
 
 @bp.get("/workshops/<int:workshop_id>/pace")
 def get_pace(workshop_id: int) -> Response:
     """The facilitator's token, or a participant's of this workshop (a phone may ask where the room is)."""
-    token = bearer_token()
-    user = accounts.user_for_token(token) if token else None
-    participant = None if user else participation.participant_for_token(token)
-    if user is None and participant is None:
-        raise unauthorized(_("Send a facilitator or participant token: Authorization: Bearer <token>."))
-    workshop = workshops.find(workshop_id)
-    if user is not None:
-        workshops.check_owner(workshop, user)
-    elif participant is not None and participant.workshop_id != workshop.id:
-        raise forbidden(_("This participant belongs to another workshop."))
+    workshop, _user, _participant = facilitator_or_participant(workshop_id)
     return jsonify(pace_service.payload(workshop))
 
 

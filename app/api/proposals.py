@@ -9,30 +9,21 @@ from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp, strict
-from app.api.auth import bearer_token, require_facilitator, require_participant
-from app.services import accounts, participation, workshops
+from app.api.auth import facilitator_or_participant, require_facilitator, require_participant
 from app.services import proposals as proposal_service
+from app.services import workshops
 from app.services.database import transaction
-from app.services.errors import forbidden, unauthorized
+from app.services.errors import forbidden
 
 
 @bp.get("/workshops/<int:workshop_id>/proposals")
 def list_proposals(workshop_id: int) -> Response:
     """Facilitator: every proposal (`?status=pending`...); participant token: that participant's own."""
-    token = bearer_token()
-    user = accounts.user_for_token(token) if token else None
-    participant = None if user else participation.participant_for_token(token)
-    if user is None and participant is None:
-        raise unauthorized(_("Send a facilitator or participant token: Authorization: Bearer <token>."))
-    workshop = workshops.find(workshop_id)
+    workshop, user, participant = facilitator_or_participant(workshop_id)
     if user is not None:
-        workshops.check_owner(workshop, user)
-        status = proposal_service.check_status(request.args.get("status"))
-        found = proposal_service.for_workshop(workshop, status)
+        found = proposal_service.for_workshop(workshop, proposal_service.check_status(request.args.get("status")))
     else:
         assert participant is not None
-        if participant.workshop_id != workshop.id:
-            raise forbidden(_("This participant belongs to another workshop."))
         found = proposal_service.for_participant(participant)
     return jsonify([proposal_service.document(p) for p in found])
 
