@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,7 +63,7 @@ class JoinRefused(Problem):
     workshop_id: int | None = None
 
 
-def _refused(status: int, title: str, detail: str, signal: str, workshop: Workshop | None,
+def _refused(status: int, title: str, detail: str, signal: str, workshop: Workshop | Door | None,
              field: str = "", group_key: str = "") -> JoinRefused:
     problem = JoinRefused(status, title, detail, [FieldError(field, detail)] if field else [])
     problem.signal, problem.group_key = signal, group_key
@@ -72,7 +73,7 @@ def _refused(status: int, title: str, detail: str, signal: str, workshop: Worksh
 
 @dataclass
 class Admission:
-    participant: Participant
+    participant_id: int
     token: str
     #: The device was known: this is its participant from before (no new pseudonym, no new row).
     rejoined: bool = False
@@ -83,6 +84,53 @@ class Admission:
     #: Read before the commit, so answering the phone reloads nothing.
     workshop_id: int = 0
     group_key: str = ""
+
+    @property
+    def participant(self) -> Participant:
+        """The participant as a model, read only when a caller wants more than its token (a new join is
+        answered without it)."""
+        return db.session.get_one(Participant, self.participant_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Door:
+    """What letting a phone in reads of its workshop, in one light query (no model)."""
+
+    id: int
+    revision: int
+    join_code: str
+    joining_locked: bool
+    passcode: str
+    seat_codes_required: bool
+
+
+def _door(code: str) -> Door | None:
+    if not code:
+        return None
+    table = Workshop.__table__
+    row = db.session.execute(sa.select(table.c.id, table.c.revision, table.c.join_code, table.c.joining_locked,
+                                       table.c.passcode, table.c.seat_codes_required)
+                             .where(table.c.join_code == code)).first()
+    return None if row is None else Door(row[0], row[1], row[2], bool(row[3]), row[4] or "", bool(row[5]))
+
+
+#: Each workshop's groups (key -> id) at a revision: a group added, renamed or removed moves the revision
+#: (`app/models.py`), so every process reads them again at the next join. Per process, least recent dropped.
+_GROUPS: OrderedDict[tuple[str, int, int], dict[str, int]] = OrderedDict()
+_GROUPS_MAX = 256
+
+
+def _groups_of(door: Door) -> dict[str, int]:
+    key = (door.join_code, door.id, door.revision)
+    groups = _GROUPS.get(key)
+    if groups is None:
+        table = StakeholderGroup.__table__
+        groups = dict(db.session.execute(sa.select(table.c.key, table.c.id)
+                                         .where(table.c.workshop_id == door.id)).all())
+        _GROUPS[key] = groups
+        while len(_GROUPS) > _GROUPS_MAX:
+            _GROUPS.popitem(last=False)
+    return groups
 
 
 def device_digest(device: Any) -> str | None:
@@ -98,7 +146,7 @@ def normalise_code(raw: Any) -> str:
     return re.sub(r"[\s\-]+", "", raw).upper()[:40] if isinstance(raw, str) else ""
 
 
-def passcode_matches(workshop: Workshop, given: Any) -> bool:
+def passcode_matches(workshop: Workshop | Door, given: Any) -> bool:
     """Passcodes are told aloud: case and surrounding spaces do not matter."""
     if not workshop.passcode:
         return True
@@ -112,35 +160,38 @@ def admit(code: Any, group_key: Any, *, device: str | None = None, passcode: Any
 
     A known device skips the passcode, seat and lock checks: that phone was let in already.
     """
-    workshop = workshops.by_join_code(normalise_code(code))
-    if workshop is None:
+    door = _door(normalise_code(code))
+    if door is None:
         raise _refused(404, "Not Found", _("No workshop has this join code. Check the code on the screen."),
                        "unknown_code", None)
     digest = device_digest(device)
     if digest is not None:
-        known = db.session.scalar(sa.select(Participant).where(Participant.workshop_id == workshop.id,
+        known = db.session.scalar(sa.select(Participant).where(Participant.workshop_id == door.id,
                                                                Participant.device_digest == digest))
         if known is not None:
-            return _rejoin(workshop, known, group_key)
-    if not passcode_matches(workshop, passcode):
+            return _rejoin(db.session.get_one(Workshop, door.id), known, group_key)
+    if not passcode_matches(door, passcode):
         raise _refused(403, "Forbidden", _("This workshop needs its passcode; the one given is not right. Ask "
-                         "the facilitator."), "wrong_passcode", workshop, field="passcode")
-    seat_row = _seat(workshop, seat)
-    if workshop.joining_locked:
+                         "the facilitator."), "wrong_passcode", door, field="passcode")
+    seat_row = _seat(door, seat)
+    if door.joining_locked:
         raise conflict(_("The facilitator has closed joining for this workshop."))
-    group = seat_row.group if seat_row is not None and seat_row.group is not None else (
-        workshop.group(group_key) if isinstance(group_key, str) else None)
-    if group is None:
+    if seat_row is not None and seat_row.group is not None:
+        group_id, chosen = seat_row.group.id, seat_row.group.key
+    else:
+        chosen = group_key if isinstance(group_key, str) else ""
+        group_id = _groups_of(door).get(chosen)
+    if group_id is None:
         raise _refused(422, "Unprocessable Content", _("Choose one of the workshop's stakeholder groups."),
-                       "unknown_group", workshop, field="group",
+                       "unknown_group", door, field="group",
                        group_key=group_key[:40] if isinstance(group_key, str) else "")
-    participant, token = participation.add_participant(workshop, group, device_digest=digest)
+    participant_id, token = participation.new_participant(door.id, group_id, device_digest=digest)
     if seat_row is not None:
-        seat_row.participant_id, seat_row.used_at = participant.id, utcnow()
-    return Admission(participant, token, workshop_id=workshop.id, group_key=group.key)
+        seat_row.participant_id, seat_row.used_at = participant_id, utcnow()
+    return Admission(participant_id, token, workshop_id=door.id, group_key=chosen)
 
 
-def _seat(workshop: Workshop, seat: Any) -> SeatCode | None:
+def _seat(workshop: Workshop | Door, seat: Any) -> SeatCode | None:
     """The seat code given (or required): unknown, revoked and already used ones are refused (403)."""
     code = normalise_code(seat)
     if not code:
@@ -167,7 +218,7 @@ def _rejoin(workshop: Workshop, participant: Participant, group_key: Any) -> Adm
     token = new_token()
     participant.token_digest = token_digest(token)
     current = next((g.key for g in workshop.groups if g.id == participant.group_id), "")
-    admission = Admission(participant, token, rejoined=True, workshop_id=workshop.id, group_key=current)
+    admission = Admission(participant.id, token, rejoined=True, workshop_id=workshop.id, group_key=current)
     wanted = workshop.group(group_key) if isinstance(group_key, str) else None
     if wanted is not None and wanted.id != participant.group_id:
         answered = db.session.scalar(sa.select(sa.exists().where(Response.participant_id == participant.id)))

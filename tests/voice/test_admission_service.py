@@ -178,3 +178,21 @@ def test_bursts_and_groups_over_expected(app: Any, workshop: dict[str, Any]) -> 
         assert found[("over_expected", "gov")].count == 3  # three more than expected
         assert found[("burst", "gov")].count == 6  # six joins within a minute into a group of three
         assert ("burst", "workers") not in found and ("over_expected", "workers") not in found
+
+
+def test_joining_sees_the_groups_as_they_are_now(app: Any, workshop: dict[str, Any]) -> None:
+    """Joins read a workshop's groups once per revision: a group added, or deleted, is seen at the next
+    join, because editing groups moves the revision (no stale group lets a phone in, none is missing)."""
+    from app.services import editing
+
+    with app.app_context():
+        assert _admit(workshop["join_code"], "gov").group_key == "gov"  # the groups are now read and kept
+        with transaction():
+            editing.add_group(_workshop(workshop["join_code"]), {"key": "academia", "name": "Academia"})
+        assert _admit(workshop["join_code"], "academia").group_key == "academia"
+        with transaction():
+            editing.delete_group(_workshop(workshop["join_code"]), "workers")
+        with pytest.raises(Problem) as refused:
+            _admit(workshop["join_code"], "workers")
+        assert refused.value.status == 422
+        assert [g.key for g in _workshop(workshop["join_code"]).groups] == ["gov", "firms", "academia"]
