@@ -180,6 +180,13 @@ def test_a_registered_toy_type_works_end_to_end(app: Any, api: Any, join: Any, c
     for entry in per_head["items"]:
         assert entry["value"]["mean"] == pytest.approx(np.mean([entry["item"] in b for b in everyone]))
 
+    # A type without a chart says so (the five built-in types draw a matrix or bars); the files still come.
+    chart = api.get(f"{activity}/chart.svg")
+    assert chart.status_code == 422 and "No chart" in chart.get_json()["detail"]
+    for fmt, start in (("csv", b"workshop"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
+        file = api.get(f"/api/v1/workshops/{workshop['id']}/export?format={fmt}")
+        assert file.status_code == 200 and file.get_data().startswith(start), (fmt, file.status_code)
+
     # The interface document describes the type; the archive checks its values with the type's own rule.
     document = api.get("/api/v1/openapi.json").get_json()
     schemas = document["components"]["schemas"]

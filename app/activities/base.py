@@ -12,6 +12,7 @@ Activities reach the validators either as ORM rows or as the vote path's frozen 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -168,6 +169,14 @@ class ActivityType:
     def comparison_order(self, document: dict[str, Any]) -> list[str] | None:
         """The type's own order of the items (ranking: Schulze), else None: ranked by `score`."""
         return None
+
+    #: How the reports and `chart.<fmt>` draw its results: "matrix" (the 2x2), "bars", or None (no chart).
+    chart: ClassVar[str | None] = None
+
+    def bar_values(self, activity: Mapping[str, Any], results: Mapping[str, Any]) -> tuple[
+            str, list[tuple[str, float | None]], tuple[float, float]]:
+        """For a "bars" chart: the axis label, (item, figure) in the results' order, and the axis limits."""
+        raise NotImplementedError
 
     # --- phone and paper forms ------------------------------------------------------------------------------
 
@@ -338,6 +347,14 @@ def check_scale_value(value: Any, low: int, high: int, path: str, errors: list[F
 def raise_if(errors: list[FieldError], detail: str) -> None:
     if errors:
         raise invalid(errors, detail)
+
+
+def number(entry: Any, field: str) -> float | None:
+    """A figure of a results entry as a float, or None where it is missing (too few answers)."""
+    if not isinstance(entry, Mapping):
+        return None
+    value = entry.get(field)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def unit(value: float | None, low: float, high: float) -> float | None:

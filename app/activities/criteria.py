@@ -167,6 +167,7 @@ class CriteriaType(ActivityType):
     settings_keys = ("criteria", "scale", "x", "y", "quadrants", "quadrant_notes", "scale_labels")
     entries = "scores"
     convergence = "consensus"
+    chart = "matrix"
     asked_item_by_item = True
     has_quadrants = True
     pooled_settings = ("scale", "criteria")

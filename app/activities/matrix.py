@@ -94,6 +94,7 @@ class Matrix(ActivityType):
     settings_keys = ("x", "y", "quadrants", "quadrant_notes", "scale_labels")
     entries = "ratings"
     convergence = "consensus"
+    chart = "matrix"
     asked_item_by_item = True
     has_quadrants = True
     pooled_settings = AXES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.activities import forms
-from app.activities.base import INTEGER, ActivityType, Ballot, Rows
+from app.activities.base import INTEGER, ActivityType, Ballot, Rows, number
 from app.activities.reading import ballots, counts, groups, room_ballots, round_items
 from app.engine import PointsData, points_results
 from app.models import Activity, Workshop
@@ -77,6 +78,7 @@ class Points(ActivityType):
     settings_keys = ("budget", "max_per_item")
     entries = "points"
     replaces_ballot = True
+    chart = "bars"
     settings_schema = "PointsActivity"
     ballot_schema = "PointsResponses"
     results_schema = "PointsResults"
@@ -169,6 +171,12 @@ class Points(ActivityType):
 
     def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
         return {"n": document.get("respondents"), "score": entry.get("score")}
+
+    def bar_values(self, activity: Mapping[str, Any], results: Mapping[str, Any]) -> tuple[
+            str, list[tuple[str, float | None]], tuple[float, float]]:
+        values = [(i["item"], number(i, "score")) for i in results.get("items", [])]
+        top = max([v for _k, v in values if v is not None], default=0.0)
+        return "Score (share of each voter's points)", values, (0.0, min(1.0, max(0.1, top * 1.15)))
 
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
         """Every item's field is read; blank means 0. The whole ballot replaces the previous one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from app.activities import forms
-from app.activities.base import INTEGER, KEY_SCHEMA, ActivityType, Ballot, Rows, entry_list
+from app.activities.base import INTEGER, KEY_SCHEMA, ActivityType, Ballot, Rows, entry_list, number
 from app.activities.reading import ballots, groups, room_ballots, round_items
 from app.engine import RankingData, ranking_results
 from app.models import Activity, Workshop
@@ -59,6 +60,7 @@ class Ranking(ActivityType):
     replaces_ballot = True
     convergence = "iqr"
     concordance = True
+    chart = "bars"
     settings_schema = "RankingActivity"
     ballot_schema = "RankingResponses"
     results_schema = "RankingResults"
@@ -138,6 +140,15 @@ class Ranking(ActivityType):
 
     def comparison_order(self, document: dict[str, Any]) -> list[str] | None:
         return list(document.get("schulze") or [])
+
+    def bar_values(self, activity: Mapping[str, Any], results: Mapping[str, Any]) -> tuple[
+            str, list[tuple[str, float | None]], tuple[float, float]]:
+        """Borda points per ballot, in the Schulze order."""
+        borda = results.get("borda") or {}
+        order = results.get("schulze") or [i["item"] for i in results.get("items", [])]
+        values = [(key, number(borda, key)) for key in order]
+        top = max([v for _k, v in values if v is not None], default=1.0)
+        return "Borda points per ballot (Schulze order)", values, (0.0, max(1.0, top))
 
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
         """A place per item (blank = unranked); places must be 1, 2, 3... without repeats or gaps."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from app.activities.base import (
     clean_scale_labels,
     entry_list,
     form_value,
+    number,
     on_scale,
     raise_if,
     rated_item,
@@ -67,6 +69,7 @@ class ScaleType(ActivityType):
     settings_keys = ("scale", "scale_labels")
     entries = "ratings"
     convergence = "consensus"
+    chart = "bars"
     asked_item_by_item = True
     pooled_settings = ("scale",)
     settings_schema = "ScaleActivity"
@@ -133,6 +136,12 @@ class ScaleType(ActivityType):
 
     def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
         return {"n": entry.get("n"), "score": (entry.get("value") or {}).get("mean")}
+
+    def bar_values(self, activity: Mapping[str, Any], results: Mapping[str, Any]) -> tuple[
+            str, list[tuple[str, float | None]], tuple[float, float]]:
+        scale = activity.get("scale") or {}
+        values = [(i["item"], number(i.get("value"), "mean")) for i in results.get("items", [])]
+        return str(scale.get("label", "Mean")), values, (float(scale.get("min", 0)), float(scale.get("max", 1)))
 
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
         ratings, shown = [], {}

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
+from app import activities as activity_types
 from app import reports
 from app.api import bp, strict
 from app.api.auth import bearer_token, require_facilitator, results_reader
@@ -103,6 +104,8 @@ def activity_chart(workshop_id: int, key: str, fmt: str) -> Response:
     if fmt not in reports.CHART_FORMATS:
         raise not_found(_("There is no chart in that format; use chart.png or chart.svg."))
     weighting = results.check_weighting(weighting)
+    if activity_types.of(activity).chart is None:
+        raise invalid_field("", _("No chart for '%(type)s' activities yet.", type=activity.type))
     round_ = _round_param(activity)
     try:
         if accounts.user_for_token(bearer_token() or "") is None:  # the screen token: the room's figures

@@ -16,6 +16,8 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
+from app import activities as activity_types
+from app.activities.base import number
 from app.services.safetext import printable, printable_tree
 
 matplotlib.use("Agg")  # never a GUI backend on a server; Figure objects need no pyplot state
@@ -25,7 +27,6 @@ GROUP_MARKERS = ("s", "^", "D", "v", "P", "X", "h", "*")
 POOLED_COLOUR = "#000000"
 DEFAULT_QUADRANTS = {"top_right": "High / high", "top_left": "High y / low x",
                      "bottom_right": "Low y / high x", "bottom_left": "Low / low"}
-CHART_TYPES = ("matrix", "criteria", "scale", "points", "ranking")
 #: `text.parse_math` off: a title with two dollar signs is text, not a formula that may fail to parse.
 RC = {"svg.fonttype": "none", "svg.hashsalt": "prioritas", "font.family": "DejaVu Sans", "font.size": 9,
       "text.parse_math": False}
@@ -33,13 +34,6 @@ RC = {"svg.fonttype": "none", "svg.hashsalt": "prioritas", "font.family": "DejaV
 
 def _short(text: str, width: int = 26) -> str:
     return textwrap.shorten(text, width=width, placeholder="…")
-
-
-def _axis_position(entry: Any, field: str) -> float | None:
-    if not isinstance(entry, Mapping):
-        return None
-    value = entry.get(field)
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def scatter_points(activity: Mapping[str, Any], results: Mapping[str, Any]) -> dict[str, Any]:
@@ -54,18 +48,18 @@ def scatter_points(activity: Mapping[str, Any], results: Mapping[str, Any]) -> d
     pooled: dict[str, tuple[float, float]] = {}
     groups: dict[str, dict[str, tuple[float, float]]] = {}
     for item in results.get("items", []):
-        x, y = _axis_position(item.get("x"), field), _axis_position(item.get("y"), field)
+        x, y = number(item.get("x"), field), number(item.get("y"), field)
         if x is not None and y is not None:
             pooled[item["item"]] = (x, y)
         for group, entry in (item.get("by_group") or {}).items():
             if isinstance(entry, Mapping):
-                gx, gy = _axis_position(entry.get("x"), field), _axis_position(entry.get("y"), field)
+                gx, gy = number(entry.get("x"), field), number(entry.get("y"), field)
                 if gx is not None and gy is not None:
                     groups.setdefault(group, {})[item["item"]] = (gx, gy)
     previous: dict[str, tuple[float, float]] = {}
     for item, entry in ((results.get("previous") or {}).get("items") or {}).items():
         if isinstance(entry, Mapping):
-            px, py = _axis_position(entry.get("x"), field), _axis_position(entry.get("y"), field)
+            px, py = number(entry.get("x"), field), number(entry.get("y"), field)
             if px is not None and py is not None:
                 previous[item] = (px, py)
     return {"ranges": ranges, "labels": labels, "pooled": pooled, "groups": groups, "previous": previous}
@@ -158,23 +152,10 @@ def matrix_figure(activity: Mapping[str, Any], results: Mapping[str, Any], title
 
 def bar_values(activity: Mapping[str, Any], results: Mapping[str, Any]) -> tuple[str, list[tuple[str, float]],
                                                                                 tuple[float, float]]:
-    """The figure each bar shows for `scale`, `points` and `ranking` results, in the results' order."""
-    kind = activity["type"]
-    if kind == "scale":
-        scale = activity.get("scale") or {}
-        values = [(i["item"], _axis_position(i.get("value"), "mean")) for i in results.get("items", [])]
-        label, limits = str(scale.get("label", "Mean")), (float(scale.get("min", 0)), float(scale.get("max", 1)))
-    elif kind == "points":
-        values = [(i["item"], _axis_position(i, "score")) for i in results.get("items", [])]
-        top = max([v for _k, v in values if v is not None], default=0.0)
-        label, limits = "Score (share of each voter's points)", (0.0, min(1.0, max(0.1, top * 1.15)))
-    else:
-        borda = results.get("borda") or {}
-        order = results.get("schulze") or [i["item"] for i in results.get("items", [])]
-        values = [(key, _axis_position(borda, key)) for key in order]
-        top = max([v for _k, v in values if v is not None], default=1.0)
-        label, limits = "Borda points per ballot (Schulze order)", (0.0, max(1.0, top))
-    return label, [(k, v) for k, v in values if v is not None], limits
+    """The figure each bar shows (the activity type says which), in the results' order; items without one
+    (too few answers) have no bar."""
+    label, values, limits = activity_types.get(activity["type"]).bar_values(activity, results)
+    return label, [(key, value) for key, value in values if value is not None], limits
 
 
 def bar_figure(activity: Mapping[str, Any], results: Mapping[str, Any], titles: Mapping[str, str]) -> Figure:
@@ -201,7 +182,10 @@ def figure_for(activity: Mapping[str, Any], results: Mapping[str, Any], titles: 
     activity = printable_tree(activity, strict=True)
     titles = {k: printable(v, strict=True) for k, v in titles.items()}
     group_names = {k: printable(v, strict=True) for k, v in group_names.items()}
-    if activity["type"] in ("matrix", "criteria"):
+    kind = activity_types.get(activity["type"])
+    if kind is None or kind.chart is None:
+        raise ValueError(f"no chart for {activity['type']!r} activities")
+    if kind.chart == "matrix":
         return matrix_figure(activity, results, titles, group_names)
     return bar_figure(activity, results, titles)
 
@@ -224,4 +208,5 @@ def chart(activity: Mapping[str, Any], results: Mapping[str, Any], titles: Mappi
 
 
 def chart_types() -> Sequence[str]:
-    return CHART_TYPES
+    """The activity types that have a chart."""
+    return tuple(kind.name for kind in activity_types.types() if kind.chart)

@@ -315,12 +315,13 @@ def _disagreements(entry: ActivityReport, axes: Mapping[str, tuple[int, int]], t
 
 
 def _chart(pdf: Report, entry: ActivityReport, report: WorkshopReport) -> None:
-    if entry.equal is None:
-        return
+    kind = activity_types.get(entry.document["type"])
+    if entry.equal is None or kind is None or kind.chart is None:
+        return  # no figures yet, or a type drawn nowhere but on its own page
     with matplotlib.rc_context(charts.RC):
         figure = charts.figure_for(entry.document, entry.equal, report.item_titles, report.group_names)
     image = io.BytesIO(charts.render(figure, "png"))
-    width = pdf.epw if entry.document["type"] in ("matrix", "criteria") else pdf.epw * 0.9
+    width = pdf.epw if kind.chart == "matrix" else pdf.epw * 0.9
     pdf.image(image, w=width)
     pdf.ln(2)
 
