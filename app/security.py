@@ -16,6 +16,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, Request, g, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from app.services.errors import MAX_LISTED_ERRORS, FieldError, Problem, invalid
@@ -59,7 +60,7 @@ def text_problem(field: str, text: str) -> FieldError | None:
     what = forbidden_character(text)
     if what is None:
         return None
-    return FieldError(field, f"The text contains {what}; remove it and send again.")
+    return FieldError(field, _("The text contains %(what)s; remove it and send again.", what=what))
 
 
 def check_json(data: Any) -> None:
@@ -69,7 +70,8 @@ def check_json(data: Any) -> None:
     while stack:
         value, path, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise Problem(400, "Bad request", f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+            raise Problem(400, "Bad request", _("The JSON body is nested more than %(n)s levels deep.",
+                                                n=MAX_JSON_DEPTH))
         if isinstance(value, str):
             if (error := text_problem(path, value)) is not None:
                 errors.append(error)
@@ -84,7 +86,7 @@ def check_json(data: Any) -> None:
         if len(errors) > MAX_LISTED_ERRORS:
             break
     if errors:
-        raise invalid(errors, "Text may not contain control characters or broken characters.")
+        raise invalid(errors, _("Text may not contain control characters or broken characters."))
 
 
 class CheckedRequest(Request):
@@ -94,7 +96,7 @@ class CheckedRequest(Request):
         try:
             data = super().get_json(force=force, silent=silent, cache=cache)
         except RecursionError:
-            raise Problem(400, "Bad request", "The JSON body is nested too deep.") from None
+            raise Problem(400, "Bad request", _("The JSON body is nested too deep.")) from None
         if data is not None and not getattr(self, "_prioritas_json_checked", False):
             check_json(data)
             self._prioritas_json_checked = True

@@ -74,7 +74,7 @@ def _act(workshop_id: int, change: Callable[[Workshop, Activity | None], Any],
 
 def _need(activity: Activity | None) -> Activity:
     if activity is None:
-        raise invalid_field("activity", "No activity is selected.")
+        raise invalid_field("activity", _("No activity is selected."))
     return activity
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
+from flask_babel import gettext as _
 
 from app.participant import bp
 from app.participant.pages import Page, need_participant, render
@@ -31,7 +32,7 @@ def where_you_stand(activity_key: str) -> Page:
     workshop = participant.workshop
     activity = workshop.activity(activity_key)
     if activity is None:
-        raise not_found("This workshop has no such activity.")
+        raise not_found(_("This workshop has no such activity."))
     view = standing.standing(activity, participant)
     open_keys = [a.key for a in participation.open_activities(workshop)]
     return render("standing.html", workshop, participant=participant, activity=activity, view=view,

@@ -15,6 +15,8 @@ from typing import Literal
 
 import sqlalchemy as sa
 from flask import has_request_context, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import User, Workshop, WorkshopMember, WorkshopRole
@@ -24,8 +26,8 @@ Need = Literal["read", "run", "own"]
 OWNER = "owner"
 RANK = {"observer": 1, "co_facilitator": 2, OWNER: 3}
 NEEDED = {"read": 1, "run": 2, "own": 3}
-ROLE_NAMES = {OWNER: "owner", WorkshopRole.co_facilitator.value: "co-facilitator",
-              WorkshopRole.observer.value: "observer"}
+ROLE_NAMES = {OWNER: _l("owner"), WorkshopRole.co_facilitator.value: _l("co-facilitator"),
+              WorkshopRole.observer.value: _l("observer")}
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -58,7 +60,7 @@ def require(workshop: Workshop, user: User, need: Need | None = None) -> str:
     if role is None or RANK[role] < NEEDED[need]:
         if role is None:
             raise forbidden()
-        raise forbidden(f"Your role in this workshop ({ROLE_NAMES[role]}) cannot do this.")
+        raise forbidden(_("Your role in this workshop (%(role)s) cannot do this.", role=ROLE_NAMES[role]))
     return role
 
 

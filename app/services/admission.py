@@ -138,7 +138,7 @@ def device_digest(device: Any) -> str | None:
     if device is None or device == "":
         return None
     if not isinstance(device, str) or not DEVICE_PATTERN.match(device):
-        raise invalid_field("device", "device must be 16 to 128 letters, digits or -_.: (keep the same one).")
+        raise invalid_field("device", _("device must be 16 to 128 letters, digits or -_.: (keep the same one)."))
     return token_digest("device:" + device)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from app import reports
 from app.models import Workshop
 from app.services import archive
@@ -34,4 +36,4 @@ def build(workshop: Workshop, fmt: str | None, app_version: str) -> ExportFile:
         return ExportFile(reports.xlsx_export(workshop, app_version), reports.XLSX_TYPE, f"{name}.xlsx")
     if fmt == "pdf":
         return ExportFile(reports.pdf_export(workshop, app_version), reports.PDF_TYPE, f"{name}.pdf")
-    raise invalid_field("format", "The format is csv, json, xlsx or pdf.")
+    raise invalid_field("format", _("The format is csv, json, xlsx or pdf."))

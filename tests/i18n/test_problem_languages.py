@@ -125,3 +125,26 @@ def test_an_unknown_body_field_in_the_requested_language(api: Any, workshop: Any
     detail, unknown, mistyped = UNKNOWN_FIELD[language or "en"]
     assert problem["detail"] == detail
     assert messages(problem) == {"weightz": unknown, "preset": mistyped}
+
+
+#: Written here by hand (not read from the catalogue).
+BAD_FORMAT = {"en": "The format is csv, json, xlsx or pdf.", "fr": "Le format est csv, json, xlsx ou pdf.",
+              "ar": "الصيغة هي csv أو json أو xlsx أو pdf."}
+TOO_DEEP = {"en": "The JSON body is nested more than 32 levels deep.",
+            "fr": "Le corps JSON est imbriqué sur plus de 32 niveaux.",
+            "ar": "جسم JSON متداخل بأكثر من 32 مستويات."}
+
+
+@pytest.mark.parametrize("language", [None, "fr", "ar"])
+def test_an_export_format_and_a_deep_body_in_the_requested_language(api: Any, workshop: Any,
+                                                                      language: str | None) -> None:
+    headers = {"Authorization": f"Bearer {api.token}", **({"Accept-Language": language} if language else {})}
+    export = api.client.get(f"/api/v1/workshops/{workshop['id']}/export?format=docx", headers=headers)
+    assert assert_problem(export, 422, "format")["errors"][0]["message"] == BAD_FORMAT[language or "en"]
+    deep: Any = 1
+    for _ in range(100):
+        deep = [deep]
+    answer = api.client.post("/api/v1/join", data=f'{{"code": {deep}}}'.replace("'", '"'),
+                             content_type="application/json", headers=headers)
+    assert answer.status_code == 400
+    assert answer.get_json()["detail"] == TOO_DEEP[language or "en"]
