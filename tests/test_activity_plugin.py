@@ -199,3 +199,19 @@ def test_a_registered_toy_type_works_end_to_end(app: Any, api: Any, join: Any, c
     refused = api.post("/api/v1/workshops/import", json=body)
     assert refused.status_code == 422
     assert any(e["message"] == "An approval is 0 or 1." for e in refused.get_json()["errors"])
+
+
+def test_a_type_must_say_how_it_reads_ballots_and_makes_results() -> None:
+    """The interface's abstract methods: a type that leaves one out cannot even be made, so it never reaches
+    the registry half-finished."""
+
+    class Unfinished(ActivityType):
+        name = "unfinished"
+        entries = "ratings"
+
+        def parse(self, activity: Any, body: Any) -> Rows:
+            return []
+
+    with pytest.raises(TypeError, match="abstract"):
+        Unfinished()  # type: ignore[abstract]
+    assert activities.get("unfinished") is None

@@ -12,6 +12,7 @@ Activities reach the validators either as ORM rows or as the vote path's frozen 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -73,8 +74,9 @@ class Ballot:
     incomplete: list[str] = field(default_factory=list)
 
 
-class ActivityType:
-    """The interface of an activity type; subclasses set the class attributes and override what differs."""
+class ActivityType(ABC):
+    """The interface of an activity type: a subclass sets the class attributes, implements the abstract
+    methods (parsing, dimensions, engine input and results, reading its form) and overrides what differs."""
 
     #: The `type` of the activity in definitions, the API and archives.
     name: ClassVar[str]
@@ -123,9 +125,9 @@ class ActivityType:
 
     # --- ballots --------------------------------------------------------------------------------------------
 
+    @abstractmethod
     def parse(self, activity: Any, body: Any) -> Rows:
         """Validate a whole submission; the rows to save, or one 422 listing every problem."""
-        raise NotImplementedError
 
     def saved_count(self, rows: Rows) -> int:
         """What a saved ballot reports as `saved`: values for ratings and scores, 1 for a whole ballot."""
@@ -135,9 +137,9 @@ class ActivityType:
         """The most entries one ballot can carry (one per item)."""
         return len(activity.items)
 
+    @abstractmethod
     def dimensions(self, activity: Any) -> tuple[str, ...]:
         """The dimensions a value of this type is saved under."""
-        raise NotImplementedError
 
     def scales(self, activity: Any) -> dict[str, tuple[int, int]]:
         """Each rated dimension's scale (low, high), for the consensus of rated types."""
@@ -153,13 +155,13 @@ class ActivityType:
 
     # --- results --------------------------------------------------------------------------------------------
 
+    @abstractmethod
     def engine_data(self, activity: Any, round_: int | None = None, *, room: bool = False) -> Any:
         """The engine's input for one round (`room`: the released answers, each group kept only from k)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def results(self, data: Any, weighting: str) -> dict[str, Any]:
         """The engine's results document for that input in a weighting."""
-        raise NotImplementedError
 
     def comparison_row(self, activity: Any, entry: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
         """An item's figures in the comparison across workshops, with the `score` that ranks it (0..1 or the
@@ -175,8 +177,10 @@ class ActivityType:
 
     def bar_values(self, activity: Mapping[str, Any], results: Mapping[str, Any]) -> tuple[
             str, list[tuple[str, float | None]], tuple[float, float]]:
-        """For a "bars" chart: the axis label, (item, figure) in the results' order, and the axis limits."""
-        raise NotImplementedError
+        """For a "bars" chart: the axis label, (item, figure) in the results' order, and the axis limits. By
+        default each item's `score` on 0..1; a type drawn as bars with another figure says which."""
+        return (str(self.label or self.name), [(i["item"], number(i, "score")) for i in results.get("items", [])],
+                (0.0, 1.0))
 
     # --- phone and paper forms ------------------------------------------------------------------------------
 
@@ -185,8 +189,9 @@ class ActivityType:
     def phone_template(self) -> str:
         return f"vote_{self.name}.html"
 
+    @abstractmethod
     def read_form(self, activity: Any, form: MultiDict[str, str]) -> Ballot:
-        raise NotImplementedError
+        """A phone or paper form read back into the interface's body (`incomplete`: half-answered items)."""
 
     def form_context(self, activity: Any) -> dict[str, Any]:
         """What the type's inputs need to be drawn (on the phone and on the paper-ballot form)."""

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import activities as activity_types
+from app.activities.base import Rows
 from app.extensions import db
 from app.models import Activity, Participant, Response, Workshop, new_token, token_digest, utcnow
 from app.services import live, tally, workshops
@@ -78,9 +79,6 @@ def activity_for_participant(participant: Participant, workshop_id: int, key: st
 
 def open_activities(workshop: Workshop) -> list[Activity]:
     return [a for a in workshop.activities if a.is_open]
-
-
-Rows = list[tuple[int, str, int | None]]
 
 
 def ballot_entries(activity: Activity) -> int:
